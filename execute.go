@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/hardscan/hardscan/baseline"
+	"github.com/hardscan/hardscan/fixtures"
+	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/exsconfig"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
+	"github.com/hardscan/hardscan/scan/unit"
+)
+
+var errInterrupted = errors.New("interrupted: no report written")
+
+// execute scans what c names and writes the report. Everything the user
+// could have got wrong was checked by validate, except the input list's
+// contents, which are read lazily.
+func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.Writer) int {
+	var base *result.Report
+	if c.baseline != "" {
+		b, err := baseline.Load(c.baseline)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			// The first run of a cron job: nothing to compare with yet.
+			base = &result.Report{}
+		case err != nil:
+			return fail(stderr, usagef("--baseline: %v", err))
+		default:
+			base = b
+		}
+	}
+	src, closeSrc, err := openInput(c, stdin)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer closeSrc()
+	if c.demo {
+		site, err := fixtures.Scenario("pleroma-2.7-default")
+		if err == nil {
+			var running *fixtures.Running
+			running, err = site.Start()
+			if err == nil {
+				defer running.Close()
+				c.urls = []string{"https://" + running.Host + "/"}
+				c.scan.RootCAs = running.CA.Pool()
+				for _, v := range running.Resolve(4000) {
+					rule, _ := scan.ParseResolve(v)
+					c.scan.Resolve = append(c.scan.Resolve, rule)
+				}
+			}
+		}
+		if err != nil {
+			return fail(stderr, fmt.Errorf("demo: %w", err))
+		}
+	}
+
+	rep := &result.Report{
+		SchemaVersion: result.SchemaVersion,
+		Tool:          result.Tool{Name: "hardscan", Version: Version},
+		StartedAt:     time.Now().UTC().Truncate(time.Second),
+	}
+	opt := report.Options{Color: c.color, Verbose: c.verbose, FailOn: c.failOn}
+	if c.never {
+		opt.FailOn = finding.Fail + 1
+	}
+	write := func(w io.Writer) error {
+		stream, err := report.NewStream(w, c.format, opt)
+		if err != nil {
+			return err
+		}
+		rep.Targets = audit(c)
+		for _, t := range rep.Targets {
+			if err := stream.Target(t); err != nil {
+				return err
+			}
+		}
+		scanned, err := scanAll(ctx, c, src, stream.Target)
+		if err != nil {
+			return err
+		}
+		rep.Targets = append(rep.Targets, scanned...)
+		rep.DurationMS = time.Since(rep.StartedAt).Milliseconds()
+		rep.Finish()
+		if base != nil {
+			rep.Changes = baseline.Diff(base, rep)
+			if rep.Changes == nil {
+				rep.Changes = []result.Change{}
+			}
+		}
+		return stream.Close(rep)
+	}
+
+	switch {
+	case c.output != "":
+		err = report.WriteFileAtomic(c.output, write)
+	case c.quiet || c.format != "ndjson":
+		// Render whole, so that a failure never leaves half a report and
+		// -q can stay silent.
+		var buf bytes.Buffer
+		if err = write(&buf); err == nil && !(c.quiet && exitCode(c, rep) == exitOK) {
+			_, err = stdout.Write(buf.Bytes())
+		}
+	default:
+		err = write(stdout)
+	}
+	if err != nil {
+		if errors.Is(err, errInterrupted) {
+			fmt.Fprintf(stderr, "hardscan: %v\n", err)
+			return exitErrors
+		}
+		return fail(stderr, &codedError{err: err, code: exitErrors})
+	}
+	return exitCode(c, rep)
+}
+
+// codedError carries an exit status with an error that is not a usage error.
+type codedError struct {
+	err  error
+	code int
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+func (e *codedError) ExitCode() int { return e.code }
+
+// exitCode applies SPEC's table: errors win, then findings at --fail-on (new
+// ones only, with a baseline).
+func exitCode(c *config, rep *result.Report) int {
+	if rep.Summary.Errors > 0 {
+		return exitErrors
+	}
+	if c.never {
+		return exitOK
+	}
+	if rep.Changes != nil {
+		if baseline.NewFindings(rep.Changes, c.failOn) {
+			return exitFindings
+		}
+		return exitOK
+	}
+	for _, t := range rep.Targets {
+		for _, f := range t.Findings {
+			if f.Severity >= c.failOn {
+				return exitFindings
+			}
+		}
+	}
+	return exitOK
+}
+
+// openInput opens -i, checking before any scan that it is readable and not
+// empty; the rest of it is read as the scan goes.
+func openInput(c *config, stdin io.Reader) (*listReader, func(), error) {
+	if c.input == "" {
+		return nil, func() {}, nil
+	}
+	var r io.Reader = stdin
+	closer := func() {}
+	name := "standard input"
+	if c.input != "-" {
+		f, err := os.Open(c.input)
+		if err != nil {
+			return nil, nil, usagef("-i: %v", err)
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, nil, usagef("-i %s: is a directory", c.input)
+		}
+		r, closer, name = f, func() { f.Close() }, c.input
+	}
+	lr := newListReader(r)
+	if err := lr.peek(); err != nil {
+		closer()
+		return nil, nil, usagef("-i %s: %v", name, err)
+	}
+	return lr, closer, nil
+}
+
+// audit judges the local files: systemd units and Pleroma config files.
+func audit(c *config) []*result.Target {
+	var out []*result.Target
+	for _, path := range c.units {
+		t := localTarget(path, "pleroma")
+		u, err := unit.Load(path, unit.Options{DropInRoots: []string{"/etc/systemd/system"}})
+		if err != nil {
+			msg := err.Error()
+			t.Error = &msg
+		} else {
+			t.Findings = append(t.Findings, unit.Judge(u)...)
+		}
+		out = append(out, t)
+	}
+	for _, path := range c.configs {
+		t := localTarget(path, "pleroma")
+		cfg, skipped, err := exsconfig.Load(path)
+		if err != nil {
+			msg := err.Error()
+			t.Error = &msg
+		} else {
+			t.Findings = append(append(t.Findings, exsconfig.Judge(cfg)...), skipped...)
+		}
+		out = append(out, t)
+	}
+	for _, t := range out {
+		if c.profile != nil {
+			c.profile.Apply(t.Findings)
+		}
+		if t.Error == nil {
+			t.Grade = scan.Grade(t.Findings)
+		}
+	}
+	return out
+}
+
+func localTarget(path, prof string) *result.Target {
+	return &result.Target{URL: path, Profile: prof, Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
+}
+
+// scanAll scans the command-line URLs, then the -i list, with
+// c.concurrency workers, and returns the targets in input order. done is
+// called as each target finishes (ndjson streams from it).
+func scanAll(ctx context.Context, c *config, list *listReader, done func(*result.Target) error) ([]*result.Target, error) {
+	client := scan.NewClient(c.scan)
+	defer client.CloseIdle()
+	scanner := &scan.Scanner{Client: client, Profile: c.profile, BackendPort: c.backendPort}
+
+	jobs := make(chan job)
+	go produce(ctx, c, list, jobs)
+
+	var (
+		mu      sync.Mutex
+		targets []*result.Target
+		doneErr error
+		wg      sync.WaitGroup
+	)
+	for range c.concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				t := scanOne(ctx, c, scanner, j)
+				mu.Lock()
+				for len(targets) <= j.index {
+					targets = append(targets, nil)
+				}
+				targets[j.index] = t
+				if doneErr == nil && ctx.Err() == nil {
+					doneErr = done(t)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, errInterrupted
+	}
+	if doneErr != nil {
+		return nil, doneErr
+	}
+	out := targets[:0]
+	for _, t := range targets {
+		if t != nil { // a duplicate's slot
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// scanOne scans one job, bounding the whole target by twice the request
+// timeout: the HTTPS chain and the requests that depend on it.
+func scanOne(ctx context.Context, c *config, s *scan.Scanner, j job) *result.Target {
+	if j.err != nil {
+		msg := j.err.Error()
+		if j.line > 0 {
+			msg = fmt.Sprintf("line %d: %s", j.line, msg)
+		}
+		return &result.Target{URL: j.raw, Error: &msg, Line: j.line, Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
+	}
+	tctx, cancel := context.WithTimeout(ctx, 2*c.scan.Timeout+time.Second)
+	defer cancel()
+	t := s.Scan(tctx, j.url)
+	t.Line = j.line
+	return t
+}
+
+// produce sends every target once, in input order, then closes jobs.
+func produce(ctx context.Context, c *config, list *listReader, jobs chan<- job) {
+	defer close(jobs)
+	seen := seenSet{}
+	index := 0
+	send := func(j job) bool {
+		if j.err == nil && !seen.add(j.url) {
+			return true
+		}
+		j.index = index
+		index++
+		select {
+		case jobs <- j:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for _, raw := range c.urls {
+		u, err := parseTarget(raw)
+		if !send(job{raw: raw, url: u, err: err}) {
+			return
+		}
+	}
+	if list == nil {
+		return
+	}
+	for {
+		line, raw, ok, err := list.next()
+		if err != nil {
+			send(job{raw: c.input, line: line, err: err})
+			return
+		}
+		if !ok {
+			return
+		}
+		u, perr := parseTarget(raw)
+		if perr != nil {
+			raw = safeRaw(raw)
+		}
+		if !send(job{raw: raw, line: line, url: u, err: perr}) {
+			return
+		}
+	}
+}
+
+// safeRaw keeps a bad line out of the report when it holds credentials.
+func safeRaw(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return raw
+}

@@ -1,0 +1,321 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/net/http/httpguts"
+
+	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/profile"
+)
+
+// Version is hardscan's version, reported by -V and in every report.
+const Version = "0.1.0"
+
+// config is one invocation, validated.
+type config struct {
+	profileArg  string
+	profile     *profile.Profile // nil: auto
+	format      string
+	output      string
+	failOn      finding.Severity
+	never       bool // --fail-on never
+	baseline    string
+	concurrency int
+	scan        scan.Options
+	backendPort int // -1: from the profile
+	quiet       bool
+	color       bool
+	progress    bool
+	verbose     bool
+	input       string
+	units       []string
+	configs     []string
+	urls        []string
+	demo        bool
+}
+
+const usageText = `hardscan checks whether a live web instance is hardened.
+
+Usage:
+  hardscan [flags] URL...              scan one or more live instances
+  hardscan [flags] -i FILE|-           scan the URLs in FILE (one a line, # comments), or stdin
+  hardscan [flags] --unit FILE...      audit systemd unit files (with their drop-ins) locally
+  hardscan [flags] --config FILE       audit a Pleroma/Akkoma config file (prod.secret.exs) locally
+  hardscan --demo                      scan a built-in loopback replica of a default Pleroma
+
+A bare host (example.tld) means https://example.tld/.
+
+Flags:
+`
+
+const exitText = `
+Exit status:
+  0  every target was scanned and no finding reaches --fail-on
+  1  at least one finding reaches --fail-on (with --baseline: a new one)
+  2  usage error: bad flag, bad URL, unreadable input, bad profile file
+  3  at least one target could not be scanned; wins over 1
+`
+
+// flags defines the command line on a fresh FlagSet.
+func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
+	fs := pflag.NewFlagSet("hardscan", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	r := &rawFlags{}
+	fs.StringVarP(&c.profileArg, "profile", "p", "auto", "what to expect: auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
+	fs.StringVarP(&c.format, "format", "f", "", "output format: "+strings.Join(report.Formats(), ", ")+" (default table on a terminal, else json)")
+	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
+	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity that makes the exit status 1: fail, warn, info, never")
+	fs.StringVar(&c.baseline, "baseline", "", "an earlier JSON report: report what changed, exit on new findings only")
+	fs.IntVarP(&c.concurrency, "concurrency", "c", 32, "targets scanned at once")
+	fs.DurationVar(&c.scan.Timeout, "timeout", 10*time.Second, "limit for each request (connect + TLS + headers)")
+	fs.StringArrayVar(&r.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (HOST:PORT:ADDR, curl's meaning; * matches any); repeatable")
+	fs.StringArrayVar(&r.cacert, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
+	fs.BoolVarP(&c.scan.Insecure, "insecure", "k", false, "do not verify certificates (the report says they were not verified)")
+	fs.StringArrayVarP(&r.headers, "header", "H", nil, "extra request header 'Name: value', sent only to the target host over HTTPS; repeatable")
+	fs.StringVar(&c.scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent sent")
+	fs.IntVar(&c.backendPort, "backend-port", -1, "also probe this port for an exposed application server; 0 turns it off (default from the profile)")
+	fs.StringVarP(&c.input, "input", "i", "", "scan the URLs in `FILE`, one a line (- for stdin)")
+	fs.StringArrayVar(&c.units, "unit", nil, "audit this systemd unit `FILE` and its drop-ins; repeatable")
+	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on (for cron mail)")
+	fs.StringVar(&r.color, "color", "auto", "colour the table: auto, always, never (NO_COLOR is honoured)")
+	fs.BoolVar(&r.progress, "progress", false, "show a progress bar on stderr")
+	fs.BoolVar(&r.noProgress, "no-progress", false, "never show a progress bar")
+	fs.BoolVarP(&c.verbose, "verbose", "v", false, "list passed checks in the table too")
+	fs.BoolVar(&c.demo, "demo", false, "scan a built-in loopback replica of a default Pleroma 2.7")
+	fs.BoolVar(&r.listProfiles, "list-profiles", false, "list the built-in profiles")
+	fs.StringVar(&r.showProfile, "show-profile", "", "print the built-in profile `NAME` as a profile file (JSON)")
+	fs.BoolVar(&r.listChecks, "list-checks", false, "list every check id with a one-line description")
+	fs.BoolVarP(&r.version, "version", "V", false, "print the version")
+	fs.BoolVarP(&r.help, "help", "h", false, "show this help")
+	return fs, r
+}
+
+// rawFlags are flag values that need checking before they enter config.
+type rawFlags struct {
+	failOn, color, showProfile string
+	resolve, cacert, headers   []string
+	progress, noProgress       bool
+	listProfiles, listChecks   bool
+	version, help              bool
+}
+
+// run is the whole command, with its streams, so tests drive it in-process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &config{}
+	fs, r := flags(c, stderr)
+	if err := fs.Parse(args); err != nil {
+		return fail(stderr, &usageError{msg: err.Error(), hint: "hardscan --help lists the flags"})
+	}
+	switch {
+	case r.help:
+		fmt.Fprint(stdout, usageText+fs.FlagUsages()+exitText)
+		return exitOK
+	case r.version:
+		fmt.Fprintf(stdout, "hardscan %s\n", Version)
+		return exitOK
+	case r.listProfiles:
+		return listProfiles(stdout)
+	case r.showProfile != "":
+		raw, err := profile.BuiltinJSON(r.showProfile)
+		if err != nil {
+			return fail(stderr, usagef("%v", err))
+		}
+		_, _ = stdout.Write(raw)
+		return exitOK
+	case r.listChecks:
+		for _, ch := range profile.Checks {
+			fmt.Fprintf(stdout, "%-34s %s\n", ch.ID, ch.Description)
+		}
+		return exitOK
+	}
+	c.urls = fs.Args()
+	if err := validate(c, r, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	return execute(ctx, c, stdin, stdout, stderr)
+}
+
+func listProfiles(stdout io.Writer) int {
+	fmt.Fprintf(stdout, "%-10s %s\n", "auto", "detect the software (NodeInfo, /api/v1/instance, Server) and use its profile; modern when unknown")
+	for _, n := range profile.Names() {
+		p, err := profile.Builtin(n)
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(stdout, "%-10s %s\n", n, p.Description)
+	}
+	return exitOK
+}
+
+// validate checks every flag before any network traffic.
+func validate(c *config, r *rawFlags, stdout io.Writer) error {
+	switch strings.ToLower(r.failOn) {
+	case "never":
+		c.never = true
+	default:
+		sev, err := finding.ParseSeverity(r.failOn)
+		if err != nil || sev == finding.Pass {
+			return &usageError{msg: fmt.Sprintf("--fail-on %q: want fail, warn, info or never", r.failOn)}
+		}
+		c.failOn = sev
+	}
+	if c.concurrency < 1 || c.concurrency > 10000 {
+		return usagef("--concurrency %d: want a number from 1 to 10000", c.concurrency)
+	}
+	if c.scan.Timeout <= 0 {
+		return usagef("--timeout %s: want a positive duration such as 10s", c.scan.Timeout)
+	}
+	if c.backendPort < -1 || c.backendPort > 65535 {
+		return usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", c.backendPort)
+	}
+	isTTY := isTerminal(stdout)
+	if c.format == "" {
+		c.format = "json"
+		if isTTY && c.output == "" {
+			c.format = "table"
+		}
+	}
+	if !contains(report.Formats(), c.format) {
+		return usagef("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", "))
+	}
+	switch r.color {
+	case "always":
+		c.color = true
+	case "never":
+	case "auto":
+		c.color = isTTY && c.output == "" && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+	default:
+		return usagef("--color %q: want auto, always or never", r.color)
+	}
+	c.progress = r.progress && !r.noProgress
+	for _, v := range r.resolve {
+		rule, err := scan.ParseResolve(v)
+		if err != nil {
+			return &usageError{msg: err.Error()}
+		}
+		c.scan.Resolve = append(c.scan.Resolve, rule)
+	}
+	if len(r.cacert) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		for _, path := range r.cacert {
+			pem, err := os.ReadFile(path)
+			if err != nil {
+				return usagef("--cacert: %v", err)
+			}
+			if !pool.AppendCertsFromPEM(pem) {
+				return usagef("--cacert %s: no PEM certificate in the file", path)
+			}
+		}
+		c.scan.RootCAs = pool
+	}
+	if len(r.headers) > 0 {
+		c.scan.Header = http.Header{}
+	}
+	for _, h := range r.headers {
+		name, value, ok := strings.Cut(h, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) {
+			return &usageError{msg: fmt.Sprintf("-H %q: want 'Name: value' with a valid header name and value", redactHeader(h))}
+		}
+		c.scan.Header.Add(name, value)
+	}
+	if c.profileArg != "auto" {
+		p, err := loadProfile(c.profileArg)
+		if err != nil {
+			return err
+		}
+		c.profile = p
+	}
+	if c.baseline != "" {
+		if _, err := os.Stat(c.baseline); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return usagef("--baseline: %v", err)
+		}
+	}
+	for _, path := range append(append([]string{}, c.units...), c.configs...) {
+		if _, err := os.Stat(path); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	if c.demo {
+		if len(c.urls) > 0 || c.input != "" {
+			return usagef("--demo scans its own replica: give it no URL and no -i")
+		}
+		return nil
+	}
+	for _, u := range c.urls {
+		if _, err := parseTarget(u); err != nil {
+			return &usageError{msg: err.Error()}
+		}
+	}
+	if len(c.urls) == 0 && c.input == "" && len(c.units) == 0 && len(c.configs) == 0 {
+		return &usageError{msg: "nothing to scan", hint: "give a URL (hardscan example.tld), -i FILE, --unit FILE or --config FILE; hardscan --demo shows a scan of a built-in replica"}
+	}
+	return nil
+}
+
+// loadProfile reads a built-in profile by name, else a profile file.
+func loadProfile(arg string) (*profile.Profile, error) {
+	if contains(profile.Names(), arg) {
+		p, err := profile.Builtin(arg)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	if _, err := os.Stat(arg); err != nil {
+		return nil, &usageError{
+			msg:  fmt.Sprintf("--profile %q: neither a built-in profile nor a readable file", arg),
+			hint: "built-in profiles: auto, " + strings.Join(profile.Names(), ", "),
+		}
+	}
+	p, err := profile.Load(arg)
+	if err != nil {
+		return nil, &usageError{msg: err.Error(), hint: "hardscan --show-profile pleroma prints a valid profile to start from"}
+	}
+	return p, nil
+}
+
+// redactHeader keeps a header's name and hides its value, which may be a token.
+func redactHeader(h string) string {
+	name, _, ok := strings.Cut(h, ":")
+	if !ok {
+		return "..."
+	}
+	return name + ": ..."
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

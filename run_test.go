@@ -1,0 +1,439 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hardscan/hardscan/fixtures"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
+)
+
+// outcome is what a user sees of one run: exit status, report, stderr.
+type outcome struct {
+	code   int
+	stdout string
+	stderr string
+	report *result.Report
+}
+
+func runArgs(t *testing.T, args ...string) outcome {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	o := outcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	if strings.HasPrefix(strings.TrimSpace(o.stdout), "{") {
+		var r result.Report
+		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+			t.Fatalf("stdout is not a JSON report: %v\n%s", err, o.stdout)
+		}
+		o.report = &r
+	}
+	return o
+}
+
+// startSite serves a scenario and returns the flags that aim a scan at it.
+func startSite(t *testing.T, site fixtures.Site) []string {
+	t.Helper()
+	running, err := site.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(running.Close)
+	args, err := running.Args(t.TempDir(), 4000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return args
+}
+
+func scenario(t *testing.T, name string) fixtures.Site {
+	t.Helper()
+	s, err := fixtures.Scenario(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// ids lists "id[subject]" of the findings of severity sev.
+func ids(tg *result.Target, sev finding.Severity) []string {
+	var out []string
+	for _, f := range tg.Findings {
+		if f.Severity == sev {
+			k := f.ID
+			if f.Subject != "" {
+				k += "[" + f.Subject + "]"
+			}
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func find(tg *result.Target, id string) *finding.Finding {
+	for i := range tg.Findings {
+		if tg.Findings[i].ID == id {
+			return &tg.Findings[i]
+		}
+	}
+	return nil
+}
+
+func onlyTarget(t *testing.T, o outcome) *result.Target {
+	t.Helper()
+	if o.report == nil || len(o.report.Targets) != 1 {
+		t.Fatalf("want a JSON report with one target; exit %d, stderr %q, stdout:\n%s", o.code, o.stderr, o.stdout)
+	}
+	return o.report.Targets[0]
+}
+
+func TestScanPleromaDefault(t *testing.T) {
+	args := startSite(t, scenario(t, "pleroma-2.7-default"))
+	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...)
+	tg := onlyTarget(t, o)
+	if o.code != exitFindings {
+		t.Errorf("exit %d, want 1 (HSTS is off by default)", o.code)
+	}
+	if got := ids(tg, finding.Fail); strings.Join(got, ",") != "hsts" {
+		t.Errorf("fails = %v, want only hsts", got)
+	}
+	if f := find(tg, "hsts"); f == nil || !strings.Contains(f.Message, "config :pleroma, :http_security, sts: true") {
+		t.Errorf("hsts finding does not give the config line: %+v", f)
+	}
+	if got := ids(tg, finding.Warn); strings.Join(got, ",") != "csp.connect-src" {
+		t.Errorf("warns = %v, want only csp.connect-src (2.7's extra https:)", got)
+	}
+	if tg.TLS == nil || !tg.TLS.Verified || tg.TLS.DaysLeft < 80 {
+		t.Errorf("tls = %+v, want verified with ~90 days left", tg.TLS)
+	}
+	if got := tg.Redirects.HTTP; len(got) != 2 || got[1] != "https://example.tld/" {
+		t.Errorf("http redirects = %v", got)
+	}
+	if len(tg.Headers["content-security-policy"]) != 1 || tg.Headers["x-frame-options"][0] != "DENY" {
+		t.Errorf("headers not reported as sent: %v", tg.Headers)
+	}
+}
+
+func TestScanPleromaWithSTS(t *testing.T) {
+	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
+	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "https://example.tld/")...)
+	tg := onlyTarget(t, o)
+	if o.code != exitOK {
+		t.Errorf("exit %d, want 0: %v", o.code, ids(tg, finding.Fail))
+	}
+	if got := ids(tg, finding.Fail); len(got) != 0 {
+		t.Errorf("fails = %v, want none", got)
+	}
+	if f := find(tg, "expect-ct"); f == nil || f.Severity != finding.Pass {
+		t.Errorf("expect-ct = %+v, want pass", f)
+	}
+	f := find(tg, "csp.connect-src")
+	if f == nil || f.Severity != finding.Warn || !strings.Contains(f.Message, "https:") {
+		t.Errorf("csp.connect-src = %+v, want a warning naming https:", f)
+	}
+	if f := find(tg, "hsts"); f == nil || f.Severity != finding.Pass {
+		t.Errorf("hsts = %+v, want pass", f)
+	}
+}
+
+func TestScanPleromaInsecure(t *testing.T) {
+	args := startSite(t, scenario(t, "pleroma-insecure"))
+	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...)
+	tg := onlyTarget(t, o)
+	if o.code != exitFindings {
+		t.Errorf("exit %d, want 1", o.code)
+	}
+	fails := strings.Join(ids(tg, finding.Fail), " ")
+	for _, want := range []string{"csp", "x-frame-options", "x-content-type-options", "hsts", "https.redirect", "backend.exposed[4000]", "cookie.secure[pleroma_key]"} {
+		if !strings.Contains(" "+fails+" ", " "+want+" ") {
+			t.Errorf("want %s to fail; fails: %s", want, fails)
+		}
+	}
+	if len(tg.Cookies) != 1 || tg.Cookies[0].Name != "pleroma_key" || tg.Cookies[0].Secure {
+		t.Errorf("cookies = %+v", tg.Cookies)
+	}
+}
+
+func TestScanCertificateProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cert   fixtures.CertKind
+		expiry finding.Severity
+	}{
+		{"expired", fixtures.CertExpired, finding.Fail},
+		{"wrong host", fixtures.CertWrongHost, finding.Pass},
+		{"untrusted", fixtures.CertUntrusted, finding.Pass},
+		{"expiring", fixtures.CertExpiring, finding.Fail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := scenario(t, "pleroma-2.7-sts")
+			site.Cert = tc.cert
+			args := startSite(t, site)
+			o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...)
+			tg := onlyTarget(t, o)
+			if tg.Error != nil {
+				t.Fatalf("target error %q: a certificate problem must be a finding", *tg.Error)
+			}
+			cert := find(tg, "tls.certificate")
+			wantCert := finding.Fail
+			if tc.cert == fixtures.CertExpiring {
+				wantCert = finding.Pass
+			}
+			if cert == nil || cert.Severity != wantCert {
+				t.Errorf("tls.certificate = %+v, want %s", cert, wantCert)
+			}
+			if tg.TLS == nil || tg.TLS.Verified != (wantCert == finding.Pass) {
+				t.Errorf("tls = %+v", tg.TLS)
+			}
+			if f := find(tg, "tls.expiry"); f == nil || f.Severity != tc.expiry {
+				t.Errorf("tls.expiry = %+v, want %s", f, tc.expiry)
+			}
+			// The headers are still judged.
+			if f := find(tg, "x-frame-options"); f == nil || f.Severity != finding.Pass {
+				t.Errorf("x-frame-options = %+v: headers must be judged without verification", f)
+			}
+			if o.code != exitFindings {
+				t.Errorf("exit %d, want 1", o.code)
+			}
+		})
+	}
+}
+
+func TestScanRefused(t *testing.T) {
+	site := scenario(t, "pleroma-2.7-default")
+	running, err := site.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	running.Close() // every port of the site now refuses connections
+	args, err := running.Args(t.TempDir(), 4000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := runArgs(t, append(args, "-f", "json", "example.tld")...)
+	tg := onlyTarget(t, o)
+	if o.code != exitErrors {
+		t.Errorf("exit %d, want 3", o.code)
+	}
+	if tg.Error == nil || !strings.Contains(*tg.Error, "refused") {
+		t.Errorf("error = %v, want connection refused", tg.Error)
+	}
+	if o.report.Summary.Errors != 1 {
+		t.Errorf("summary errors = %d", o.report.Summary.Errors)
+	}
+}
+
+func TestAutoDetectsSoftware(t *testing.T) {
+	for _, tc := range []struct{ scenario, profile, software string }{
+		{"pleroma-2.7-default", "pleroma", "pleroma"},
+		{"akkoma-default", "akkoma", "akkoma"},
+		{"mastodon-default", "mastodon", "mastodon"},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			args := startSite(t, scenario(t, tc.scenario))
+			o := runArgs(t, append(args, "-f", "json", "example.tld")...)
+			tg := onlyTarget(t, o)
+			if tg.Profile != tc.profile || tg.Software == nil || tg.Software.Name != tc.software {
+				t.Errorf("profile %q software %+v, want %s/%s", tg.Profile, tg.Software, tc.profile, tc.software)
+			}
+		})
+	}
+}
+
+// The real Akkoma and Mastodon responses, each under its own profile, have no fail
+// once HSTS is on (Mastodon sends it; the Akkoma replica has it off).
+func TestOwnProfilesHaveNoFalseAlarms(t *testing.T) {
+	for _, tc := range []struct{ scenario, profile string }{
+		{"mastodon-default", "mastodon"},
+		{"pleroma-2.4-default", "pleroma"},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			args := startSite(t, scenario(t, tc.scenario))
+			o := runArgs(t, append(args, "-p", tc.profile, "-f", "json", "example.tld")...)
+			tg := onlyTarget(t, o)
+			fails := ids(tg, finding.Fail)
+			if tc.profile == "pleroma" {
+				fails = without(fails, "hsts")
+			}
+			if len(fails) != 0 {
+				t.Errorf("fails = %v", fails)
+			}
+		})
+	}
+}
+
+func without(list []string, drop string) []string {
+	var out []string
+	for _, s := range list {
+		if s != drop {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestSessionCookieFromGettingStarted(t *testing.T) {
+	args := startSite(t, scenario(t, "pleroma-2.4-default"))
+	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...)
+	tg := onlyTarget(t, o)
+	if len(tg.Cookies) != 1 || tg.Cookies[0].Name != "__Host-pleroma_key" || !tg.Cookies[0].Secure || !tg.Cookies[0].HTTPOnly {
+		t.Fatalf("cookies = %+v", tg.Cookies)
+	}
+	if !strings.HasSuffix(tg.Cookies[0].SetBy, "/web/getting-started") {
+		t.Errorf("set_by = %q", tg.Cookies[0].SetBy)
+	}
+	for _, id := range []string{"cookie.secure", "cookie.httponly", "cookie.prefix"} {
+		if f := find(tg, id); f == nil || f.Severity != finding.Pass {
+			t.Errorf("%s = %+v, want pass", id, f)
+		}
+	}
+}
+
+// A cookie set on the plain-HTTP redirect travels in clear: the MDN
+// Observatory never judges it.
+func TestCookieOnHTTPRedirect(t *testing.T) {
+	site := scenario(t, "pleroma-2.4-default")
+	site.HTTPSet = []string{"__Host-pleroma_key=abc; Path=/; HttpOnly; SameSite=Lax"}
+	args := startSite(t, site)
+	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...)
+	tg := onlyTarget(t, o)
+	var onHTTP bool
+	for _, c := range tg.Cookies {
+		if strings.HasPrefix(c.SetBy, "http://") {
+			onHTTP = true
+		}
+	}
+	if !onHTTP {
+		t.Errorf("the cookie of the HTTP redirect is not reported: %+v", tg.Cookies)
+	}
+	if f := find(tg, "cookie.secure"); f == nil || f.Severity != finding.Fail || !strings.Contains(f.Message, "http://") {
+		t.Errorf("cookie.secure = %+v, want a fail naming the http:// URL", f)
+	}
+	if f := find(tg, "cookie.prefix"); f == nil || f.Severity != finding.Fail {
+		t.Errorf("cookie.prefix = %+v, want fail (__Host- without Secure is rejected)", f)
+	}
+}
+
+func TestBadInvocations(t *testing.T) {
+	dir := t.TempDir()
+	badProfile := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(badProfile, []byte(`{"name": "x", "hsts": {"min_max_age": "year"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unknownCheck := filepath.Join(dir, "unknown.json")
+	if err := os.WriteFile(unknownCheck, []byte(`{"name": "x", "overrides": [{"id": "no.such", "severity": "info"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.txt")
+	if err := os.WriteFile(empty, []byte("# nothing\n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // in the one line on stderr
+	}{
+		{"unknown flag", []string{"--bogus", "example.tld"}, "unknown flag"},
+		{"ftp URL", []string{"ftp://x"}, "scheme"},
+		{"no host", []string{"https://"}, "no host"},
+		{"missing cacert", []string{"--cacert", filepath.Join(dir, "nope.pem"), "example.tld"}, "nope.pem"},
+		{"credentials in URL", []string{"https://user:secret@example.tld/"}, "credentials"},
+		{"zero concurrency", []string{"-c", "0", "example.tld"}, "concurrency"},
+		{"negative timeout", []string{"--timeout", "-1s", "example.tld"}, "timeout"},
+		{"loud fail-on", []string{"--fail-on", "loud", "example.tld"}, "fail-on"},
+		{"bad format", []string{"-f", "yaml", "example.tld"}, "format"},
+		{"bad profile JSON", []string{"-p", badProfile, "example.tld"}, "min_max_age"},
+		{"unknown check id", []string{"-p", unknownCheck, "example.tld"}, "no.such"},
+		{"unknown profile", []string{"-p", "wordpress", "example.tld"}, "wordpress"},
+		{"empty list", []string{"-i", empty}, "no targets"},
+		{"missing list", []string{"-i", filepath.Join(dir, "nope.txt")}, "nope.txt"},
+		{"nothing to scan", nil, "nothing to scan"},
+		{"bad resolve", []string{"--resolve", "example.tld:443:not-an-ip", "example.tld"}, "resolve"},
+		{"bad header", []string{"-H", "no colon here", "example.tld"}, "-H"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := runArgs(t, tc.args...)
+			if o.code != exitUsage {
+				t.Errorf("exit %d, want 2", o.code)
+			}
+			lines := strings.Split(strings.TrimRight(o.stderr, "\n"), "\n")
+			if !strings.HasPrefix(lines[0], "hardscan: ") || !strings.Contains(lines[0], tc.want) {
+				t.Errorf("stderr %q: want one line 'hardscan: ...' mentioning %q", o.stderr, tc.want)
+			}
+			if len(lines) > 2 || (len(lines) == 2 && !strings.HasPrefix(lines[1], "hint: ")) {
+				t.Errorf("stderr has more than an error and a hint: %q", o.stderr)
+			}
+			if strings.Contains(o.stderr, "secret") || strings.Contains(o.stderr, "goroutine") {
+				t.Errorf("stderr leaks: %q", o.stderr)
+			}
+			if o.stdout != "" {
+				t.Errorf("stdout not empty: %q", o.stdout)
+			}
+		})
+	}
+}
+
+func TestOutputFileIsWrittenWhole(t *testing.T) {
+	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
+	out := filepath.Join(t.TempDir(), "report.json")
+	o := runArgs(t, append(args, "-p", "pleroma", "-o", out, "example.tld")...)
+	if o.code != exitOK || o.stdout != "" {
+		t.Fatalf("exit %d stdout %q stderr %q", o.code, o.stdout, o.stderr)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r result.Report
+	if err := json.Unmarshal(raw, &r); err != nil || len(r.Targets) != 1 || r.SchemaVersion != 1 {
+		t.Fatalf("report file: %v %+v", err, r)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestTableIsPlainOffTerminal(t *testing.T) {
+	args := startSite(t, scenario(t, "pleroma-2.7-default"))
+	o := runArgs(t, append(args, "-p", "pleroma", "-f", "table", "example.tld")...)
+	if o.code != exitFindings {
+		t.Errorf("exit %d, want 1 in table format too", o.code)
+	}
+	if strings.Contains(o.stdout, "\x1b") {
+		t.Errorf("colour codes without a terminal")
+	}
+	for _, want := range []string{"https://example.tld/", "hsts", "sts: true", "csp.connect-src"} {
+		if !strings.Contains(o.stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, o.stdout)
+		}
+	}
+}
+
+func TestQuietPrintsNothingWhenClean(t *testing.T) {
+	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
+	o := runArgs(t, append(args, "-q", "-p", "pleroma", "example.tld")...)
+	if o.code != exitOK || o.stdout != "" || o.stderr != "" {
+		t.Errorf("exit %d stdout %q stderr %q, want silence", o.code, o.stdout, o.stderr)
+	}
+	o = runArgs(t, append(args, "-q", "-p", "pleroma", "--fail-on", "warn", "example.tld")...)
+	if o.code != exitFindings || o.stdout == "" {
+		t.Errorf("exit %d with empty stdout, want the report when a warning reaches --fail-on", o.code)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	o := runArgs(t, "--demo", "-f", "json")
+	tg := onlyTarget(t, o)
+	if tg.Error != nil || tg.Profile != "pleroma" || o.code != exitFindings {
+		t.Errorf("demo: exit %d, profile %q, error %v", o.code, tg.Profile, tg.Error)
+	}
+}

@@ -1,0 +1,181 @@
+package scan
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hardscan/hardscan/scan/cookie"
+	"github.com/hardscan/hardscan/scan/csp"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/header"
+	"github.com/hardscan/hardscan/scan/hsts"
+	"github.com/hardscan/hardscan/scan/htmlmeta"
+	"github.com/hardscan/hardscan/scan/profile"
+)
+
+// Judge compares what was observed with the profile. Headers are judged on
+// the final HTTPS response, HSTS on the first, cookies on every response.
+func Judge(p *profile.Profile, o *Observed, now time.Time) []finding.Finding {
+	var fs []finding.Finding
+	fs = append(fs, judgeTLS(o, now)...)
+	fs = append(fs, judgeRedirect(p, o))
+	if o.Backend != nil {
+		fs = append(fs, judgeBackend(p, o.Backend))
+	}
+	fs = append(fs, judgeFetchLimits(o)...)
+
+	first, final := o.Root.Hops[0], o.Root.Final()
+	fs = append(fs, hsts.Judge(first.Header.Values("Strict-Transport-Security"), p.HSTS)...)
+	fs = append(fs, hsts.Preload(hsts.PreloadInput{
+		FirstHTTPSValues: first.Header.Values("Strict-Transport-Security"),
+		HTTPHops:         httpHops(o),
+		Host:             o.URL.Hostname(),
+	}))
+
+	head, _, _ := htmlmeta.Parse(bytes.NewReader(o.Root.Body), MaxBodyBytes)
+	enforced := final.Header.Values("Content-Security-Policy")
+	fs = append(fs, csp.Judge(csp.Input{
+		Enforced:   enforced,
+		ReportOnly: final.Header.Values("Content-Security-Policy-Report-Only"),
+		Meta:       head.CSP,
+		Origin:     final.URL,
+	}, p.CSP)...)
+	fs = append(fs, header.Judge(header.Input{
+		Header:            final.Header,
+		MetaReferrer:      head.Referrer,
+		CSPFrameAncestors: csp.HasFrameAncestors(enforced),
+	}, p.Headers)...)
+	fs = append(fs, cookie.Judge(seenCookies(o), p.Cookies)...)
+	return fs
+}
+
+func httpHops(o *Observed) []string {
+	if o.HTTP == nil {
+		return nil
+	}
+	return o.HTTP.URLs()
+}
+
+// judgeTLS reports whether the chain verified and how long it has left.
+func judgeTLS(o *Observed, now time.Time) []finding.Finding {
+	cert := finding.Finding{ID: "tls.certificate", Expected: "a chain that verifies for " + o.URL.Hostname()}
+	switch {
+	case o.Insecure:
+		cert.Severity, cert.Actual = finding.Info, "not verified"
+		cert.Message = "the certificate was not verified (--insecure); run without -k to check it"
+	case o.CertErr != nil:
+		cert.Severity, cert.Actual = finding.Fail, certProblem(o.CertErr)
+		cert.Message = "browsers refuse this certificate: " + certProblem(o.CertErr) + "; renew it or fix the chain (certbot renew, or serve the full chain with ssl_certificate fullchain.pem); headers were still judged without verification"
+	default:
+		cert.Severity, cert.Actual = finding.Pass, "verified"
+		cert.Message = "the certificate chain verifies for the host"
+	}
+	fs := []finding.Finding{cert}
+	first := o.Root.Hops[0]
+	if first.TLS == nil || len(first.TLS.PeerCertificates) == 0 {
+		return fs
+	}
+	leaf := first.TLS.PeerCertificates[0]
+	days := daysLeft(leaf, now)
+	exp := finding.Finding{ID: "tls.expiry", Expected: "at least 21 days left", Actual: fmt.Sprintf("%d days left (until %s)", days, leaf.NotAfter.UTC().Format("2006-01-02"))}
+	switch {
+	case days < 0:
+		exp.Severity, exp.Actual = finding.Fail, fmt.Sprintf("expired %d days ago (%s)", -days, leaf.NotAfter.UTC().Format("2006-01-02"))
+		exp.Message = "the certificate has expired; renew it now"
+	case days < 7:
+		exp.Severity, exp.Message = finding.Fail, "the certificate expires within a week; renew it now and check that automatic renewal runs"
+	case days < 21:
+		exp.Severity, exp.Message = finding.Warn, "the certificate expires within three weeks; check that automatic renewal runs"
+	default:
+		exp.Severity, exp.Message = finding.Pass, "the certificate is not close to expiry"
+	}
+	return append(fs, exp)
+}
+
+// certProblem turns a verification error into a short reason.
+func certProblem(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "tls: "); i >= 0 {
+		msg = msg[i:]
+	}
+	return msg
+}
+
+// judgeRedirect wants the first HTTP response to redirect to https on the
+// same host, so that HSTS can be set for that host (hstspreload's rule).
+func judgeRedirect(p *profile.Profile, o *Observed) finding.Finding {
+	f := finding.Finding{ID: "https.redirect", Expected: "301 to https://" + o.URL.Hostname() + "/"}
+	bad := finding.Fail
+	if !p.HTTPSRedirect.Required {
+		bad = finding.Warn
+	}
+	hint := ""
+	if p.HTTPSRedirect.Hint != "" {
+		hint = "; " + p.HTTPSRedirect.Hint
+	}
+	switch {
+	case o.HTTPErr != nil && refused(o.HTTPErr):
+		f.Severity, f.Actual = finding.Warn, "port 80 refused the connection"
+		f.Message = "nothing answers on port 80: users who type the bare name get an error instead of a redirect; serve a redirect to https there" + hint
+	case o.HTTPErr != nil:
+		f.Severity, f.Actual = finding.Warn, "no answer on port 80"
+		f.Message = "port 80 gave no usable answer (" + o.HTTPErr.Error() + "); serve a redirect to https there" + hint
+	default:
+		first := o.HTTP.Hops[0]
+		loc := first.Location
+		switch {
+		case loc == nil:
+			f.Severity, f.Actual = bad, fmt.Sprintf("%d without redirect", first.Status)
+			f.Message = "plain HTTP is served without redirecting to https" + hint
+		case loc.Scheme != "https":
+			f.Severity, f.Actual = bad, fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Message = "the HTTP redirect does not go to https" + hint
+		case !strings.EqualFold(loc.Hostname(), o.URL.Hostname()):
+			f.Severity, f.Actual = finding.Warn, fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Message = "HTTP redirects to another host first, so this host's HSTS is never set for visitors who start on http; redirect to https://" + o.URL.Hostname() + "/ first"
+		default:
+			f.Severity, f.Actual = finding.Pass, fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Message = "plain HTTP redirects to https on the same host"
+		}
+	}
+	return f
+}
+
+// judgeBackend wants the application's own port closed to the outside.
+func judgeBackend(p *profile.Profile, b *Probe) finding.Finding {
+	f := finding.Finding{ID: "backend.exposed", Subject: fmt.Sprint(b.Port), Expected: "closed to the outside"}
+	hint := ""
+	if p.Backend.Hint != "" {
+		hint = "; " + p.Backend.Hint
+	}
+	switch {
+	case !b.Open:
+		f.Severity, f.Actual, f.Message = finding.Pass, "closed", fmt.Sprintf("port %d does not accept connections from outside", b.Port)
+	case b.Status != 0:
+		f.Severity, f.Actual = finding.Fail, fmt.Sprintf("answers HTTP %d", b.Status)
+		f.Message = fmt.Sprintf("the application server answers on port %d, bypassing nginx and its headers", b.Port) + hint
+	default:
+		f.Severity, f.Actual = finding.Warn, "open, no HTTP answer"
+		f.Message = fmt.Sprintf("port %d accepts connections from outside; close it in the firewall unless something else needs it", b.Port) + hint
+	}
+	return f
+}
+
+// judgeFetchLimits says when a cap or a stop cut what was read, so that a
+// verdict on partial data is never mistaken for a full one.
+func judgeFetchLimits(o *Observed) []finding.Finding {
+	var fs []finding.Finding
+	if o.Root.Truncated {
+		fs = append(fs, finding.Finding{ID: "response.truncated", Severity: finding.Info, Subject: o.Root.Final().URL.String(),
+			Expected: fmt.Sprintf("a body under %d bytes", MaxBodyBytes), Actual: "larger, or cut short",
+			Message: fmt.Sprintf("only the first %d bytes of the page were read for <meta> policies", MaxBodyBytes)})
+	}
+	if o.Root.Stopped != "" {
+		fs = append(fs, finding.Finding{ID: "redirect.stopped", Severity: finding.Warn, Subject: "https",
+			Expected: "a final response within 10 redirects", Actual: o.Root.Stopped,
+			Message: "redirects stopped (" + o.Root.Stopped + "); headers were judged on the last response received"})
+	}
+	return fs
+}

@@ -1,0 +1,273 @@
+package scan
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hardscan/hardscan/scan/cookie"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/profile"
+	"github.com/hardscan/hardscan/scan/result"
+)
+
+// Scanner scans targets with one shared client.
+type Scanner struct {
+	Client *Client
+	// Profile is what every target is judged against; nil means auto:
+	// detect the software and pick its profile, else modern.
+	Profile *profile.Profile
+	// BackendPort overrides the profile's backend port when >= 0 (0: off).
+	BackendPort int
+	// Now is the clock for certificate expiry; nil means time.Now.
+	Now func() time.Time
+}
+
+// Observed is everything fetched for one target, before judging.
+type Observed struct {
+	URL      *url.URL
+	Root     *Chain // GET https://host/ with redirects followed
+	HTTP     *Chain // GET http://host/, first hop only
+	HTTPErr  error
+	Cookies  []*Chain // the profile's cookie paths
+	Backend  *Probe   // nil when no backend port is probed
+	Verified bool     // the certificate verified for the host
+	CertErr  error    // why it did not
+	Insecure bool     // -k: verification was not attempted
+	Software *result.Software
+}
+
+// Probe is what the backend port said.
+type Probe struct {
+	Port   int
+	Open   bool  // a TCP connection was accepted
+	Status int   // the HTTP status it answered with, 0 when none
+	Err    error // why no HTTP answer came, when Open
+}
+
+// Scan fetches and judges one target. It never returns nil: a target with no
+// HTTPS response at all carries Error.
+func (s *Scanner) Scan(ctx context.Context, u *url.URL) *result.Target {
+	t := &result.Target{URL: u.String(), Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
+	o, err := s.observe(ctx, u)
+	if o != nil && o.Software != nil {
+		t.Software = o.Software
+	}
+	prof := s.profileFor(o)
+	t.Profile = prof.Name
+	if err != nil {
+		msg := err.Error()
+		t.Error = &msg
+		return t
+	}
+	fill(t, o, s.now())
+	t.Findings = Judge(prof, o, s.now())
+	prof.Apply(t.Findings)
+	t.Grade = Grade(t.Findings)
+	return t
+}
+
+func (s *Scanner) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// profileFor picks the profile: the one asked for, or the detected software's.
+func (s *Scanner) profileFor(o *Observed) *profile.Profile {
+	if s.Profile != nil {
+		return s.Profile
+	}
+	name := "modern"
+	if o != nil && o.Software != nil {
+		if _, err := profile.BuiltinJSON(o.Software.Name); err == nil && o.Software.Name != "modern" {
+			name = o.Software.Name
+		}
+	}
+	p, err := profile.Builtin(name)
+	if err != nil {
+		panic(fmt.Sprintf("built-in profile %s does not load: %v", name, err)) // a build defect, caught by tests
+	}
+	return p
+}
+
+// observe makes every request of one target: the HTTPS chain, the HTTP probe
+// and (for auto) software detection at once, then the profile's cookie
+// paths and the backend port.
+func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
+	o := &Observed{URL: u, Insecure: s.Client.opt.Insecure}
+	httpURL := &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}
+
+	var wg sync.WaitGroup
+	var rootErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		o.HTTP, o.HTTPErr = s.Client.get(ctx, request{url: httpURL, noSecrets: true})
+	}()
+	verify := !o.Insecure
+	var sw *result.Software
+	if s.Profile == nil && verify {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sw = s.Client.detect(ctx, u, true)
+		}()
+	}
+	o.Root, rootErr = s.Client.get(ctx, request{url: u, follow: true, verify: verify, readBody: true})
+	if rootErr != nil && verify && IsCertificateError(rootErr) {
+		o.CertErr = rootErr
+		verify = false
+		o.Root, rootErr = s.Client.get(ctx, request{url: u, follow: true, readBody: true, noSecrets: true})
+	}
+	o.Verified = verify && rootErr == nil
+	wg.Wait()
+	if rootErr != nil {
+		return o, rootErr
+	}
+	if s.Profile == nil {
+		if sw == nil && !verify {
+			sw = s.Client.detect(ctx, u, false)
+		}
+		if sw == nil {
+			sw = serverSoftware(o.Root)
+		}
+		o.Software = sw
+	}
+	prof := s.profileFor(o)
+
+	paths := append([]string{}, prof.CookiePaths...)
+	if len(s.Client.opt.Header) > 0 {
+		paths = append(paths, prof.AuthCookiePaths...)
+	}
+	o.Cookies = make([]*Chain, len(paths))
+	for i, p := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cu := *u
+			cu.Path, cu.RawQuery, cu.Fragment = p, "", ""
+			ch, err := s.Client.get(ctx, request{url: &cu, verify: verify, noSecrets: !verify})
+			if err == nil {
+				o.Cookies[i] = ch
+			}
+		}()
+	}
+	port := prof.BackendPort
+	if s.BackendPort >= 0 {
+		port = s.BackendPort
+	}
+	if port > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o.Backend = s.Client.probe(ctx, u.Hostname(), port)
+		}()
+	}
+	wg.Wait()
+	return o, nil
+}
+
+// probe connects to the backend port and, when it accepts, asks it for /.
+func (c *Client) probe(ctx context.Context, host string, port int) *Probe {
+	p := &Probe{Port: port}
+	addr := net.JoinHostPort(host, fmt.Sprint(port))
+	dctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
+	conn, err := c.dial(dctx, "tcp", addr)
+	cancel()
+	if err != nil {
+		return p
+	}
+	_ = conn.Close()
+	p.Open = true
+	ch, err := c.get(ctx, request{url: &url.URL{Scheme: "http", Host: addr, Path: "/"}, noSecrets: true})
+	if err != nil {
+		p.Err = err
+		return p
+	}
+	p.Status = ch.Hops[0].Status
+	return p
+}
+
+// fill copies the facts of o into the report's target.
+func fill(t *result.Target, o *Observed, now time.Time) {
+	final := o.Root.Final()
+	t.Status = final.Status
+	for k, vs := range final.Header {
+		t.Headers[strings.ToLower(k)] = append([]string(nil), vs...)
+	}
+	t.Redirects.HTTPS = o.Root.URLs()
+	if o.HTTP != nil {
+		t.Redirects.HTTP = o.HTTP.URLs()
+	} else {
+		t.Redirects.HTTP = []string{}
+	}
+	if first := o.Root.Hops[0]; first.TLS != nil && len(first.TLS.PeerCertificates) > 0 {
+		leaf := first.TLS.PeerCertificates[0]
+		t.TLS = &result.TLS{
+			Verified: o.Verified,
+			Version:  tls.VersionName(first.TLS.Version),
+			NotAfter: leaf.NotAfter.UTC(),
+			DaysLeft: daysLeft(leaf, now),
+		}
+	}
+	for _, s := range seenCookies(o) {
+		t.Cookies = append(t.Cookies, result.Cookie{
+			Name: s.Cookie.Name, SetBy: s.SetBy.String(), Secure: s.Cookie.Secure, HTTPOnly: s.Cookie.HTTPOnly,
+			SameSite: s.Cookie.SameSite, Path: s.Cookie.Path, Domain: s.Cookie.Domain,
+		})
+	}
+}
+
+func daysLeft(leaf *x509.Certificate, now time.Time) int {
+	return int(math.Floor(leaf.NotAfter.Sub(now).Hours() / 24))
+}
+
+// seenCookies parses every Set-Cookie of every response, each with the URL
+// that set it, in the order they arrived. Lines that do not parse are kept
+// out: the cookie checks report what a browser would store or reject.
+func seenCookies(o *Observed) []cookie.Seen {
+	var out []cookie.Seen
+	add := func(ch *Chain) {
+		if ch == nil {
+			return
+		}
+		for _, h := range ch.Hops {
+			for _, line := range h.Header.Values("Set-Cookie") {
+				c, err := cookie.Parse(line)
+				if err != nil {
+					continue
+				}
+				out = append(out, cookie.Seen{Cookie: c, SetBy: h.URL})
+			}
+		}
+	}
+	add(o.HTTP)
+	add(o.Root)
+	for _, ch := range o.Cookies {
+		add(ch)
+	}
+	return out
+}
+
+// hostOnly is u's host without its port, bracketed for IPv6.
+func hostOnly(u *url.URL) string {
+	h := u.Hostname()
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
+}
+
+// refused tells a closed port from other dial failures.
+func refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
