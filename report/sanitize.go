@@ -22,8 +22,8 @@ import (
 //   - other C0 controls and DEL become \xNN (ESC is \x1b);
 //   - C1 controls (U+0080 to U+009F), Unicode format characters (bidi
 //     embeddings, overrides, isolates and marks, zero-width spaces and
-//     joiners, the BOM, tags), line and paragraph separators and the Hangul
-//     fillers become \uNNNN (or \UNNNNNNNN);
+//     joiners, the BOM, tags), line and paragraph separators, the Hangul
+//     fillers and U+FFFE/U+FFFF become \uNNNN (or \UNNNNNNNN);
 //   - each byte of invalid UTF-8 becomes \xNN (at least 0x80, so it never
 //     reads as a C0 escape);
 //   - the result is cut at MaxCell runes, the last of which is then "…", so

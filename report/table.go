@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/hardscan/hardscan/scan/finding"
@@ -33,9 +34,49 @@ func paint(on bool, code, s string) string {
 	return code + s + sgrReset
 }
 
-// Column widths (in cells) beyond which the table wraps a cell, so that a
-// row fits a terminal of about 150 columns.
-var tableWidths = []int{4, 30, 24, 30, 44}
+// tableWidths are the widest a column gets (in terminal cells, padding
+// included), so that a row fits a terminal of about 130 columns. The first
+// column (a severity or a URL) is not limited.
+var tableWidths = []int{0, 30, 24, 30, 44}
+
+// fit breaks each cell's words that are wider than their column into lines,
+// so that a long token (a URL, a base64 value) wraps inside its column;
+// tablewriter then wraps the rest at spaces. The breaks are real line
+// breaks, which cannot be confused with server text: Sanitize has escaped
+// every newline the server sent.
+func fit(cells ...string) []string {
+	for i, c := range cells {
+		if i < len(tableWidths) && tableWidths[i] > 0 {
+			cells[i] = breakWords(c, tableWidths[i]-2)
+		}
+	}
+	return cells
+}
+
+func breakWords(s string, width int) string {
+	if twwidth.Width(s) <= width {
+		return s
+	}
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		if twwidth.Width(w) <= width {
+			continue
+		}
+		var b strings.Builder
+		line := 0
+		for _, r := range w {
+			rw := twwidth.Width(string(r))
+			if line+rw > width && line > 0 {
+				b.WriteByte('\n')
+				line = 0
+			}
+			b.WriteRune(r)
+			line += rw
+		}
+		words[i] = b.String()
+	}
+	return strings.Join(words, " ")
+}
 
 // writeTable writes, per target, a title line and a table of its findings,
 // then the changes since the baseline and a one-line summary.
@@ -56,10 +97,10 @@ func writeTable(buf *bytes.Buffer, r *result.Report, opt Options) error {
 		if len(rows) > 0 {
 			tab := newTable(buf, "severity", "check", "expected", "actual", "message")
 			for _, f := range rows {
-				if err := tab.Append([]string{
+				if err := tab.Append(fit(
 					paint(opt.Color, sgr[f.Severity], f.Severity.String()),
 					checkName(f), Sanitize(f.Expected), Sanitize(f.Actual), Sanitize(f.Message),
-				}); err != nil {
+				)); err != nil {
 					return err
 				}
 			}
@@ -76,11 +117,11 @@ func writeTable(buf *bytes.Buffer, r *result.Report, opt Options) error {
 		fmt.Fprintln(buf, "changed since the baseline:")
 		tab := newTable(buf, "url", "check", "was", "now")
 		for _, c := range r.Changes {
-			if err := tab.Append([]string{
+			if err := tab.Append(fit(
 				Sanitize(c.URL),
 				checkName(finding.Finding{ID: c.ID, Subject: c.Subject}),
 				changeWord(c.Was, "new"), changeWord(c.Now, "gone"),
-			}); err != nil {
+			)); err != nil {
 				return err
 			}
 		}
@@ -100,7 +141,7 @@ func writeTable(buf *bytes.Buffer, r *result.Report, opt Options) error {
 func newTable(buf *bytes.Buffer, header ...string) *tablewriter.Table {
 	widths := tw.NewMapper[int, int]()
 	for i, w := range tableWidths {
-		if i > 0 && i < len(header) {
+		if w > 0 && i < len(header) {
 			widths.Set(i, w)
 		}
 	}
