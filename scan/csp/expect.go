@@ -1,0 +1,114 @@
+package csp
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Expect is the CSP part of a profile. The zero value expects nothing.
+type Expect struct {
+	// Required makes a missing enforced CSP a fail (otherwise info).
+	Required bool `json:"required"`
+	// Directives maps a directive to its expected source list; {host} and
+	// {origin} are replaced from the scanned URL; any 'nonce-...' stands for
+	// the server's per-response nonce; an empty list for a valueless
+	// directive (upgrade-insecure-requests) means "must be present".
+	Directives map[string][]string `json:"directives"`
+	// Require lists directives that must restrict something even when not
+	// in Directives; missing object-src or base-uri is a fail, others warn.
+	Require []string `json:"require"`
+	// Hint is appended to fail and warn messages (how to set the CSP).
+	Hint string `json:"hint"`
+}
+
+// Validate reports the first bad field, named as in the profile file.
+func (e Expect) Validate() error {
+	sample, _ := url.Parse("https://example.tld")
+	for _, name := range sortedKeys(e.Directives) {
+		field := "csp.directives." + name
+		if err := checkName(name); err != nil {
+			return fmt.Errorf("%s: %w", field, err)
+		}
+		list := e.Directives[name]
+		if valueless[name] && len(list) > 0 {
+			return fmt.Errorf("%s: %s takes no value, use an empty list", field, name)
+		}
+		if !sourceList[name] {
+			continue
+		}
+		for _, raw := range list {
+			tok, ok := substitute(raw, sample)
+			if !ok {
+				return fmt.Errorf("%s: %q: unknown placeholder (want {host} or {origin})", field, raw)
+			}
+			if len(splitSpace(tok)) != 1 {
+				return fmt.Errorf("%s: %q: one source a list entry", field, raw)
+			}
+			if s := ParseSource(tok); s.Problem != "" {
+				return fmt.Errorf("%s: %q: %s", field, raw, s.Problem)
+			}
+		}
+	}
+	for i, name := range e.Require {
+		if err := checkName(name); err != nil {
+			return fmt.Errorf("csp.require[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func checkName(name string) error {
+	if name == "" {
+		return errors.New("empty directive name")
+	}
+	if name != lower(name) {
+		return fmt.Errorf("%q: directive names are lower case", name)
+	}
+	if !known[name] && !deprecated[name] {
+		return fmt.Errorf("%q: unknown directive", name)
+	}
+	return nil
+}
+
+// substitute replaces {host} (host[:port]) and {origin} (scheme://host[:port])
+// in an expected source; ok is false for another placeholder or when the
+// origin is unknown.
+func substitute(raw string, origin *url.URL) (string, bool) {
+	if !strings.Contains(raw, "{") {
+		return raw, true
+	}
+	if origin == nil || origin.Host == "" {
+		return "", false
+	}
+	host := lower(origin.Host)
+	s := strings.ReplaceAll(raw, "{host}", host)
+	s = strings.ReplaceAll(s, "{origin}", lower(origin.Scheme)+"://"+host)
+	if strings.ContainsAny(s, "{}") {
+		return "", false
+	}
+	return s, true
+}
+
+// expected parses the expected list of name for origin; entries with
+// placeholders are dropped when the origin is unknown.
+func expected(list []string, origin *url.URL) []Source {
+	var out []Source
+	for _, raw := range list {
+		if tok, ok := substitute(raw, origin); ok {
+			out = append(out, ParseSource(tok))
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string][]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

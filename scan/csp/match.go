@@ -1,0 +1,321 @@
+package csp
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// atom is the set of URLs of one scheme that a source matches. Schemes are
+// those of request URLs: a WebSocket request is fetched as http or https
+// (WebSockets Standard, "establish a WebSocket connection"), which is why
+// CSP3's scheme-part matching lets ws: and wss: match them.
+type atom struct {
+	scheme string
+	host   string // "" any, "h" exactly h, ".h" any subdomain of h
+	port   int    // -1 any port
+	path   string // "" any, ending in "/" a prefix, else exact
+}
+
+var defaultPort = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
+
+// requestSchemes are the request URL schemes a source's scheme-part
+// matches (CSP3 §6.7.2.9 "scheme-part matching"), with ws folded into http.
+func requestSchemes(s string) []string {
+	switch s {
+	case "http", "ws":
+		return []string{"http", "https"}
+	case "https", "wss":
+		return []string{"https"}
+	}
+	return []string{s}
+}
+
+// atoms lists what a scheme or host source matches for a page at origin
+// (nil: assume an https page).
+func atoms(s Source, origin *url.URL) []atom {
+	switch s.Kind {
+	case KindScheme:
+		var out []atom
+		for _, sch := range requestSchemes(s.Scheme) {
+			out = append(out, atom{scheme: sch, port: -1})
+		}
+		return out
+	case KindHost:
+	default:
+		return nil
+	}
+	var schemes []string
+	switch {
+	case s.Scheme != "":
+		schemes = requestSchemes(s.Scheme)
+	case s.Host == "*":
+		// CSP3 §6.7.2.8: a lone * matches HTTP(S) and the page's own scheme.
+		schemes = []string{"http", "https"}
+		if origin != nil && origin.Scheme != "http" && origin.Scheme != "https" && origin.Scheme != "" {
+			schemes = append(schemes, lower(origin.Scheme))
+		}
+	case origin != nil && origin.Scheme != "":
+		schemes = requestSchemes(lower(origin.Scheme))
+	default:
+		schemes = []string{"https"}
+	}
+	host := strings.TrimSuffix(s.Host, ".")
+	switch {
+	case host == "*":
+		host = ""
+	case strings.HasPrefix(host, "*."):
+		host = host[1:]
+	}
+	out := make([]atom, 0, len(schemes))
+	for _, sch := range schemes {
+		a := atom{scheme: sch, host: host, path: s.Path}
+		switch s.Port {
+		case "*":
+			a.port = -1
+		case "":
+			a.port = defaultPort[sch]
+		default:
+			n, err := strconv.Atoi(s.Port)
+			if err != nil || n > 65535 {
+				n = -2 // matches no URL
+			}
+			a.port = n
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// selfAtoms is what 'self' matches (CSP3 §6.7.2.8): the origin, and its
+// host over https (and wss) on the same or default port.
+func selfAtoms(origin *url.URL) []atom {
+	if origin == nil || origin.Hostname() == "" {
+		return nil
+	}
+	sch := lower(origin.Scheme)
+	host := lower(strings.TrimSuffix(origin.Hostname(), "."))
+	port := defaultPort[sch]
+	explicit := false
+	if p := origin.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err == nil && n != port {
+			port, explicit = n, true
+		}
+	}
+	out := []atom{{scheme: sch, host: host, port: port}}
+	if sch == "http" {
+		p := 443
+		if explicit {
+			p = port
+		}
+		out = append(out, atom{scheme: "https", host: host, port: p})
+	}
+	return out
+}
+
+// set is a normalised source list, indexed so that asking whether it
+// covers a source costs little even for huge lists.
+type set struct {
+	origin  *url.URL
+	sources []Source
+	kw      map[string]bool
+	nonce   bool
+	hashes  map[string]bool
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	any   []atom
+	exact map[string][]atom
+	wild  map[string][]atom // keyed by ".suffix"
+}
+
+// maxScan bounds the atoms compared per lookup, so that thousands of
+// sources for one host cannot make judging quadratic.
+const maxScan = 4096
+
+func newSet(srcs []Source, origin *url.URL) *set {
+	s := &set{origin: origin, kw: map[string]bool{}, hashes: map[string]bool{}, buckets: map[string]*bucket{}}
+	for _, src := range srcs {
+		s.sources = append(s.sources, src)
+		switch src.Kind {
+		case KindKeyword:
+			s.kw[src.Keyword] = true
+			if src.Keyword == "'self'" {
+				s.addAtoms(selfAtoms(origin))
+			}
+		case KindNonce:
+			s.nonce = true
+		case KindHash:
+			s.hashes[src.Alg+"-"+src.Value] = true
+		case KindScheme, KindHost:
+			s.addAtoms(atoms(src, origin))
+		}
+	}
+	return s
+}
+
+func (s *set) addAtoms(as []atom) {
+	for _, a := range as {
+		b := s.buckets[a.scheme]
+		if b == nil {
+			b = &bucket{exact: map[string][]atom{}, wild: map[string][]atom{}}
+			s.buckets[a.scheme] = b
+		}
+		switch {
+		case a.host == "":
+			b.any = append(b.any, a)
+		case a.host[0] == '.':
+			b.wild[a.host] = append(b.wild[a.host], a)
+		default:
+			b.exact[a.host] = append(b.exact[a.host], a)
+		}
+	}
+}
+
+// covers reports whether everything src allows, s allows too.
+func (s *set) covers(src Source) bool {
+	switch src.Kind {
+	case KindBad:
+		return true // allows nothing
+	case KindKeyword:
+		switch src.Keyword {
+		case "'none'", "'report-sample'":
+			return true
+		case "'self'":
+			if s.kw["'self'"] {
+				return true
+			}
+			as := selfAtoms(s.origin)
+			return len(as) > 0 && s.coversAtoms(as)
+		case "'wasm-unsafe-eval'":
+			// 'unsafe-eval' allows WebAssembly compilation too (CSP3 §4.3).
+			return s.kw[src.Keyword] || s.kw["'unsafe-eval'"]
+		}
+		return s.kw[src.Keyword]
+	case KindNonce:
+		// Nonces change with every response: any nonce stands for the nonce.
+		return s.nonce
+	case KindHash:
+		return s.hashes[src.Alg+"-"+src.Value]
+	}
+	as := atoms(src, s.origin)
+	return len(as) > 0 && s.coversAtoms(as)
+}
+
+func (s *set) coversAtoms(as []atom) bool {
+	for _, a := range as {
+		if !s.coversAtom(a) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *set) coversAtom(a atom) bool {
+	b := s.buckets[a.scheme]
+	if b == nil {
+		return false
+	}
+	if anyCovers(b.any, a) {
+		return true
+	}
+	if a.host == "" {
+		return false
+	}
+	if a.host[0] != '.' && anyCovers(b.exact[a.host], a) {
+		return true
+	}
+	// Wildcards *.x cover the host's proper subdomains, and *.y covers *.x
+	// when x is y or a subdomain of y.
+	h := a.host
+	if h[0] == '.' {
+		if anyCovers(b.wild[h], a) {
+			return true
+		}
+		h = h[1:]
+	}
+	for i := strings.IndexByte(h, '.'); i >= 0; {
+		if anyCovers(b.wild[h[i:]], a) {
+			return true
+		}
+		j := strings.IndexByte(h[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
+
+func anyCovers(bs []atom, a atom) bool {
+	for i, b := range bs {
+		if i == maxScan {
+			return false
+		}
+		if (b.port == -1 || b.port == a.port) && pathCovers(b.path, a.path) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathCovers follows CSP3's path-part matching: a path ending in "/" is a
+// prefix, any other path must match exactly.
+func pathCovers(b, a string) bool {
+	if b == "" {
+		return true
+	}
+	if a == "" {
+		return false
+	}
+	if strings.HasSuffix(b, "/") {
+		return strings.HasPrefix(a, b)
+	}
+	return a == b
+}
+
+// normalize returns the sources of d that allow something when d is used
+// as the effective directive for name: bad sources, 'none' and
+// 'report-sample' go; a nonce or hash disables 'unsafe-inline' (CSP3
+// §6.7.3.3); 'strict-dynamic' disables host and scheme sources, 'self' and
+// 'unsafe-inline' for scripts (CSP3 §8.2).
+func normalize(name string, d Directive) []Source {
+	var nonceOrHash, strict bool
+	for _, s := range d.Sources {
+		switch {
+		case s.Kind == KindNonce || s.Kind == KindHash:
+			nonceOrHash = true
+		case s.Kind == KindKeyword && s.Keyword == "'strict-dynamic'":
+			strict = true
+		}
+	}
+	strict = strict && scriptLike[name]
+	nonceOrHash = nonceOrHash && inlineLike[name]
+	out := make([]Source, 0, len(d.Sources))
+	for _, s := range d.Sources {
+		switch s.Kind {
+		case KindBad:
+			continue
+		case KindKeyword:
+			switch s.Keyword {
+			case "'none'", "'report-sample'":
+				continue
+			case "'unsafe-inline'":
+				if strict || nonceOrHash {
+					continue
+				}
+			case "'self'":
+				if strict {
+					continue
+				}
+			}
+		case KindScheme, KindHost:
+			if strict {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
