@@ -90,8 +90,10 @@ func (c *Cookie) attribute(name, value string) {
 		if value == "" {
 			return // §5.6.3: ignore an empty Domain.
 		}
+		// §5.7: a Domain that is empty once its dot is gone leaves the
+		// cookie host-only.
 		c.Domain = strings.ToLower(strings.TrimPrefix(value, "."))
-		c.HasDomain = true
+		c.HasDomain = c.Domain != ""
 	case "path":
 		c.HasPath = true
 		if value == "" || value[0] != '/' {
