@@ -84,7 +84,7 @@ func (j *judge) compare(name string, list []string) {
 	if len(warn) > 0 {
 		f.Severity = finding.Warn
 		f.Message = fmt.Sprintf("%s allows %s beyond the profile's %s; %s if the site does not need it",
-			name, strings.Join(warn, " "), orNothing(expSrc), fix)
+			name, nameSome(warn), orNothing(expSrc), fix)
 		j.out.add(f)
 	}
 	if len(info) > 0 {
@@ -152,6 +152,16 @@ func containsFold(vs []string, l string) bool {
 		}
 	}
 	return false
+}
+
+// nameSome joins up to ten sources, so that a huge policy keeps the
+// message readable.
+func nameSome(ss []string) string {
+	const most = 10
+	if len(ss) <= most {
+		return strings.Join(ss, " ")
+	}
+	return fmt.Sprintf("%s and %d more sources", strings.Join(ss[:most], " "), len(ss)-most)
 }
 
 func joinSources(ss []Source) string {

@@ -2,6 +2,7 @@ package csp
 
 import (
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -112,13 +113,13 @@ func TestJudge(t *testing.T) {
 			why:  "CSP3 §8.2 'strict-dynamic' drops https: and 'unsafe-inline'; §6.7.3.3 nonce drops 'unsafe-inline'"},
 		{name: "two headers strict wins", in: hdr(strict, "script-src *"),
 			want: map[string]finding.Severity{"csp.script-src": finding.Info}, max: finding.Info,
-			why:  "CSP3 §4.2 every enforced policy applies (MDN Observatory misreads two headers as one)"},
+			why: "CSP3 §4.2 every enforced policy applies (MDN Observatory misreads two headers as one)"},
 		{name: "comma joined strict wins", in: hdr(strict + ", script-src *"),
 			want: map[string]finding.Severity{"csp.script-src": finding.Info}, max: finding.Info,
-			why:  "CSP3 §2.2.2 parse a serialized CSP list splits on ','"},
+			why: "CSP3 §2.2.2 parse a serialized CSP list splits on ','"},
 		{name: "weak first strict second", in: hdr("script-src * 'unsafe-inline' 'unsafe-eval'", strict),
 			want: map[string]finding.Severity{"csp.script-src": finding.Info}, max: finding.Info,
-			why:  "CSP3 §4.2: a script must pass every policy, order does not matter"},
+			why: "CSP3 §4.2: a script must pass every policy, order does not matter"},
 		{name: "unsafe-inline", in: hdr("default-src 'none'; script-src 'self' 'unsafe-inline'; base-uri 'none'"),
 			want: map[string]finding.Severity{"csp.script-src": finding.Fail},
 			why:  "CSP3 §6.7.3.3 allow all inline behavior: 'unsafe-inline' alone allows injected scripts"},
@@ -211,7 +212,7 @@ func TestJudge(t *testing.T) {
 			why:  "CSP3 §6.8.4: no connect-src and no default-src restricts nothing"},
 		{name: "fallback extra", in: hdr("default-src 'self' https:; object-src 'none'; base-uri 'none'; script-src 'self'"), exp: one("img-src", "'self'"),
 			want: map[string]finding.Severity{"csp.img-src": finding.Warn}, says: map[string]string{"csp.img-src": "https:"},
-			why:  "CSP3 §6.8.4: img-src falls back to default-src, whose https: is beyond the profile"},
+			why: "CSP3 §6.8.4: img-src falls back to default-src, whose https: is beyond the profile"},
 		{name: "self covered by origin host", in: hdr(strict + "; connect-src 'self' wss://example.tld"), exp: one("connect-src", "https://{host}"),
 			want: map[string]finding.Severity{"csp.connect-src": finding.Pass},
 			why:  "CSP3 §6.7.2.8: 'self' matches the origin and its wss:// URLs"},
@@ -223,7 +224,7 @@ func TestJudge(t *testing.T) {
 			why:  "CSP3 §6.7.2.8 host-part matching: *.example.com matches subdomains"},
 		{name: "host does not cover wildcard", in: hdr(strict + "; img-src *.example.com"), exp: one("img-src", "https://a.example.com"),
 			want: map[string]finding.Severity{"csp.img-src": finding.Warn}, says: map[string]string{"csp.img-src": "*.example.com"},
-			why:  "CSP3 §6.7.2.8: a wildcard allows more than one host"},
+			why: "CSP3 §6.7.2.8: a wildcard allows more than one host"},
 		{name: "extra only if all policies allow", in: hdr(strict+"; connect-src 'self' https:", "connect-src 'self'"), exp: one("connect-src", "'self'"),
 			want: map[string]finding.Severity{"csp.connect-src": finding.Pass},
 			why:  "CSP3 §4.2: the second policy blocks https: anyway"},
@@ -235,7 +236,7 @@ func TestJudge(t *testing.T) {
 			why:  "CSP3 §6.4.2: frame-ancestors has no fallback"},
 		{name: "sandbox flags", in: hdr(strict + "; sandbox allow-scripts"), exp: one("sandbox"),
 			want: map[string]finding.Severity{"csp.sandbox": finding.Warn}, says: map[string]string{"csp.sandbox": "allow-scripts"},
-			why:  "CSP3 §6.3.2 sandbox: each allow- flag loosens it"},
+			why: "CSP3 §6.3.2 sandbox: each allow- flag loosens it"},
 		{name: "everything at once stays one finding", in: hdr("script-src * data: 'unsafe-inline' 'unsafe-eval'"),
 			want: map[string]finding.Severity{"csp.script-src": finding.Fail, "csp.object-src": finding.Fail, "csp.base-uri": finding.Fail},
 			says: map[string]string{"csp.script-src": "'unsafe-eval'"},
@@ -299,4 +300,31 @@ func keys(fs []finding.Finding) []string {
 		out = append(out, key(f)+"="+f.Severity.String())
 	}
 	return out
+}
+
+func TestHint(t *testing.T) {
+	// why: Expect.Hint tells the admin where to change the CSP; it goes on
+	// fail and warn messages only.
+	exp := one("connect-src", "'self'")
+	exp.Hint = "set :http_security in prod.secret.exs"
+	for _, f := range Judge(hdr(pleroma27), exp) {
+		has := strings.HasSuffix(f.Message, exp.Hint)
+		if has != (f.Severity >= finding.Warn) {
+			t.Errorf("%s (%v): hint appended = %v: %s", key(f), f.Severity, has, f.Message)
+		}
+	}
+}
+
+func TestJudgeDeterministic(t *testing.T) {
+	// why: baselines and golden files need a stable order.
+	in := hdr(mastodon, "script-src * 'unsafe-inline'; foo bar; reflected-xss 1")
+	a, b := Judge(in, mastodonExpect), Judge(in, mastodonExpect)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two runs differ")
+	}
+	for i := 1; i < len(a); i++ {
+		if a[i-1].ID > a[i].ID || a[i-1].ID == a[i].ID && a[i-1].Subject >= a[i].Subject {
+			t.Fatalf("not sorted by id, subject at %d: %v", i, keys(a))
+		}
+	}
 }

@@ -49,7 +49,7 @@ func atoms(s Source, origin *url.URL) []atom {
 	switch {
 	case s.Scheme != "":
 		schemes = requestSchemes(s.Scheme)
-	case s.Host == "*":
+	case s.Host == "*" && s.Port == "" && s.Path == "":
 		// CSP3 §6.7.2.8: a lone * matches HTTP(S) and the page's own scheme.
 		schemes = []string{"http", "https"}
 		if origin != nil && origin.Scheme != "http" && origin.Scheme != "https" && origin.Scheme != "" {
@@ -70,10 +70,12 @@ func atoms(s Source, origin *url.URL) []atom {
 	out := make([]atom, 0, len(schemes))
 	for _, sch := range schemes {
 		a := atom{scheme: sch, host: host, path: s.Path}
-		switch s.Port {
-		case "*":
+		switch {
+		case s.Host == "*" && s.Scheme == "" && s.Port == "" && s.Path == "":
+			a.port = -1 // a lone * matches before any port check (CSP3 §6.7.2.8)
+		case s.Port == "*":
 			a.port = -1
-		case "":
+		case s.Port == "":
 			a.port = defaultPort[sch]
 		default:
 			n, err := strconv.Atoi(s.Port)

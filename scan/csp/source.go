@@ -59,22 +59,22 @@ func ParseSource(tok string) Source {
 		s.Kind, s.Scheme = KindScheme, lower(sch)
 		return s
 	}
-	if !parseHost(&s, tok) {
-		s.Kind = KindBad
+	h := Source{Raw: tok}
+	if !parseHost(&h, tok) {
 		s.Problem = "not a valid source expression"
 		return s
 	}
 	// A bare word that names a keyword or a nonce is a host by the grammar,
 	// but it is almost always a missing pair of quotes.
-	if s.Scheme == "" && s.Port == "" && s.Path == "" {
-		h := s.Host
-		if keywords["'"+h+"'"] || strings.HasPrefix(h, "nonce-") || strings.HasPrefix(h, "sha256-") ||
-			strings.HasPrefix(h, "sha384-") || strings.HasPrefix(h, "sha512-") {
-			s.Kind = KindBad
+	if h.Scheme == "" && h.Port == "" && h.Path == "" {
+		n := h.Host
+		if keywords["'"+n+"'"] || strings.HasPrefix(n, "nonce-") || strings.HasPrefix(n, "sha256-") ||
+			strings.HasPrefix(n, "sha384-") || strings.HasPrefix(n, "sha512-") {
 			s.Problem = "keyword without quotes: write '" + tok + "'"
+			return s
 		}
 	}
-	return s
+	return h
 }
 
 func parseQuoted(s Source, inner string) Source {
