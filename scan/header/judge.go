@@ -157,7 +157,16 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 	case !present:
 		f.Actual = "(absent)"
 		v = verdict{sev: missing, msg: fmt.Sprintf("%s is not sent; send %s: %s", canonical(name), canonical(name), f.Expected)}
+		switch {
+		case missing == finding.Pass:
+			v.msg = canonical(name) + " is not sent, which the profile accepts"
+		case r.Deprecated:
+			v.msg = fmt.Sprintf("%s is not sent; it is obsolete, but the profile's guide asks for %s: %s", canonical(name), canonical(name), f.Expected)
+		}
 	default:
+		if len(vs) == 0 {
+			f.Actual = `<meta name="referrer" content="` + in.MetaReferrer[len(in.MetaReferrer)-1] + `">`
+		}
 		v = k.judge(vs, r.Want, in)
 		if v.useless {
 			v.sev = max(missing, finding.Warn)
@@ -185,7 +194,15 @@ func values(h http.Header, name string) []string {
 }
 
 // canonical writes a lower-case header name as it is usually spelt.
-func canonical(name string) string { return http.CanonicalHeaderKey(name) }
+func canonical(name string) string {
+	switch name {
+	case "x-xss-protection":
+		return "X-XSS-Protection"
+	case "expect-ct":
+		return "Expect-CT"
+	}
+	return http.CanonicalHeaderKey(name)
+}
 
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))

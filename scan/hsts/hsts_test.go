@@ -199,3 +199,27 @@ func FuzzParse(f *testing.F) {
 		_ = Preload(PreloadInput{FirstHTTPSValues: []string{v}})
 	})
 }
+
+// TestRecorded uses the Strict-Transport-Security values of the recorded
+// responses (shared/reference/responses) under the Pleroma guide.
+func TestRecorded(t *testing.T) {
+	tests := []struct {
+		file   string
+		values []string
+		want   finding.Severity
+	}{
+		{"pleroma-2.7_default_GET-root.http", nil, finding.Fail},
+		{"pleroma-2.7_hardened-sts_GET-root.http", []string{"max-age=31536000; includeSubDomains"}, finding.Pass},
+		{"mastodon-4.3_nginx_GET-root.http", []string{"max-age=63072000; includeSubDomains"}, finding.Pass},
+		{"akkoma-2025.10 (hsts on)", []string{"max-age=63072000; includeSubDomains; preload"}, finding.Pass},
+	}
+	for _, tt := range tests {
+		f := Judge(tt.values, guide)[0]
+		if f.Severity != tt.want {
+			t.Errorf("%s: %v (%s), want %v", tt.file, f.Severity, f.Message, tt.want)
+		}
+		if f.Severity == finding.Fail && !strings.Contains(f.Message, guide.Hint) {
+			t.Errorf("%s: fail message %q lacks the hint", tt.file, f.Message)
+		}
+	}
+}
