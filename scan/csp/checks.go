@@ -233,7 +233,7 @@ func (j *judge) scripts() {
 		f.Message = "'unsafe-hashes' lets inline event handlers with listed hashes run; move them into script files"
 		j.out.add(f)
 	}
-	if inEffect(elem, ParseSource("'self'")) && !j.expects("script-src", "'self'") && j.in.Origin != nil {
+	if !bad && literalSelf(elem) && inEffect(elem, ParseSource("'self'")) && !j.expects("script-src", "'self'") {
 		f.Severity, f.Actual = finding.Info, j.actual(elem)
 		f.Message = "script-src allows 'self', so any script this origin serves (uploads, JSONP endpoints) may run; prefer nonces or hashes"
 		j.out.add(f)
@@ -243,6 +243,16 @@ func (j *judge) scripts() {
 		f.Message = "scripts are restricted: no 'unsafe-inline', 'unsafe-eval' or wide source is in effect"
 		j.out.add(f)
 	}
+}
+
+// literalSelf reports whether a policy names 'self' where it counts.
+func literalSelf(rs []restriction) bool {
+	for _, r := range rs {
+		if r.set.kw["'self'"] {
+			return true
+		}
+	}
+	return false
 }
 
 // expects reports whether the profile lists src for name.
@@ -346,13 +356,14 @@ func (j *judge) sources() {
 }
 
 func (j *judge) source(d Directive, s Source) {
+	if s.Kind == KindHost && isIPv4(strings.TrimSuffix(s.Host, ".")) {
+		j.out.add(finding.Finding{ID: "csp.ip-source", Severity: finding.Info, Subject: d.Name, Expected: "host names", Actual: s.Raw,
+			Message: fmt.Sprintf("%s allows the IP address %s; browsers match it only literally, so use the host name", d.Name, s.Raw)})
+	}
 	switch {
 	case (s.Kind == KindScheme || s.Kind == KindHost) && (s.Scheme == "http" || s.Scheme == "ws"):
 		j.out.add(finding.Finding{ID: "csp.http-source", Severity: finding.Warn, Subject: d.Name, Expected: "https sources", Actual: s.Raw,
 			Message: fmt.Sprintf("%s allows %s, which loads over unencrypted %s that anyone on the path can alter; use https or wss", d.Name, s.Raw, s.Scheme)})
-	case s.Kind == KindHost && isIPv4(strings.TrimSuffix(s.Host, ".")):
-		j.out.add(finding.Finding{ID: "csp.ip-source", Severity: finding.Info, Subject: d.Name, Expected: "host names", Actual: s.Raw,
-			Message: fmt.Sprintf("%s allows the IP address %s; browsers match it only literally, so use the host name", d.Name, s.Raw)})
 	case s.Kind == KindNonce && decodedLen(s.Value) < 8:
 		j.out.add(finding.Finding{ID: "csp.nonce", Severity: finding.Warn, Subject: d.Name, Expected: "a random nonce of 16 bytes or more", Actual: s.Raw,
 			Message: fmt.Sprintf("%s nonce %s carries under 8 bytes and can be guessed; send a fresh random nonce of at least 16 bytes with every response", d.Name, s.Raw)})
