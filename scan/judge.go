@@ -45,10 +45,23 @@ func Judge(p *profile.Profile, o *Observed, now time.Time) []finding.Finding {
 	fs = append(fs, header.Judge(header.Input{
 		Header:            final.Header,
 		MetaReferrer:      head.Referrer,
-		CSPFrameAncestors: csp.HasFrameAncestors(enforced),
+		CSPFrameAncestors: hasFrameAncestors(enforced),
 	}, p.Headers)...)
 	fs = append(fs, cookie.Judge(seenCookies(o), p.Cookies)...)
 	return fs
+}
+
+// hasFrameAncestors reports whether an enforced header policy sets
+// frame-ancestors, which makes browsers ignore X-Frame-Options.
+func hasFrameAncestors(headerValues []string) bool {
+	for _, v := range headerValues {
+		for _, p := range csp.ParseList(v) {
+			if _, ok := p.Get("frame-ancestors"); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func httpHops(o *Observed) []string {
