@@ -85,7 +85,19 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 				return err
 			}
 		}
-		scanned, err := scanAll(ctx, c, src, stream.Target)
+		emit := stream.Target
+		if c.progress && isTerminal(stderr) && (c.input != "" || len(c.urls) > 1) {
+			bar := startProgress(stderr, len(c.urls))
+			if c.input != "" {
+				bar.total = 0 // the list is read lazily: its length is unknown
+			}
+			defer bar.end()
+			emit = func(t *result.Target) error {
+				bar.add(t.Error != nil)
+				return stream.Target(t)
+			}
+		}
+		scanned, err := scanAll(ctx, c, src, emit)
 		if err != nil {
 			return err
 		}

@@ -92,7 +92,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on (for cron mail)")
 	fs.StringVar(&r.color, "color", "auto", "colour the table: auto, always, never (NO_COLOR is honoured)")
-	fs.BoolVar(&r.progress, "progress", false, "show a progress bar on stderr")
+	fs.BoolVar(&r.progress, "progress", false, "show progress on stderr (the default when stderr is a terminal and there are several targets)")
 	fs.BoolVar(&r.noProgress, "no-progress", false, "never show a progress bar")
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "list passed checks in the table too")
 	fs.BoolVar(&c.demo, "demo", false, "scan a built-in loopback replica of a default Pleroma 2.7")
@@ -201,7 +201,9 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	default:
 		return usagef("--color %q: want auto, always or never", r.color)
 	}
-	c.progress = r.progress && !r.noProgress
+	// Progress is on by default; it is drawn only when stderr is a terminal
+	// and there are several targets (see execute).
+	c.progress = !r.noProgress
 	for _, v := range r.resolve {
 		rule, err := scan.ParseResolve(v)
 		if err != nil {

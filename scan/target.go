@@ -101,9 +101,9 @@ func (s *Scanner) profileFor(o *Observed) *profile.Profile {
 	return p
 }
 
-// observe makes every request of one target: the HTTPS chain, the HTTP probe
-// and (for auto) software detection at once, then the profile's cookie
-// paths and the backend port.
+// observe makes every request of one target: the HTTPS chain while the
+// HTTP probe runs, then (for auto) software detection, then the profile's
+// cookie paths and the backend port at once.
 func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 	o := &Observed{URL: u, Insecure: s.Client.opt.Insecure}
 	httpURL := &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}
@@ -116,14 +116,6 @@ func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 		o.HTTP, o.HTTPErr = s.Client.get(ctx, request{url: httpURL, noSecrets: true})
 	}()
 	verify := !o.Insecure
-	var sw *result.Software
-	if s.Profile == nil && verify {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sw = s.Client.detect(ctx, u, true)
-		}()
-	}
 	o.Root, rootErr = s.Client.get(ctx, request{url: u, follow: true, verify: verify, readBody: true})
 	if rootErr != nil && verify && IsCertificateError(rootErr) {
 		o.CertErr = rootErr
@@ -131,18 +123,17 @@ func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 		o.Root, rootErr = s.Client.get(ctx, request{url: u, follow: true, readBody: true, noSecrets: true})
 	}
 	o.Verified = verify && rootErr == nil
-	wg.Wait()
 	if rootErr != nil {
+		wg.Wait()
 		return o, rootErr
 	}
+	// Detection waits for the root response so that it reuses its
+	// connection: one TLS handshake per target where the server allows.
 	if s.Profile == nil {
-		if sw == nil && !verify {
-			sw = s.Client.detect(ctx, u, false)
+		o.Software = s.Client.detect(ctx, u, verify)
+		if o.Software == nil {
+			o.Software = serverSoftware(o.Root)
 		}
-		if sw == nil {
-			sw = serverSoftware(o.Root)
-		}
-		o.Software = sw
 	}
 	prof := s.profileFor(o)
 
