@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hardscan/hardscan/scan/finding"
 )
@@ -373,10 +374,15 @@ func firstLine(s string) string {
 }
 
 func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
+	const max = 60
+	if len(s) <= max {
+		return s
 	}
-	return s
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut-- // never split a character
+	}
+	return s[:cut] + "..."
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }

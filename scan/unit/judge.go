@@ -3,6 +3,7 @@ package unit
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hardscan/hardscan/scan/finding"
 )
@@ -97,7 +98,12 @@ func judgeCaps(u *Unit) finding.Finding {
 	f.Actual = c.set.String()
 	if len(c.last) > 0 {
 		var ws []string
-		for _, a := range c.last {
+		last := c.last
+		if len(last) > 3 {
+			last = last[len(last)-3:]
+			ws = append(ws, "...")
+		}
+		for _, a := range last {
 			ws = append(ws, a.Where())
 		}
 		f.Actual += " (" + strings.Join(ws, ", ") + ")"
@@ -106,7 +112,11 @@ func judgeCaps(u *Unit) finding.Finding {
 	}
 	unknown := ""
 	if len(c.unknown) > 0 {
-		unknown = fmt.Sprintf("; systemd ignores the unknown capabilities %s", strings.Join(c.unknown, " "))
+		names := c.unknown
+		if len(names) > 5 {
+			names = append(names[:5:5], "...")
+		}
+		unknown = fmt.Sprintf("; systemd ignores the unknown capabilities %s", clip(strings.Join(names, " ")))
 	}
 	if c.set&(1<<capSysAdmin) == 0 {
 		f.Message = "CAP_SYS_ADMIN is not in the service's capability bounding set" + unknown + "."
@@ -141,10 +151,15 @@ func ignoredNote(s setting) string {
 
 // clip shortens a file's value for a message.
 func clip(v string) string {
-	if len(v) > 40 {
-		return v[:40] + "..."
+	const max = 40
+	if len(v) <= max {
+		return v
 	}
-	return v
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut-- // never split a character
+	}
+	return v[:cut] + "..."
 }
 
 // syntaxFindings reports the lines systemd would ignore, one finding per

@@ -122,7 +122,13 @@ func Format(as []Assignment) string {
 			b.WriteString("[" + a.Section + "]\n")
 			cur, started = a.Section, true
 		}
-		b.WriteString(a.Key + "=" + a.Value + "\n")
+		b.WriteString(a.Key + "=" + a.Value)
+		if oddBackslash(a.Value) {
+			// A trailing space keeps a final backslash literal, as
+			// systemd checks for continuation before trimming.
+			b.WriteByte(' ')
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

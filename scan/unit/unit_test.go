@@ -213,3 +213,40 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("err = %v, want a wrapped not-exist naming the file", err)
 	}
 }
+
+func TestDropInDirOnce(t *testing.T) {
+	// why: a unit under /etc/systemd/system with that same root must not
+	// apply its drop-ins twice.
+	dir := writeTree(t, map[string]string{
+		"a.service":          "[Service]\nPrivateTmp=yes\n",
+		"a.service.d/x.conf": "[Service]\nCapabilityBoundingSet=CAP_CHOWN\n",
+	})
+	u, err := Load(filepath.Join(dir, "a.service"), Options{DropInRoots: []string{dir, dir + "/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(u.Files) != 2 {
+		t.Errorf("files %v, want the unit and one drop-in", u.Files)
+	}
+}
+
+func TestHostileUnit(t *testing.T) {
+	// why: BRIEF: never panic, bound work on 100 KB values.
+	inputs := []string{
+		"[Service]\nCapabilityBoundingSet=" + strings.Repeat("CAP_CHOWN ", 10_000),
+		"[Service]\n" + strings.Repeat("CapabilityBoundingSet=~CAP_KILL\n", 10_000),
+		"[Service]\nPrivateTmp=" + strings.Repeat("\\\n", 50_000) + "yes",
+		strings.Repeat("[", 100_000),
+		"[Service]\nSystemCallFilter=\"" + strings.Repeat("a", 100_000),
+		"\x00\xff[Service]\x00=\x00",
+	}
+	for _, in := range inputs {
+		fs := Judge(ParseUnit(NamedData{"x.service", []byte(in)}))
+		byID(t, fs)
+		for _, f := range fs {
+			if len(f.Actual) > 300 || len(f.Message) > 2000 {
+				t.Errorf("%s: unbounded text (%d, %d bytes)", f.ID, len(f.Actual), len(f.Message))
+			}
+		}
+	}
+}
