@@ -143,6 +143,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	c.urls = fs.Args()
+	localFiles(c)
 	if err := validate(c, r, stdout); err != nil {
 		return fail(stderr, err)
 	}
@@ -270,6 +271,28 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		return &usageError{msg: "nothing to scan", hint: "give a URL (hardscan example.tld), -i FILE, --unit FILE or --config FILE; hardscan --demo shows a scan of a built-in replica"}
 	}
 	return nil
+}
+
+// localFiles lets "--unit A B" and "--config A B" name several files, as
+// SPEC's synopsis writes them: a positional argument that is an existing
+// file joins the list of the mode flag given, instead of being read as a host.
+func localFiles(c *config) {
+	if len(c.units) == 0 && len(c.configs) == 0 {
+		return
+	}
+	var urls []string
+	for _, a := range c.urls {
+		if st, err := os.Stat(a); err == nil && st.Mode().IsRegular() {
+			if len(c.units) > 0 {
+				c.units = append(c.units, a)
+			} else {
+				c.configs = append(c.configs, a)
+			}
+			continue
+		}
+		urls = append(urls, a)
+	}
+	c.urls = urls
 }
 
 // loadProfile reads a built-in profile by name, else a profile file.
