@@ -437,3 +437,55 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo: exit %d, profile %q, error %v", o.code, tg.Profile, tg.Error)
 	}
 }
+
+// --show-profile prints a file that -p reads back, and an override in it
+// accepts a finding: the warning becomes info and the exit status follows.
+func TestShowProfileRoundTripAndAccept(t *testing.T) {
+	o := runArgs(t, "--show-profile", "pleroma")
+	if o.code != exitOK {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	var p map[string]any
+	if err := json.Unmarshal([]byte(o.stdout), &p); err != nil {
+		t.Fatal(err)
+	}
+	p["name"] = "pleroma-accepting"
+	p["overrides"] = []map[string]string{{"id": "csp.connect-src", "severity": "info", "reason": "2.7 needs https: for remote emoji"}}
+	raw, _ := json.Marshal(p)
+	file := filepath.Join(t.TempDir(), "mine.json")
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
+	strict := runArgs(t, append(args, "-p", "pleroma", "--fail-on", "warn", "example.tld")...)
+	accepting := runArgs(t, append(args, "-p", file, "--fail-on", "warn", "example.tld")...)
+	if strict.code != exitFindings || accepting.code != exitOK {
+		t.Errorf("exit without/with the override = %d/%d, want 1/0", strict.code, accepting.code)
+	}
+	tg := onlyTarget(t, accepting)
+	if f := find(tg, "csp.connect-src"); f == nil || f.Severity != finding.Info || tg.Profile != "pleroma-accepting" {
+		t.Errorf("csp.connect-src = %+v under profile %q", f, tg.Profile)
+	}
+}
+
+func TestListings(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--list-profiles"}, []string{"auto", "pleroma", "akkoma", "mastodon", "modern"}},
+		{[]string{"--list-checks"}, []string{"hsts", "csp.<directive>", "cookie.prefix", "unit.CapabilityBoundingSet", "config.http.ip", "backend.exposed"}},
+		{[]string{"-V"}, []string{"hardscan " + Version}},
+		{[]string{"--help"}, []string{"Usage:", "--resolve", "--fail-on", "Exit status:"}},
+	} {
+		o := runArgs(t, tc.args...)
+		if o.code != exitOK {
+			t.Errorf("%v: exit %d", tc.args, o.code)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(o.stdout, w) {
+				t.Errorf("%v: output lacks %q", tc.args, w)
+			}
+		}
+	}
+}

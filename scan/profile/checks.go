@@ -48,10 +48,28 @@ var Checks = []Check{
 	{"cookie.domain", "a cookie's Domain is not a public suffix and matches the host"},
 	{"cookie.rejected", "a cookie a browser would refuse"},
 	{"cookie.session", "whether the session cookie was seen at all"},
-	{"unit.<Directive>", "each systemd directive the guide names, e.g. unit.PrivateTmp"},
-	{"unit.exposure", "an exposure score over the other sandboxing directives"},
-	{"config.<key>", "each Pleroma config setting the guide names, e.g. config.http.ip"},
+	{"unit.PrivateTmp", "the unit gives the service a private /tmp (guide)"},
+	{"unit.ProtectHome", "the unit hides /home, /root and /run/user (guide)"},
+	{"unit.ProtectSystem", "the unit mounts /usr, /boot and /etc read-only: full or strict (guide)"},
+	{"unit.PrivateDevices", "the unit hides physical devices (guide)"},
+	{"unit.NoNewPrivileges", "the service cannot gain privileges through setuid (guide)"},
+	{"unit.CapabilityBoundingSet", "CAP_SYS_ADMIN is not in the bounding set (guide)"},
+	{"unit.<Directive>", "each other sandboxing directive (ProtectKernelTunables, SystemCallFilter ...), info"},
+	{"unit.exposure", "an exposure score from 0 (best) to 10 over the sandboxing directives, like systemd-analyze security"},
+	{"unit.syntax", "lines of a unit file that systemd would ignore"},
+	{"config.http.ip", "the application listens on loopback only"},
+	{"config.secure_cookie_flag", "the session cookie is marked Secure"},
+	{"config.http_security.enabled", "Pleroma sends its security headers"},
+	{"config.http_security.sts", "Pleroma sends HSTS"},
+	{"config.http_security.sts_max_age", "HSTS max-age of at least a year"},
+	{"config.http_security.ct_max_age", "Expect-CT max-age (obsolete)"},
+	{"config.http_security.referrer_policy", "the referrer policy is at least same-origin"},
+	{"config.parse", "statements of a config file that could not be read"},
 }
+
+// families are the check ids that stand for a family: an override may name
+// any member (csp.script-src, unit.SystemCallFilter).
+var families = []string{"csp.", "unit.", "config."}
 
 // KnownCheck reports whether id is a check hardscan can emit.
 func KnownCheck(id string) bool {
@@ -59,13 +77,10 @@ func KnownCheck(id string) bool {
 		if c.ID == id {
 			return true
 		}
-		if prefix, ok := strings.CutSuffix(c.ID, "<directive>"); ok && strings.HasPrefix(id, prefix) && len(id) > len(prefix) {
+	}
+	for _, prefix := range families {
+		if rest, ok := strings.CutPrefix(id, prefix); ok && rest != "" && !strings.ContainsAny(rest, " \t") {
 			return true
-		}
-		for _, hole := range []string{"<Directive>", "<key>"} {
-			if prefix, ok := strings.CutSuffix(c.ID, hole); ok && strings.HasPrefix(id, prefix) && len(id) > len(prefix) {
-				return true
-			}
 		}
 	}
 	return false
