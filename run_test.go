@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hardscan/hardscan/fixtures"
 	"github.com/hardscan/hardscan/scan/finding"
@@ -487,5 +489,46 @@ func TestListings(t *testing.T) {
 				t.Errorf("%v: output lacks %q", tc.args, w)
 			}
 		}
+	}
+}
+
+// An interrupt stops the run quickly, writes no partial -o file (an
+// earlier report stays as it was) and exits non-zero.
+func TestInterruptWritesNoPartialReport(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // accept and never answer
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	out := filepath.Join(t.TempDir(), "last.json")
+	if err := os.WriteFile(out, []byte("earlier report\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	code := run(ctx, []string{"--timeout", "30s", "-o", out, "--resolve", "*:*:" + ln.Addr().String(), "-p", "modern", "a.test", "b.test"},
+		strings.NewReader(""), &stdout, &stderr)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s after the interrupt", took)
+	}
+	if code == exitOK || code == exitFindings {
+		t.Errorf("exit %d, want non-zero and not a findings status", code)
+	}
+	if raw, _ := os.ReadFile(out); string(raw) != "earlier report\n" {
+		t.Errorf("-o file changed by an interrupted run: %q", raw)
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }
