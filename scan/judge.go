@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"strings"
 	"time"
@@ -90,6 +91,7 @@ func judgeTLS(o *Observed, now time.Time) []finding.Finding {
 	if first.TLS == nil || len(first.TLS.PeerCertificates) == 0 {
 		return fs
 	}
+	fs = append(fs, judgeTLSVersion(first.TLS.Version))
 	leaf := first.TLS.PeerCertificates[0]
 	days := daysLeft(leaf, now)
 	exp := finding.Finding{ID: "tls.expiry", Expected: "at least 21 days left", Actual: fmt.Sprintf("%d days left (until %s)", days, leaf.NotAfter.UTC().Format("2006-01-02"))}
@@ -105,6 +107,20 @@ func judgeTLS(o *Observed, now time.Time) []finding.Finding {
 		exp.Severity, exp.Message = finding.Pass, "the certificate is not close to expiry"
 	}
 	return append(fs, exp)
+}
+
+// judgeTLSVersion fails TLS 1.0 and 1.1: every current browser refuses them
+// (RFC 8996), so a server that offers nothing newer is unreachable.
+func judgeTLSVersion(v uint16) finding.Finding {
+	f := finding.Finding{ID: "tls.version", Expected: "TLS 1.2 or 1.3", Actual: tls.VersionName(v)}
+	if v < tls.VersionTLS12 {
+		f.Severity = finding.Fail
+		f.Message = "the server negotiated " + tls.VersionName(v) + ", which browsers refuse (RFC 8996 deprecates it); enable TLS 1.2 and 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)"
+		return f
+	}
+	f.Severity = finding.Pass
+	f.Message = "a current TLS version was negotiated"
+	return f
 }
 
 // certProblem turns a verification error into a short reason.

@@ -13,6 +13,7 @@ type Check struct {
 var Checks = []Check{
 	{"https.redirect", "plain HTTP redirects to HTTPS on the same host first"},
 	{"tls.certificate", "the certificate chain verifies for the host"},
+	{"tls.version", "the negotiated TLS version is 1.2 or newer (RFC 8996)"},
 	{"tls.expiry", "days until the certificate expires (warn under 21, fail under 7)"},
 	{"backend.exposed", "the application's own port does not answer from outside"},
 	{"response.truncated", "a response was larger than hardscan reads (body or header caps)"},
