@@ -74,24 +74,24 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	r := &rawFlags{}
-	fs.StringVarP(&c.profileArg, "profile", "p", "auto", "what to expect: auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
-	fs.StringVarP(&c.format, "format", "f", "", "output format: "+strings.Join(report.Formats(), ", ")+" (default table on a terminal, else json)")
+	fs.StringVarP(&c.profileArg, "profile", "p", "auto", "what to expect (`NAME|FILE`): auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
+	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table on a terminal, else json)")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
-	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity that makes the exit status 1: fail, warn, info, never")
-	fs.StringVar(&c.baseline, "baseline", "", "an earlier JSON report: report what changed, exit on new findings only")
-	fs.IntVarP(&c.concurrency, "concurrency", "c", 32, "targets scanned at once")
-	fs.DurationVar(&c.scan.Timeout, "timeout", 10*time.Second, "limit for each request (connect + TLS + headers)")
-	fs.StringArrayVar(&r.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (HOST:PORT:ADDR, curl's meaning; * matches any); repeatable")
+	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity (`LEVEL`) that makes the exit status 1: fail, warn, info, never")
+	fs.StringVar(&c.baseline, "baseline", "", "an earlier JSON report `FILE`: report what changed, exit on new findings only")
+	fs.IntVarP(&c.concurrency, "concurrency", "c", 32, "`N` targets scanned at once")
+	fs.DurationVar(&c.scan.Timeout, "timeout", 10*time.Second, "limit for each request (connect + TLS + headers), a `DURATION` such as 10s")
+	fs.StringArrayVar(&r.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, curl's meaning; * matches any; ADDR may carry a port); repeatable")
 	fs.StringArrayVar(&r.cacert, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
 	fs.BoolVarP(&c.scan.Insecure, "insecure", "k", false, "do not verify certificates (the report says they were not verified)")
-	fs.StringArrayVarP(&r.headers, "header", "H", nil, "extra request header 'Name: value', sent only to the target host over HTTPS; repeatable")
-	fs.StringVar(&c.scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent sent")
-	fs.IntVar(&c.backendPort, "backend-port", -1, "also probe this port for an exposed application server; 0 turns it off (default from the profile)")
+	fs.StringArrayVarP(&r.headers, "header", "H", nil, "extra request `HEADER` 'Name: value', sent only to the target host over verified HTTPS; repeatable")
+	fs.StringVar(&c.scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent `STRING` sent")
+	fs.IntVar(&c.backendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
 	fs.StringVarP(&c.input, "input", "i", "", "scan the URLs in `FILE`, one a line (- for stdin)")
 	fs.StringArrayVar(&c.units, "unit", nil, "audit this systemd unit `FILE` and its drop-ins; repeatable")
 	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on (for cron mail)")
-	fs.StringVar(&r.color, "color", "auto", "colour the table: auto, always, never (NO_COLOR is honoured)")
+	fs.StringVar(&r.color, "color", "auto", "colour the table (`WHEN`): auto, always, never (NO_COLOR is honoured)")
 	fs.BoolVar(&r.progress, "progress", false, "show progress on stderr (the default when stderr is a terminal and there are several targets)")
 	fs.BoolVar(&r.noProgress, "no-progress", false, "never show a progress bar")
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "list passed checks in the table too")
@@ -102,6 +102,37 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.BoolVarP(&r.version, "version", "V", false, "print the version")
 	fs.BoolVarP(&r.help, "help", "h", false, "show this help")
 	return fs, r
+}
+
+// hiddenDefaults are defaults the usage text already explains.
+var hiddenDefaults = map[string]bool{"backend-port": true, "format": true}
+
+// flagUsages lays out the flags one a line, without pflag's type names and
+// "[=true|false]" noise: a switch is just its name, a value flag names its value.
+func flagUsages(fs *pflag.FlagSet) string {
+	type row struct{ left, usage string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		name, usage := pflag.UnquoteUsage(f)
+		left := "      --" + f.Name
+		if f.Shorthand != "" {
+			left = "  -" + f.Shorthand + ", --" + f.Name
+		}
+		if f.Value.Type() != "bool" {
+			left += " " + name
+		}
+		if d := f.DefValue; d != "" && d != "false" && d != "[]" && d != "0" && !hiddenDefaults[f.Name] {
+			usage += " (default " + d + ")"
+		}
+		rows = append(rows, row{left, usage})
+		width = max(width, len(left))
+	})
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%-*s  %s\n", width, r.left, r.usage)
+	}
+	return b.String()
 }
 
 // rawFlags are flag values that need checking before they enter config.
@@ -122,7 +153,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	switch {
 	case r.help:
-		fmt.Fprint(stdout, usageText+fs.FlagUsages()+exitText)
+		fmt.Fprint(stdout, usageText+flagUsages(fs)+exitText)
 		return exitOK
 	case r.version:
 		fmt.Fprintf(stdout, "hardscan %s\n", Version)
