@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -530,5 +531,32 @@ func TestInterruptWritesNoPartialReport(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// Without NodeInfo, auto falls back to /api/v1/instance, then to the Server
+// header, then to the modern profile.
+func TestAutoDetectionFallbacks(t *testing.T) {
+	root := fixtures.Route{File: "pleroma-2.7_hardened-sts_GET-root.http"}
+	for _, tc := range []struct {
+		name             string
+		routes           map[string]fixtures.Route
+		profile, sw, ver string
+	}{
+		{"instance API", map[string]fixtures.Route{"/": root, "/api/v1/instance": {Doc: "pleroma-2.7_api-v1-instance.json"}}, "pleroma", "pleroma", "2.7.0"},
+		{"server header", map[string]fixtures.Route{"/": {Header: http.Header{"Server": {"gotosocial"}}}}, "modern", "gotosocial", ""},
+		{"nothing known", map[string]fixtures.Route{"/": root}, "modern", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := startSite(t, fixtures.Site{Routes: tc.routes})
+			tg := onlyTarget(t, runArgs(t, append(args, "-f", "json", "example.tld")...))
+			gotSW, gotVer := "", ""
+			if tg.Software != nil {
+				gotSW, gotVer = tg.Software.Name, tg.Software.Version
+			}
+			if tg.Profile != tc.profile || gotSW != tc.sw || gotVer != tc.ver {
+				t.Errorf("profile %q software %q %q, want %q %q %q", tg.Profile, gotSW, gotVer, tc.profile, tc.sw, tc.ver)
+			}
+		})
 	}
 }
