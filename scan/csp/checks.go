@@ -292,8 +292,10 @@ func (j *judge) baseURI() {
 		f.Severity = finding.Fail
 		f.Message = "no enforced policy sets base-uri (it has no fallback), so an injected <base> can redirect relative script URLs; add base-uri 'none' or 'self'"
 	case len(names) > 0:
-		f.Severity = finding.Warn
-		f.Message = fmt.Sprintf("base-uri allows %s, so an injected <base> can point anywhere; set base-uri 'none' or 'self'", strings.Join(names, " "))
+		// As good as no base-uri at all: an injected <base> can point
+		// relative script URLs at the attacker's host.
+		f.Severity = finding.Fail
+		f.Message = fmt.Sprintf("base-uri allows %s, so an injected <base> can point relative script URLs anywhere; set base-uri 'none' or 'self'", strings.Join(names, " "))
 	default:
 		f.Message = "base-uri is restricted"
 	}
