@@ -103,6 +103,7 @@ func containsAny(s, alternatives string) bool {
 // status, and a target error or a finding that says what happened.
 func TestHostileServers(t *testing.T) {
 	for _, tc := range []struct {
+		name string // when b alone does not name the case
 		b    hostile.Behaviour
 		opts []hostile.Option
 		code int
@@ -134,14 +135,14 @@ func TestHostileServers(t *testing.T) {
 		{b: hostile.CertExpired, code: exitFindings, id: "tls.certificate", has: "expired", why: "SPEC: certificate problems are findings"},
 		{b: hostile.CertSelfSigned, code: exitFindings, id: "tls.certificate", has: "unknown authority", why: "SPEC: certificate problems are findings"},
 		{b: hostile.CertWrongHost, code: exitFindings, id: "tls.certificate", has: "wrong.invalid", why: "SPEC: certificate problems are findings"},
-		{b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.Dribble)}, code: exitOK, id: "https.redirect", has: "no answer on port 80",
+		{name: "port80-dribble", b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.Dribble)}, code: exitOK, id: "https.redirect", has: "no answer on port 80",
 			why: "a port 80 that dribbles costs one timeout and is a warning, not the end of the scan"},
-		{b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.HugeHeader)}, code: exitOK, id: "https.redirect", has: "exceeded 1048576 bytes",
+		{name: "port80-huge-header", b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.HugeHeader)}, code: exitOK, id: "https.redirect", has: "exceeded 1048576 bytes",
 			why: "the header cap holds on port 80 too, and the warning says it was hit"},
 	} {
 		name := tc.b.String()
-		if len(tc.opts) > 0 {
-			name = "plain-" + name
+		if tc.name != "" {
+			name = tc.name
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
