@@ -182,16 +182,41 @@ func orNothing(ss []Source) string {
 // dangerous are the sources that let an attacker's script or plugin load.
 var dangerous = []Source{ParseSource("*"), ParseSource("data:"), ParseSource("http:"), ParseSource("https:")}
 
+// wideHosts stand for any host on a scheme's default port. A source such as
+// https://* or wss://* matches them (CSP3 §6.7.2.8, §6.7.2.9): as wide as a
+// scheme source, since an attacker can serve from port 443 of any host.
+var wideHosts = []Source{ParseSource("http://*"), ParseSource("https://*")}
+
 // dangerousInEffect names the dangerous sources every policy allows.
 func dangerousInEffect(rs []restriction) []string {
 	var names []string
 	star := inEffect(rs, dangerous[0])
+	wide := star
 	for _, d := range dangerous {
 		if inEffect(rs, d) && (!star || d.Raw == "*" || d.Raw == "data:") {
 			names = append(names, d.Raw)
+			wide = wide || d.Raw != "data:"
+		}
+	}
+	if wide {
+		return names
+	}
+	for _, w := range wideHosts {
+		if inEffect(rs, w) {
+			return append(names, wideName(rs[0], w))
 		}
 	}
 	return names
+}
+
+// wideName names the source of r, as written, that lets any host in.
+func wideName(r restriction, w Source) string {
+	for _, s := range r.set.sources {
+		if s.Kind == KindHost && s.Host == "*" && newSet([]Source{s}, r.set.origin).covers(w) {
+			return s.Raw
+		}
+	}
+	return w.Raw
 }
 
 // scripts judges what opens the page to script injection (csp.script-src).
