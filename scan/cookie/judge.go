@@ -86,6 +86,9 @@ func Judge(seen []Seen, exp Expect) []finding.Finding {
 	}
 	sessionSeen := false
 	for _, s := range seen {
+		if s.Cookie.deletes() {
+			continue // stores nothing, so there is nothing to protect
+		}
 		j := judge{c: s.Cookie, u: s.SetBy, exp: exp, session: slices.Contains(exp.Names, s.Cookie.Name)}
 		sessionSeen = sessionSeen || j.session
 		for _, f := range j.all() {

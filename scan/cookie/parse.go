@@ -147,6 +147,12 @@ func maxAge(v string) (int64, bool) {
 
 func trimWSP(s string) string { return strings.Trim(s, " \t") }
 
+// deletes reports whether the line only removes the cookie: a Max-Age of
+// zero or less sets the earliest expiry (RFC 6265bis §5.6.2), so the
+// browser evicts the cookie and stores nothing (§5.7), as Plug's
+// and Rack's delete_cookie do on logout.
+func (c Cookie) deletes() bool { return c.HasMaxAge && c.MaxAge <= 0 }
+
 // prefix returns the cookie's name prefix, matched case-insensitively as
 // current browsers do, or "".
 func prefix(name string) string {
