@@ -20,6 +20,9 @@ const (
 	MaxHops        = 10      // redirects followed by hand (SPEC)
 	MaxHeaderBytes = 1 << 20 // a response head larger than this is an error
 	MaxBodyBytes   = 1 << 20 // the HTML read for <meta> policies
+	// MaxCookiesPerResponse is how many Set-Cookie lines of one response are
+	// judged: Chrome keeps 180 cookies per domain, so more is a flood.
+	MaxCookiesPerResponse = 180
 )
 
 // Options configure the client shared by every target of a run.
@@ -107,6 +110,7 @@ type Chain struct {
 	Body      []byte // the final response's body, at most MaxBodyBytes
 	Truncated bool   // the body was longer than MaxBodyBytes
 	Stopped   string // why redirects stopped before a final response, if they did
+	Downgrade bool   // an https response redirected to plain http
 }
 
 // Final is the last response of the chain.
@@ -167,6 +171,11 @@ func (c *Client) get(ctx context.Context, req request) (*Chain, error) {
 		case next.Scheme != "http" && next.Scheme != "https":
 			ch.Stopped = fmt.Sprintf("redirect to a %s: URL, not followed", next.Scheme)
 			return ch, nil
+		case u.Scheme == "https" && next.Scheme == "http":
+			// Following would judge a page the browser loads in clear.
+			ch.Stopped = fmt.Sprintf("redirect from https to plain %s, not followed", next)
+			ch.Downgrade = true
+			return ch, nil
 		case seen[next.String()]:
 			ch.Stopped = fmt.Sprintf("redirect loop back to %s", next)
 			return ch, nil
@@ -209,6 +218,9 @@ func (c *Client) once(ctx context.Context, u *url.URL, req request, secrets bool
 	h := Hop{URL: u, Status: resp.StatusCode, Header: resp.Header, TLS: resp.TLS}
 	if loc := resp.Header.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		if l, err := u.Parse(loc); err == nil {
+			// Credentials in a Location are never followed with, nor
+			// printed in a report.
+			l.User = nil
 			h.Location = l
 		}
 	}

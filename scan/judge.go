@@ -48,7 +48,12 @@ func Judge(p *profile.Profile, o *Observed, now time.Time) []finding.Finding {
 		MetaReferrer:      head.Referrer,
 		CSPFrameAncestors: hasFrameAncestors(enforced),
 	}, p.Headers)...)
-	fs = append(fs, cookie.Judge(seenCookies(o), p.Cookies)...)
+	fs = append(fs, cookie.Judge(o.cookies(), p.Cookies)...)
+	if o.dropped > 0 {
+		fs = append(fs, finding.Finding{ID: "response.truncated", Severity: finding.Warn, Subject: "set-cookie",
+			Expected: fmt.Sprintf("at most %d Set-Cookie lines a response", MaxCookiesPerResponse), Actual: fmt.Sprintf("%d more", o.dropped),
+			Message: fmt.Sprintf("only the first %d Set-Cookie lines of each response were judged; %d more were not: a browser keeps about 180 cookies per site", MaxCookiesPerResponse, o.dropped)})
+	}
 	return fs
 }
 
@@ -201,7 +206,11 @@ func judgeFetchLimits(o *Observed) []finding.Finding {
 			Expected: fmt.Sprintf("a body under %d bytes", MaxBodyBytes), Actual: "larger, or cut short",
 			Message: fmt.Sprintf("only the first %d bytes of the page were read for <meta> policies", MaxBodyBytes)})
 	}
-	if o.Root.Stopped != "" {
+	if o.Root.Downgrade {
+		fs = append(fs, finding.Finding{ID: "redirect.downgrade", Severity: finding.Fail, Subject: "https",
+			Expected: "https all the way", Actual: o.Root.Stopped,
+			Message: "an https page redirects to plain http, where its headers protect nothing and anyone on the path can read and change it; redirect to https only"})
+	} else if o.Root.Stopped != "" {
 		fs = append(fs, finding.Finding{ID: "redirect.stopped", Severity: finding.Warn, Subject: "https",
 			Expected: "a final response within 10 redirects", Actual: o.Root.Stopped,
 			Message: "redirects stopped (" + o.Root.Stopped + "); headers were judged on the last response received"})

@@ -44,6 +44,10 @@ type Observed struct {
 	CertErr  error    // why it did not
 	Insecure bool     // -k: verification was not attempted
 	Software *result.Software
+
+	seen    []cookie.Seen // parsed Set-Cookie lines, filled once by cookies()
+	dropped int           // Set-Cookie lines beyond MaxCookiesPerResponse
+	parsed  bool
 }
 
 // Probe is what the backend port said.
@@ -212,7 +216,7 @@ func fill(t *result.Target, o *Observed, now time.Time) {
 			DaysLeft: daysLeft(leaf, now),
 		}
 	}
-	for _, s := range seenCookies(o) {
+	for _, s := range o.cookies() {
 		t.Cookies = append(t.Cookies, result.Cookie{
 			Name: s.Cookie.Name, SetBy: s.SetBy.String(), Secure: s.Cookie.Secure, HTTPOnly: s.Cookie.HTTPOnly,
 			SameSite: s.Cookie.SameSite, Path: s.Cookie.Path, Domain: s.Cookie.Domain,
@@ -224,22 +228,31 @@ func daysLeft(leaf *x509.Certificate, now time.Time) int {
 	return int(math.Floor(leaf.NotAfter.Sub(now).Hours() / 24))
 }
 
-// seenCookies parses every Set-Cookie of every response, each with the URL
-// that set it, in the order they arrived. Lines that do not parse are kept
-// out: the cookie checks report what a browser would store or reject.
-func seenCookies(o *Observed) []cookie.Seen {
-	var out []cookie.Seen
+// cookies parses every Set-Cookie of every response once, each with the
+// URL that set it, in the order they arrived. Lines that do not parse are
+// kept out: the cookie checks report what a browser would store or reject.
+// At most MaxCookiesPerResponse lines of one response are read.
+func (o *Observed) cookies() []cookie.Seen {
+	if o.parsed {
+		return o.seen
+	}
+	o.parsed = true
 	add := func(ch *Chain) {
 		if ch == nil {
 			return
 		}
 		for _, h := range ch.Hops {
-			for _, line := range h.Header.Values("Set-Cookie") {
+			lines := h.Header.Values("Set-Cookie")
+			if len(lines) > MaxCookiesPerResponse {
+				o.dropped += len(lines) - MaxCookiesPerResponse
+				lines = lines[:MaxCookiesPerResponse]
+			}
+			for _, line := range lines {
 				c, err := cookie.Parse(line)
 				if err != nil {
 					continue
 				}
-				out = append(out, cookie.Seen{Cookie: c, SetBy: h.URL})
+				o.seen = append(o.seen, cookie.Seen{Cookie: c, SetBy: h.URL})
 			}
 		}
 	}
@@ -248,7 +261,7 @@ func seenCookies(o *Observed) []cookie.Seen {
 	for _, ch := range o.Cookies {
 		add(ch)
 	}
-	return out
+	return o.seen
 }
 
 // hostOnly is u's host without its port, bracketed for IPv6.

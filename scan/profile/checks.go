@@ -17,6 +17,7 @@ var Checks = []Check{
 	{"tls.expiry", "days until the certificate expires (warn under 21, fail under 7)"},
 	{"backend.exposed", "the application's own port does not answer from outside"},
 	{"response.truncated", "a response was larger than hardscan reads (body or header caps)"},
+	{"redirect.downgrade", "an https response redirects to plain http"},
 	{"redirect.stopped", "a redirect chain that hardscan stopped following (loop, too long, odd scheme)"},
 	{"hsts", "Strict-Transport-Security: one header, valid, max-age at least the profile's minimum"},
 	{"hsts.preload", "whether the host meets hstspreload's submission rules"},
