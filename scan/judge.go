@@ -57,17 +57,28 @@ func Judge(p *profile.Profile, o *Observed, now time.Time) []finding.Finding {
 	return fs
 }
 
-// hasFrameAncestors reports whether an enforced header policy sets
-// frame-ancestors, which makes browsers ignore X-Frame-Options.
+// hasFrameAncestors reports whether an enforced header policy restricts
+// framing with frame-ancestors, which makes browsers ignore X-Frame-Options.
+// A frame-ancestors that allows any host (*, https:, https://*) restricts
+// nothing, so it does not stand in for X-Frame-Options.
 func hasFrameAncestors(headerValues []string) bool {
 	for _, v := range headerValues {
 		for _, p := range csp.ParseList(v) {
-			if _, ok := p.Get("frame-ancestors"); ok {
+			if d, ok := p.Get("frame-ancestors"); ok && restricts(d) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func restricts(d csp.Directive) bool {
+	for _, src := range d.Sources {
+		if src.Kind == csp.KindScheme || (src.Kind == csp.KindHost && src.Host == "*") {
+			return false
+		}
+	}
+	return true
 }
 
 func httpHops(o *Observed) []string {
