@@ -167,6 +167,9 @@ func judgeRedirect(p *profile.Profile, o *Observed) finding.Finding {
 	case o.HTTPErr != nil:
 		f.Severity, f.Actual = finding.Warn, "no answer on port 80"
 		f.Message = "port 80 gave no usable answer (" + o.HTTPErr.Error() + "); serve a redirect to https there" + hint
+	case o.HTTP == nil || len(o.HTTP.Hops) == 0:
+		f.Severity, f.Actual = finding.Info, "not probed"
+		f.Message = "plain HTTP was not probed"
 	default:
 		first := o.HTTP.Hops[0]
 		loc := first.Location
