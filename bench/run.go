@@ -178,12 +178,17 @@ func runHardscan(srv *vhost.Server, bin, list, ca, dir string, n, conc int, prof
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	u, err := child(cmd)
-	if err != nil {
+	// Exit 3 says some targets could not be scanned: they are counted
+	// from the report.
+	if err != nil && cmd.ProcessState.ExitCode() != 3 {
 		return row{}, nil, fmt.Errorf("hardscan: %w: %s", err, stderr.String())
 	}
 	r := serverRow(srv, "hardscan", n)
 	r.wall, r.rssKB, r.cpu = u.wall, u.rssKB, u.cpu
-	lines, errs, client, err := readNDJSON(out)
+	lines, errs, client, firstErr, err := readNDJSON(out)
+	if firstErr != "" {
+		fmt.Fprintf(os.Stderr, "hardscan: %d targets not scanned, the first: %s\n", errs, firstErr)
+	}
 	if err != nil {
 		return row{}, nil, err
 	}
@@ -203,10 +208,10 @@ func runHardscan(srv *vhost.Server, bin, list, ca, dir string, n, conc int, prof
 
 // readNDJSON counts the report's lines and errored targets, and collects
 // a per-target duration_ms should the report carry one.
-func readNDJSON(path string) (lines, errs int, client []time.Duration, err error) {
+func readNDJSON(path string) (lines, errs int, client []time.Duration, firstErr string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, 0, nil, "", err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -217,10 +222,13 @@ func readNDJSON(path string) (lines, errs int, client []time.Duration, err error
 			DurationMS *int64  `json:"duration_ms"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
-			return 0, 0, nil, fmt.Errorf("%s line %d: %w", path, lines+1, err)
+			return 0, 0, nil, "", fmt.Errorf("%s line %d: %w", path, lines+1, err)
 		}
 		lines++
 		if t.Error != nil {
+			if errs == 0 {
+				firstErr = *t.Error
+			}
 			errs++
 		}
 		if t.DurationMS != nil {
@@ -228,7 +236,7 @@ func readNDJSON(path string) (lines, errs int, client []time.Duration, err error
 		}
 	}
 	sort.Slice(client, func(i, j int) bool { return client[i] < client[j] })
-	return lines, errs, client, sc.Err()
+	return lines, errs, client, firstErr, sc.Err()
 }
 
 func runBare(srv *vhost.Server, self, list, ca string, n, conc int, recipe []string) (row, error) {
