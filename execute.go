@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"sort"
 	"sync"
 	"time"
 
@@ -74,18 +75,30 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 	if c.never {
 		opt.FailOn = finding.Fail + 1
 	}
+	// Only ndjson streams: a streamed run keeps no target, just the tally,
+	// so that a list of a million hosts does not grow in memory. A
+	// baseline needs the findings, so it keeps them.
+	keep := c.format != "ndjson" || base != nil
+	var sum tally
 	write := func(w io.Writer) error {
 		stream, err := report.NewStream(w, c.format, opt)
 		if err != nil {
 			return err
 		}
-		rep.Targets = audit(c)
-		for _, t := range rep.Targets {
-			if err := stream.Target(t); err != nil {
+		record := func(t *result.Target) error {
+			t.Summary = finding.Tally(t.Findings)
+			sum.add(t, c.failOn)
+			if keep {
+				rep.Targets = append(rep.Targets, t)
+			}
+			return stream.Target(t)
+		}
+		for _, t := range audit(c) {
+			if err := record(t); err != nil {
 				return err
 			}
 		}
-		emit := stream.Target
+		emit := record
 		if c.progress && isTerminal(stderr) && (c.input != "" || len(c.urls) > 1) {
 			bar := startProgress(stderr, len(c.urls))
 			if c.input != "" {
@@ -94,16 +107,17 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 			defer bar.end()
 			emit = func(t *result.Target) error {
 				bar.add(t.Error != nil)
-				return stream.Target(t)
+				return record(t)
 			}
 		}
-		scanned, err := scanAll(ctx, c, src, emit)
-		if err != nil {
+		if err := scanAll(ctx, c, src, emit); err != nil {
 			return err
 		}
-		rep.Targets = append(rep.Targets, scanned...)
+		if keep {
+			sortByInput(rep.Targets)
+		}
 		rep.DurationMS = time.Since(rep.StartedAt).Milliseconds()
-		rep.Finish()
+		rep.Summary = sum.summary
 		if base != nil {
 			rep.Changes = baseline.Diff(base, rep)
 			if rep.Changes == nil {
@@ -120,7 +134,7 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		// Render whole, so that a failure never leaves half a report and
 		// -q can stay silent.
 		var buf bytes.Buffer
-		if err = write(&buf); err == nil && !(c.quiet && exitCode(c, rep) == exitOK) {
+		if err = write(&buf); err == nil && !(c.quiet && exitCode(c, rep, &sum) == exitOK) {
 			_, err = stdout.Write(buf.Bytes())
 		}
 	default:
@@ -133,7 +147,7 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		}
 		return fail(stderr, &codedError{err: err, code: exitErrors})
 	}
-	return exitCode(c, rep)
+	return exitCode(c, rep, &sum)
 }
 
 // codedError carries an exit status with an error that is not a usage error.
@@ -146,27 +160,41 @@ func (e *codedError) Error() string { return e.err.Error() }
 func (e *codedError) Unwrap() error { return e.err }
 func (e *codedError) ExitCode() int { return e.code }
 
+// tally is what the summary and the exit status need of every target.
+type tally struct {
+	summary result.Summary
+	reached bool // a finding reaches --fail-on
+}
+
+func (s *tally) add(t *result.Target, failOn finding.Severity) {
+	s.summary.Targets++
+	if t.Error != nil {
+		s.summary.Errors++
+	}
+	s.summary.Pass += t.Summary.Pass
+	s.summary.Info += t.Summary.Info
+	s.summary.Warn += t.Summary.Warn
+	s.summary.Fail += t.Summary.Fail
+	if w, ok := finding.Worst(t.Findings); ok && w >= failOn {
+		s.reached = true
+	}
+}
+
 // exitCode applies SPEC's table: errors win, then findings at --fail-on (new
 // ones only, with a baseline).
-func exitCode(c *config, rep *result.Report) int {
-	if rep.Summary.Errors > 0 {
+func exitCode(c *config, rep *result.Report, sum *tally) int {
+	switch {
+	case sum.summary.Errors > 0:
 		return exitErrors
-	}
-	if c.never {
+	case c.never:
 		return exitOK
-	}
-	if rep.Changes != nil {
+	case rep.Changes != nil:
 		if baseline.NewFindings(rep.Changes, c.failOn) {
 			return exitFindings
 		}
 		return exitOK
-	}
-	for _, t := range rep.Targets {
-		for _, f := range t.Findings {
-			if f.Severity >= c.failOn {
-				return exitFindings
-			}
-		}
+	case sum.reached:
+		return exitFindings
 	}
 	return exitOK
 }
@@ -236,13 +264,13 @@ func audit(c *config) []*result.Target {
 }
 
 func localTarget(path, prof string) *result.Target {
-	return &result.Target{URL: path, Profile: prof, Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
+	return &result.Target{Index: -1, URL: path, Profile: prof, Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
 }
 
 // scanAll scans the command-line URLs, then the -i list, with
-// c.concurrency workers, and returns the targets in input order. done is
-// called as each target finishes (ndjson streams from it).
-func scanAll(ctx context.Context, c *config, list *listReader, done func(*result.Target) error) ([]*result.Target, error) {
+// c.concurrency workers. done is called as each target finishes, one call at
+// a time; sortByInput restores input order afterwards.
+func scanAll(ctx context.Context, c *config, list *listReader, done func(*result.Target) error) error {
 	client := scan.NewClient(c.scan)
 	defer client.CloseIdle()
 	scanner := &scan.Scanner{Client: client, Profile: c.profile, BackendPort: c.backendPort}
@@ -252,7 +280,6 @@ func scanAll(ctx context.Context, c *config, list *listReader, done func(*result
 
 	var (
 		mu      sync.Mutex
-		targets []*result.Target
 		doneErr error
 		wg      sync.WaitGroup
 	)
@@ -262,11 +289,8 @@ func scanAll(ctx context.Context, c *config, list *listReader, done func(*result
 			defer wg.Done()
 			for j := range jobs {
 				t := scanOne(ctx, c, scanner, j)
+				t.Index = j.index
 				mu.Lock()
-				for len(targets) <= j.index {
-					targets = append(targets, nil)
-				}
-				targets[j.index] = t
 				if doneErr == nil && ctx.Err() == nil {
 					doneErr = done(t)
 				}
@@ -276,18 +300,15 @@ func scanAll(ctx context.Context, c *config, list *listReader, done func(*result
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
-		return nil, errInterrupted
+		return errInterrupted
 	}
-	if doneErr != nil {
-		return nil, doneErr
-	}
-	out := targets[:0]
-	for _, t := range targets {
-		if t != nil { // a duplicate's slot
-			out = append(out, t)
-		}
-	}
-	return out, nil
+	return doneErr
+}
+
+// sortByInput puts targets back in input order: local audits first, then
+// the command line, then the list.
+func sortByInput(ts []*result.Target) {
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Index < ts[j].Index })
 }
 
 // scanOne scans one job, bounding the whole target by twice the request

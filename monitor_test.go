@@ -736,7 +736,6 @@ func TestMonitorAutoOneHandshake(t *testing.T) {
 // concurrency, not grow with the list (20,000 targets held 1.4 GB and
 // ~16,000 sockets in the benchmark).
 func TestMonitorConnectionsBounded(t *testing.T) {
-	t.Skip("BUG: scan.Client keeps every target's TLS connection idle for IdleConnTimeout (30s), and HTTP/2 connections escape MaxIdleConns; fix: close a target's connections when its scan ends (scan/target.go Scanner.Scan, e.g. per-target transports closed with CloseIdleConnections)")
 	srv, args := monServer(t, vhost.Options{})
 	var hosts []string
 	for i := range 200 {

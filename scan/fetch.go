@@ -61,6 +61,18 @@ func NewClient(opt Options) *Client {
 	return c
 }
 
+// session returns a client with connection pools of its own, for the
+// requests of one target. Its connections are reused between those
+// requests (one TLS handshake per target) and closed by CloseIdle when the
+// target is done: thousands of finished targets must not keep sockets open.
+// The TLS configs are cloned because the HTTP/2 set-up writes to them.
+func (c *Client) session() *Client {
+	s := &Client{opt: c.opt, dialer: c.dialer}
+	s.verified = s.transport(c.verified.TLSClientConfig.Clone())
+	s.blind = s.transport(c.blind.TLSClientConfig.Clone())
+	return s
+}
+
 func (c *Client) transport(tc *tls.Config) *http.Transport {
 	return &http.Transport{
 		DialContext:            c.dial,

@@ -62,7 +62,9 @@ type Probe struct {
 // HTTPS response at all carries Error.
 func (s *Scanner) Scan(ctx context.Context, u *url.URL) *result.Target {
 	t := &result.Target{URL: u.String(), Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
-	o, err := s.observe(ctx, u)
+	c := s.Client.session()
+	defer c.CloseIdle()
+	o, err := s.observe(ctx, c, u)
 	if o != nil && o.Software != nil {
 		t.Software = o.Software
 	}
@@ -108,8 +110,8 @@ func (s *Scanner) profileFor(o *Observed) *profile.Profile {
 // observe makes every request of one target: the HTTPS chain while the
 // HTTP probe runs, then (for auto) software detection, then the profile's
 // cookie paths and the backend port at once.
-func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
-	o := &Observed{URL: u, Insecure: s.Client.opt.Insecure}
+func (s *Scanner) observe(ctx context.Context, c *Client, u *url.URL) (*Observed, error) {
+	o := &Observed{URL: u, Insecure: c.opt.Insecure}
 	httpURL := &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}
 
 	var wg sync.WaitGroup
@@ -117,14 +119,14 @@ func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		o.HTTP, o.HTTPErr = s.Client.get(ctx, request{url: httpURL, noSecrets: true})
+		o.HTTP, o.HTTPErr = c.get(ctx, request{url: httpURL, noSecrets: true})
 	}()
 	verify := !o.Insecure
-	o.Root, rootErr = s.Client.get(ctx, request{url: u, follow: true, verify: verify, readBody: true})
+	o.Root, rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true})
 	if rootErr != nil && verify && IsCertificateError(rootErr) {
 		o.CertErr = rootErr
 		verify = false
-		o.Root, rootErr = s.Client.get(ctx, request{url: u, follow: true, readBody: true, noSecrets: true})
+		o.Root, rootErr = c.get(ctx, request{url: u, follow: true, readBody: true, noSecrets: true})
 	}
 	o.Verified = verify && rootErr == nil
 	if rootErr != nil {
@@ -134,7 +136,7 @@ func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 	// Detection waits for the root response so that it reuses its
 	// connection: one TLS handshake per target where the server allows.
 	if s.Profile == nil {
-		o.Software = s.Client.detect(ctx, u, verify)
+		o.Software = c.detect(ctx, u, verify)
 		if o.Software == nil {
 			o.Software = serverSoftware(o.Root)
 		}
@@ -142,7 +144,7 @@ func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 	prof := s.profileFor(o)
 
 	paths := append([]string{}, prof.CookiePaths...)
-	if len(s.Client.opt.Header) > 0 {
+	if len(c.opt.Header) > 0 {
 		paths = append(paths, prof.AuthCookiePaths...)
 	}
 	o.Cookies = make([]*Chain, len(paths))
@@ -152,7 +154,7 @@ func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 			defer wg.Done()
 			cu := *u
 			cu.Path, cu.RawQuery, cu.Fragment = p, "", ""
-			ch, err := s.Client.get(ctx, request{url: &cu, verify: verify, noSecrets: !verify})
+			ch, err := c.get(ctx, request{url: &cu, verify: verify, noSecrets: !verify})
 			if err == nil {
 				o.Cookies[i] = ch
 			}
@@ -166,7 +168,7 @@ func (s *Scanner) observe(ctx context.Context, u *url.URL) (*Observed, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			o.Backend = s.Client.probe(ctx, u.Hostname(), port)
+			o.Backend = c.probe(ctx, u.Hostname(), port)
 		}()
 	}
 	wg.Wait()

@@ -53,6 +53,9 @@ type Target struct {
 	Summary   finding.Counts      `json:"summary"`
 	// Line is the input line the target came from (-i FILE), 0 otherwise.
 	Line int `json:"line,omitempty"`
+	// Index orders targets as they were given; local audits come first
+	// with -1. It is not part of the report.
+	Index int `json:"-"`
 }
 
 // Software is what the instance says it runs (NodeInfo, /api/v1/instance, Server).
