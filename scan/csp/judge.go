@@ -22,6 +22,9 @@ type judge struct {
 	exp      Expect
 	enforced []Policy
 	out      *collector
+	// restrictions caches restricting by directive name: several checks
+	// ask for the same directive, and building its sets is the costly part.
+	restrictions map[string][]restriction
 }
 
 // Judge checks the policies of in against exp. It returns at most one
@@ -148,6 +151,18 @@ type restriction struct {
 }
 
 func (j *judge) restricting(name string) []restriction {
+	if rs, ok := j.restrictions[name]; ok {
+		return rs
+	}
+	if j.restrictions == nil {
+		j.restrictions = map[string][]restriction{}
+	}
+	rs := j.buildRestrictions(name)
+	j.restrictions[name] = rs
+	return rs
+}
+
+func (j *judge) buildRestrictions(name string) []restriction {
 	var rs []restriction
 	for _, p := range j.enforced {
 		if d, ok := p.effective(name); ok {

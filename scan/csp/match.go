@@ -137,11 +137,16 @@ type bucket struct {
 const maxScan = 4096
 
 func newSet(srcs []Source, origin *url.URL) *set {
-	s := &set{origin: origin, kw: map[string]bool{}, hashes: map[string]bool{}, buckets: map[string]*bucket{}}
+	// Maps are made on first write: most source lists are a few entries,
+	// and this runs for every directive of every target.
+	s := &set{origin: origin}
 	for _, src := range srcs {
 		s.sources = append(s.sources, src)
 		switch src.Kind {
 		case KindKeyword:
+			if s.kw == nil {
+				s.kw = map[string]bool{}
+			}
 			s.kw[src.Keyword] = true
 			if src.Keyword == "'self'" {
 				s.addAtoms(selfAtoms(origin))
@@ -149,6 +154,9 @@ func newSet(srcs []Source, origin *url.URL) *set {
 		case KindNonce:
 			s.nonce = true
 		case KindHash:
+			if s.hashes == nil {
+				s.hashes = map[string]bool{}
+			}
 			s.hashes[src.Alg+"-"+src.Value] = true
 		case KindScheme, KindHost:
 			s.addAtoms(atoms(src, origin))
@@ -161,15 +169,24 @@ func (s *set) addAtoms(as []atom) {
 	for _, a := range as {
 		b := s.buckets[a.scheme]
 		if b == nil {
-			b = &bucket{exact: map[string][]atom{}, wild: map[string][]atom{}}
+			if s.buckets == nil {
+				s.buckets = map[string]*bucket{}
+			}
+			b = &bucket{}
 			s.buckets[a.scheme] = b
 		}
 		switch {
 		case a.host == "":
 			b.any = append(b.any, a)
 		case a.host[0] == '.':
+			if b.wild == nil {
+				b.wild = map[string][]atom{}
+			}
 			b.wild[a.host] = append(b.wild[a.host], a)
 		default:
+			if b.exact == nil {
+				b.exact = map[string][]atom{}
+			}
 			b.exact[a.host] = append(b.exact[a.host], a)
 		}
 	}

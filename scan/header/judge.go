@@ -184,11 +184,19 @@ func values(h http.Header, name string) []string {
 	if v := h[http.CanonicalHeaderKey(name)]; v != nil {
 		return v
 	}
-	var out []string
-	for _, k := range sortedKeys(h) {
+	// A hand-built header may hold a name in another case. Scan without
+	// sorting (this runs for every absent header of every target) and sort
+	// only the rare names that match, to keep the order deterministic.
+	var keys []string
+	for k := range h {
 		if strings.EqualFold(k, name) {
-			out = append(out, h[k]...)
+			keys = append(keys, k)
 		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		out = append(out, h[k]...)
 	}
 	return out
 }
