@@ -167,14 +167,7 @@ type tally struct {
 }
 
 func (s *tally) add(t *result.Target, failOn finding.Severity) {
-	s.summary.Targets++
-	if t.Error != nil {
-		s.summary.Errors++
-	}
-	s.summary.Pass += t.Summary.Pass
-	s.summary.Info += t.Summary.Info
-	s.summary.Warn += t.Summary.Warn
-	s.summary.Fail += t.Summary.Fail
+	s.summary.Add(t)
 	if w, ok := finding.Worst(t.Findings); ok && w >= failOn {
 		s.reached = true
 	}

@@ -101,15 +101,21 @@ type Change struct {
 
 // Finish fills the per-target and the run's summaries from the findings.
 func (r *Report) Finish() {
-	r.Summary = Summary{Targets: len(r.Targets)}
+	r.Summary = Summary{}
 	for _, t := range r.Targets {
 		t.Summary = finding.Tally(t.Findings)
-		if t.Error != nil {
-			r.Summary.Errors++
-		}
-		r.Summary.Pass += t.Summary.Pass
-		r.Summary.Info += t.Summary.Info
-		r.Summary.Warn += t.Summary.Warn
-		r.Summary.Fail += t.Summary.Fail
+		r.Summary.Add(t)
 	}
+}
+
+// Add counts one target, whose own Summary is filled, into the run's.
+func (s *Summary) Add(t *Target) {
+	s.Targets++
+	if t.Error != nil {
+		s.Errors++
+	}
+	s.Pass += t.Summary.Pass
+	s.Info += t.Summary.Info
+	s.Warn += t.Summary.Warn
+	s.Fail += t.Summary.Fail
 }
