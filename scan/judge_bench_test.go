@@ -1,26 +1,19 @@
 package scan
 
 import (
-	"bufio"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/hardscan/hardscan/fixtures"
 	"github.com/hardscan/hardscan/scan/profile"
 )
 
 // BenchmarkJudge measures judging one recorded Pleroma response under its
 // profile: what hardscan adds per target to the requests themselves.
 func BenchmarkJudge(b *testing.B) {
-	f, err := os.Open(filepath.Join("testdata", "headersets", "pleroma-2.7_hardened-sts_GET-root.http"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	resp, err := http.ReadResponse(bufio.NewReader(f), nil)
+	rec, err := fixtures.Response("pleroma-2.7_hardened-sts_GET-root.http")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,7 +28,7 @@ func BenchmarkJudge(b *testing.B) {
 	for b.Loop() {
 		o := &Observed{
 			URL:      u,
-			Root:     &Chain{Hops: []Hop{{URL: u, Status: 200, Header: resp.Header}}, Body: []byte("<html><head><title>x</title></head></html>")},
+			Root:     &Chain{Hops: []Hop{{URL: u, Status: 200, Header: rec.Header}}, Body: []byte("<html><head><title>x</title></head></html>")},
 			HTTP:     &Chain{Hops: []Hop{{URL: httpU, Status: 301, Header: http.Header{}, Location: u}}},
 			Verified: true,
 		}

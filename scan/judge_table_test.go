@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hardscan/hardscan/fixtures"
 	"github.com/hardscan/hardscan/scan/finding"
 	"github.com/hardscan/hardscan/scan/profile"
 )
@@ -837,16 +836,11 @@ func parseHeader(t *testing.T, lines string) http.Header {
 
 func readRecorded(t *testing.T, name string) (int, http.Header) {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "headersets", name))
+	rec, err := fixtures.Response(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	res, err := http.ReadResponse(bufio.NewReader(f), nil)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return res.StatusCode, res.Header
+	return rec.Status, rec.Header
 }
 
 func mustURL(t *testing.T, s string) *url.URL {

@@ -1,26 +1,20 @@
 package csp
 
 import (
-	"bufio"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/hardscan/hardscan/fixtures"
 )
 
-// benchHeader reads the recorded response testdata/responses/name.
+// benchHeader reads a recorded response of the fixtures.
 func benchHeader(b *testing.B, name string) http.Header {
 	b.Helper()
-	f, err := os.Open(filepath.Join("testdata", "responses", name))
+	rec, err := fixtures.Response(name)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	resp, err := http.ReadResponse(bufio.NewReader(f), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return resp.Header
+	return rec.Header
 }
 
 // BenchmarkParseList parses the recorded policies of Pleroma, Akkoma and

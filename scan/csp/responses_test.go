@@ -1,32 +1,23 @@
 package csp
 
 import (
-	"bufio"
-	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/hardscan/hardscan/fixtures"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // readCSP returns the CSP header values of a recorded response.
 func readCSP(t *testing.T, name string) Input {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "responses", name))
+	rec, err := fixtures.Response(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	resp, err := http.ReadResponse(bufio.NewReader(f), nil)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	resp.Body.Close()
 	return Input{
-		Enforced:   resp.Header.Values("Content-Security-Policy"),
-		ReportOnly: resp.Header.Values("Content-Security-Policy-Report-Only"),
+		Enforced:   rec.Header.Values("Content-Security-Policy"),
+		ReportOnly: rec.Header.Values("Content-Security-Policy-Report-Only"),
 		Origin:     origin,
 	}
 }

@@ -1,14 +1,12 @@
 package header
 
 import (
-	"bufio"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/hardscan/hardscan/fixtures"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -218,16 +216,11 @@ var pleromaGuide = Expect{Rules: map[string]Rule{
 
 func readHeader(t *testing.T, name string) http.Header {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "responses", name))
+	rec, err := fixtures.Response(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	resp, err := http.ReadResponse(bufio.NewReader(f), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.Header
+	return rec.Header
 }
 
 func TestRecordedResponses(t *testing.T) {

@@ -1,25 +1,19 @@
 package header
 
 import (
-	"bufio"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/hardscan/hardscan/fixtures"
 )
 
 func benchHeader(b *testing.B, name string) http.Header {
 	b.Helper()
-	f, err := os.Open(filepath.Join("testdata", "responses", name))
+	rec, err := fixtures.Response(name)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	resp, err := http.ReadResponse(bufio.NewReader(f), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return resp.Header
+	return rec.Header
 }
 
 var benchResponses = []string{
