@@ -18,12 +18,12 @@ import (
 )
 
 // resp is one response of a case: raw header lines, or a recorded response
-// head from testdata/headersets.
+// head from fixtures/responses.
 type resp struct {
 	path   string   // URL path; "/" when empty
 	status int      // 0: a recorded file's own status, else 301 with a Location, 200 without
 	lines  string   // raw header lines, one a line; repeated names stay apart
-	file   string   // a recorded response head in testdata/headersets
+	file   string   // a recorded response head in fixtures/responses
 	strip  []string // headers removed from a recorded file
 }
 
