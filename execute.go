@@ -66,10 +66,11 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		}
 	}
 
+	start := time.Now()
 	rep := &result.Report{
 		SchemaVersion: result.SchemaVersion,
 		Tool:          result.Tool{Name: "hardscan", Version: Version},
-		StartedAt:     time.Now().UTC().Truncate(time.Second),
+		StartedAt:     start.UTC().Truncate(time.Second),
 	}
 	opt := report.Options{Color: c.color, Verbose: c.verbose, FailOn: c.failOn}
 	if c.never {
@@ -116,7 +117,8 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		if keep {
 			sortByInput(rep.Targets)
 		}
-		rep.DurationMS = time.Since(rep.StartedAt).Milliseconds()
+		// From the precise start: StartedAt is shown to the second.
+		rep.DurationMS = time.Since(start).Milliseconds()
 		rep.Summary = sum.summary
 		if base != nil {
 			rep.Changes = baseline.Diff(base, rep)

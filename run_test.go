@@ -579,3 +579,15 @@ func TestAutoDetectionFallbacks(t *testing.T) {
 		})
 	}
 }
+
+func TestDurationIsMeasuredFromTheStart(t *testing.T) {
+	o := runArgs(t, "--demo", "-f", "json")
+	if o.report == nil {
+		t.Fatal("no report")
+	}
+	// The demo takes milliseconds; a duration near a second would mean it
+	// was measured from the start time rounded down to the second.
+	if d := o.report.DurationMS; d < 0 || d > 500 {
+		t.Errorf("duration_ms = %d for a loopback demo", d)
+	}
+}
