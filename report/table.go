@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
@@ -64,18 +65,38 @@ func breakWords(s string, width int) string {
 		}
 		var b strings.Builder
 		line := 0
-		for _, r := range w {
-			rw := twwidth.Width(string(r))
-			if line+rw > width && line > 0 {
+		for rest := w; rest != ""; {
+			unit := nextUnit(rest)
+			uw := twwidth.Width(unit)
+			if line+uw > width && line > 0 {
 				b.WriteByte('\n')
 				line = 0
 			}
-			b.WriteRune(r)
-			line += rw
+			b.WriteString(unit)
+			line += uw
+			rest = rest[len(unit):]
 		}
 		words[i] = b.String()
 	}
 	return strings.Join(words, " ")
+}
+
+// nextUnit returns the first rune of s, or the whole escape Sanitize wrote
+// there (\xNN, \uNNNN, \n, \\ ...), so that a line break never splits
+// an escape into two halves that read as something else.
+func nextUnit(s string) string {
+	if len(s) >= 2 && s[0] == '\\' {
+		n := 2
+		switch s[1] {
+		case 'x':
+			n = 4
+		case 'u':
+			n = 6
+		}
+		return s[:min(n, len(s))]
+	}
+	_, size := utf8.DecodeRuneInString(s)
+	return s[:size]
 }
 
 // writeTable writes, per target, a title line and a table of its findings,
