@@ -593,3 +593,27 @@ func TestDurationIsMeasuredFromTheStart(t *testing.T) {
 		t.Errorf("duration_ms = %d, but the whole run took %d ms", d, wall)
 	}
 }
+
+// Pleroma 2.5 and later set the session cookie only on authenticated
+// requests: with -H Authorization, the profile's auth path is fetched and
+// the cookie judged; without it, nothing asks and the report says why.
+func TestAuthorizationShowsTheSessionCookie(t *testing.T) {
+	site := scenario(t, "pleroma-2.7-sts")
+	site.Routes["/api/v1/accounts/verify_credentials"] = fixtures.Route{File: "pleroma-2.7_default_POST-oauth-token_cookie.http"}
+	args := startSite(t, site)
+
+	anon := onlyTarget(t, runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...))
+	if f := find(anon, "cookie.session"); f == nil || f.Severity != finding.Info || len(anon.Cookies) != 0 {
+		t.Errorf("without credentials: cookie.session %+v, cookies %+v", f, anon.Cookies)
+	}
+
+	authed := onlyTarget(t, runArgs(t, append(args, "-p", "pleroma", "-f", "json", "-H", "Authorization: Bearer t0ken", "example.tld")...))
+	if len(authed.Cookies) != 1 || authed.Cookies[0].Name != "__Host-pleroma_key" || !strings.HasSuffix(authed.Cookies[0].SetBy, "/api/v1/accounts/verify_credentials") {
+		t.Fatalf("with credentials: cookies %+v", authed.Cookies)
+	}
+	for _, id := range []string{"cookie.secure", "cookie.httponly", "cookie.prefix", "cookie.samesite"} {
+		if f := find(authed, id); f == nil || f.Severity != finding.Pass {
+			t.Errorf("%s = %+v, want pass", id, f)
+		}
+	}
+}
