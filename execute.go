@@ -249,7 +249,7 @@ func audit(c *config) []*result.Target {
 	}
 	for _, t := range out {
 		if c.profile != nil {
-			c.profile.Apply(t.Findings)
+			c.profile.Apply(t.Findings, "")
 		}
 		if t.Error == nil {
 			t.Grade = scan.Grade(t.Findings)

@@ -617,3 +617,26 @@ func TestAuthorizationShowsTheSessionCookie(t *testing.T) {
 		}
 	}
 }
+
+// The pleroma profile knows that 2.4 and older set the session cookie on
+// /web/getting-started: there, a missing cookie is a warning; on 2.5 and
+// later it is only information.
+func TestMissingCookieDependsOnVersion(t *testing.T) {
+	for _, tc := range []struct {
+		scenario string
+		want     finding.Severity
+	}{
+		{"pleroma-2.4-default", finding.Warn},
+		{"pleroma-2.7-default", finding.Info},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			site := scenario(t, tc.scenario)
+			delete(site.Routes, "/web/getting-started") // the cookie never comes
+			args := startSite(t, site)
+			tg := onlyTarget(t, runArgs(t, append(args, "-f", "json", "example.tld")...))
+			if f := find(tg, "cookie.session"); f == nil || f.Severity != tc.want {
+				t.Errorf("software %+v: cookie.session = %+v, want %s", tg.Software, f, tc.want)
+			}
+		})
+	}
+}

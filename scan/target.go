@@ -77,7 +77,11 @@ func (s *Scanner) Scan(ctx context.Context, u *url.URL) *result.Target {
 	}
 	fill(t, o, s.now())
 	t.Findings = Judge(prof, o, s.now())
-	prof.Apply(t.Findings)
+	version := ""
+	if o.Software != nil {
+		version = o.Software.Version
+	}
+	prof.Apply(t.Findings, version)
 	t.Grade = Grade(t.Findings)
 	return t
 }

@@ -57,12 +57,83 @@ type HTTPSRedirect struct {
 }
 
 // Override sets the severity of the findings with ID (and Subject, when not
-// empty) to Severity.
+// empty) to Severity. From and Below limit it to the software versions
+// [From, Below) that auto-detection found, so that a profile can say what
+// each release really sends; with a limit and no known version it does not
+// apply.
 type Override struct {
 	ID       string `json:"id"`
 	Subject  string `json:"subject,omitempty"`
 	Severity string `json:"severity"`
 	Reason   string `json:"reason"`
+	From     string `json:"from,omitempty"`
+	Below    string `json:"below,omitempty"`
+}
+
+// applies reports whether o holds for the software version (empty: unknown).
+func (o Override) applies(version string) bool {
+	if o.From == "" && o.Below == "" {
+		return true
+	}
+	v, ok := parseVersion(version)
+	if !ok {
+		return false
+	}
+	if o.From != "" {
+		if from, _ := parseVersion(o.From); compareVersions(v, from) < 0 {
+			return false
+		}
+	}
+	if o.Below != "" {
+		if below, _ := parseVersion(o.Below); compareVersions(v, below) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// parseVersion reads the leading dotted numbers of a version ("2.7.0",
+// "2.4.5-rc1", "3.16.0+meta") .
+func parseVersion(s string) ([]int, bool) {
+	var out []int
+	for _, part := range strings.Split(s, ".") {
+		n, digits := 0, 0
+		for _, r := range part {
+			if r < '0' || r > '9' || digits == 9 {
+				break
+			}
+			n = n*10 + int(r-'0')
+			digits++
+		}
+		if digits == 0 {
+			break
+		}
+		out = append(out, n)
+		if digits != len(part) {
+			break
+		}
+	}
+	return out, len(out) > 0
+}
+
+// compareVersions compares dotted versions; missing parts count as 0.
+func compareVersions(a, b []int) int {
+	for i := 0; i < max(len(a), len(b)); i++ {
+		var x, y int
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
 }
 
 //go:embed builtin/*.json
@@ -176,15 +247,21 @@ func (p *Profile) Validate() error {
 		if _, err := finding.ParseSeverity(o.Severity); err != nil {
 			return fmt.Errorf("overrides[%d].severity: %w", i, err)
 		}
+		for field, v := range map[string]string{"from": o.From, "below": o.Below} {
+			if _, ok := parseVersion(v); v != "" && !ok {
+				return fmt.Errorf("overrides[%d].%s: %q is not a version such as 2.5", i, field, v)
+			}
+		}
 	}
 	return nil
 }
 
-// Apply sets the severity of the findings an override names.
-func (p *Profile) Apply(fs []finding.Finding) {
+// Apply sets the severity of the findings an override names, for the
+// software version found (empty when unknown).
+func (p *Profile) Apply(fs []finding.Finding, version string) {
 	for _, o := range p.Overrides {
 		sev, err := finding.ParseSeverity(o.Severity)
-		if err != nil {
+		if err != nil || !o.applies(version) {
 			continue
 		}
 		for i := range fs {
@@ -192,7 +269,11 @@ func (p *Profile) Apply(fs []finding.Finding) {
 			if f.ID != o.ID || (o.Subject != "" && f.Subject != o.Subject) || f.Severity == sev {
 				continue
 			}
-			note := "accepted by profile " + p.Name
+			verb := "accepted"
+			if sev > f.Severity {
+				verb = "raised"
+			}
+			note := verb + " by profile " + p.Name
 			if o.Reason != "" {
 				note += ": " + o.Reason
 			}

@@ -63,7 +63,7 @@ func TestOverridesAcceptAChoice(t *testing.T) {
 		{ID: "cookie.httponly", Subject: "session", Severity: finding.Fail},
 		{ID: "hsts", Severity: finding.Fail},
 	}
-	p.Apply(fs)
+	p.Apply(fs, "")
 	want := []finding.Severity{finding.Info, finding.Pass, finding.Fail, finding.Fail}
 	for i, f := range fs {
 		if f.Severity != want[i] {
@@ -83,5 +83,42 @@ func TestKnownCheck(t *testing.T) {
 		if got := KnownCheck(id); got != want {
 			t.Errorf("KnownCheck(%q) = %v, want %v", id, got, want)
 		}
+	}
+}
+
+// A profile can say what each release sends: an override limited to
+// versions applies only when auto-detection found one in range.
+func TestOverridesByVersion(t *testing.T) {
+	p, err := Parse(strings.NewReader(`{"name": "v", "overrides": [
+		{"id": "cookie.session", "severity": "warn", "below": "2.5", "reason": "2.4 sets it anonymously"},
+		{"id": "csp.script-src", "severity": "pass", "from": "2.5", "below": "2.6"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		version      string
+		cookie, wasm finding.Severity
+	}{
+		{"2.4.5", finding.Warn, finding.Info},
+		{"2.5.0", finding.Info, finding.Pass},
+		{"2.5.1-rc1", finding.Info, finding.Pass},
+		{"2.6", finding.Info, finding.Info},
+		{"2.7.0", finding.Info, finding.Info},
+		{"", finding.Info, finding.Info}, // unknown: no versioned override applies
+		{"develop", finding.Info, finding.Info},
+	} {
+		fs := []finding.Finding{{ID: "cookie.session", Severity: finding.Info}, {ID: "csp.script-src", Severity: finding.Info}}
+		p.Apply(fs, tc.version)
+		if fs[0].Severity != tc.cookie || fs[1].Severity != tc.wasm {
+			t.Errorf("version %q: cookie.session %s, csp.script-src %s; want %s, %s", tc.version, fs[0].Severity, fs[1].Severity, tc.cookie, tc.wasm)
+		}
+	}
+	fs := []finding.Finding{{ID: "cookie.session", Severity: finding.Info, Message: "not seen"}}
+	p.Apply(fs, "2.4")
+	if !strings.Contains(fs[0].Message, "raised by profile v: 2.4 sets it anonymously; was info") {
+		t.Errorf("message %q must say the profile raised it and why", fs[0].Message)
+	}
+	if _, err := Parse(strings.NewReader(`{"name": "v", "overrides": [{"id": "hsts", "severity": "info", "below": "two"}]}`)); err == nil || !strings.Contains(err.Error(), "overrides[0].below") {
+		t.Errorf("a bad version must be an error naming the field: %v", err)
 	}
 }
