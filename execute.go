@@ -47,23 +47,11 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 	}
 	defer closeSrc()
 	if c.demo {
-		site, err := fixtures.Scenario("pleroma-2.7-default")
-		if err == nil {
-			var running *fixtures.Running
-			running, err = site.Start()
-			if err == nil {
-				defer running.Close()
-				c.urls = []string{"https://" + running.Host + "/"}
-				c.scan.RootCAs = running.CA.Pool()
-				for _, v := range running.Resolve(4000) {
-					rule, _ := scan.ParseResolve(v)
-					c.scan.Resolve = append(c.scan.Resolve, rule)
-				}
-			}
-		}
+		stop, err := startDemo(c)
 		if err != nil {
 			return fail(stderr, fmt.Errorf("demo: %w", err))
 		}
+		defer stop()
 	}
 
 	start := time.Now()
@@ -150,6 +138,30 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		return fail(stderr, &codedError{err: err, code: exitErrors})
 	}
 	return exitCode(c, rep, &sum)
+}
+
+// startDemo serves the replica of a default Pleroma 2.7 on loopback and
+// aims c at it: its host resolved to the replica's ports, its CA trusted.
+func startDemo(c *config) (stop func(), err error) {
+	site, err := fixtures.Scenario("pleroma-2.7-default")
+	if err != nil {
+		return nil, err
+	}
+	running, err := site.Start()
+	if err != nil {
+		return nil, err
+	}
+	c.urls = []string{"https://" + running.Host + "/"}
+	c.scan.RootCAs = running.CA.Pool()
+	for _, v := range running.Resolve(4000) {
+		rule, err := scan.ParseResolve(v)
+		if err != nil {
+			running.Close()
+			return nil, err
+		}
+		c.scan.Resolve = append(c.scan.Resolve, rule)
+	}
+	return running.Close, nil
 }
 
 // codedError carries an exit status with an error that is not a usage error.
