@@ -236,7 +236,7 @@ func TestHostileTableIsTerminalSafe(t *testing.T) {
 			t.Run(b.String()+"-color-"+color, func(t *testing.T) {
 				t.Parallel()
 				_, args := startHostile(t, b)
-				o := runHostile(t, append(args, "-p", "modern", "-f", "table", "--color", color, "-v", "https://example.tld/")...)
+				o := runHostile(t, append(args, "-p", "modern", "-f", "table", "--color", color, "https://example.tld/")...)
 				if o.stdout == "" {
 					t.Fatalf("no table; exit %d, stderr %q", o.code, o.stderr)
 				}

@@ -38,7 +38,7 @@ type config struct {
 	quiet       bool
 	color       bool
 	progress    bool
-	verbose     bool
+	brief       bool
 	input       string
 	units       []string
 	configs     []string
@@ -94,7 +94,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.StringVar(&r.color, "color", "auto", "colour the table (`WHEN`): auto, always, never (NO_COLOR is honoured)")
 	fs.BoolVar(&r.progress, "progress", false, "show progress on stderr (the default when stderr is a terminal and there are several targets)")
 	fs.BoolVar(&r.noProgress, "no-progress", false, "never show a progress bar")
-	fs.BoolVarP(&c.verbose, "verbose", "v", false, "list passed checks in the table too")
+	fs.BoolVar(&c.brief, "brief", false, "leave passed checks out of the table (they are counted in one line)")
 	fs.BoolVar(&c.demo, "demo", false, "scan a built-in loopback replica of a default Pleroma 2.7")
 	fs.BoolVar(&r.listProfiles, "list-profiles", false, "list the built-in profiles")
 	fs.StringVar(&r.showProfile, "show-profile", "", "print the built-in profile `NAME` as a profile file (JSON)")
