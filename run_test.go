@@ -684,3 +684,21 @@ func TestCronRecipe(t *testing.T) {
 		t.Errorf("changes %+v lack hsts pass -> fail", r.Changes)
 	}
 }
+
+// A cookie's value can be a session token: no report format prints it.
+func TestCookieValuesStayOutOfReports(t *testing.T) {
+	site := scenario(t, "pleroma-2.7-sts")
+	root := site.Routes["/"]
+	root.Header = http.Header{"Set-Cookie": {"__Host-pleroma_key=SECRET-T0KEN-VALUE; Path=/; Secure; HttpOnly; SameSite=Lax"}}
+	site.Routes["/"] = root
+	args := startSite(t, site)
+	for _, format := range []string{"json", "ndjson", "table", "markdown", "junit", "prometheus"} {
+		o := runArgs(t, append(args, "-p", "pleroma", "-f", format, "example.tld")...)
+		if o.stdout == "" {
+			t.Fatalf("%s: no output; exit %d, %s", format, o.code, o.stderr)
+		}
+		if strings.Contains(o.stdout, "SECRET-T0KEN-VALUE") {
+			t.Errorf("%s output holds the cookie's value", format)
+		}
+	}
+}

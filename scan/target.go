@@ -205,7 +205,14 @@ func fill(t *result.Target, o *Observed, now time.Time) {
 	final := o.Root.Final()
 	t.Status = final.Status
 	for k, vs := range final.Header {
-		t.Headers[strings.ToLower(k)] = append([]string(nil), vs...)
+		name := strings.ToLower(k)
+		vs = append([]string(nil), vs...)
+		if name == "set-cookie" {
+			for i, v := range vs {
+				vs[i] = cookie.Redact(v)
+			}
+		}
+		t.Headers[name] = vs
 	}
 	t.Redirects.HTTPS = o.Root.URLs()
 	if o.HTTP != nil {

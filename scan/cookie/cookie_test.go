@@ -243,3 +243,18 @@ func FuzzParse(f *testing.F) {
 		_ = Judge([]Seen{{Cookie: c, SetBy: u}, {Cookie: c}}, pleroma)
 	})
 }
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"__Host-pleroma_key=SFMyNTY.g3QAAA; path=/; secure; HttpOnly": "__Host-pleroma_key=[redacted]; path=/; secure; HttpOnly",
+		"sid=abc":                  "sid=[redacted]",
+		"empty=; Max-Age=0":        "empty=; Max-Age=0", // a deletion carries no secret
+		"novalue":                  "novalue",
+		"a=b=c; Path=/; Secure":    "a=[redacted]; Path=/; Secure",
+		" spaced = tok ; HttpOnly": " spaced =[redacted]; HttpOnly",
+	} {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -120,7 +120,7 @@ func (j judge) all() []finding.Finding {
 		if f, ok := check(); ok {
 			f.Subject = j.c.Name
 			if f.Actual == "" {
-				f.Actual = j.c.Raw
+				f.Actual = Redact(j.c.Raw)
 			}
 			fs = append(fs, f)
 		}

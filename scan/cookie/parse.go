@@ -163,3 +163,20 @@ func prefix(name string) string {
 	}
 	return ""
 }
+
+// Redact hides a Set-Cookie line's value and keeps its name and attributes,
+// which are what the checks are about: a session cookie can hold a token
+// (Pleroma's holds the OAuth token), and reports travel to dashboards and
+// mail. A line without a value is returned as it is.
+func Redact(line string) string {
+	pair, attrs, hasAttrs := strings.Cut(line, ";")
+	name, value, hasValue := strings.Cut(pair, "=")
+	if !hasValue || strings.TrimSpace(value) == "" {
+		return line
+	}
+	out := name + "=[redacted]"
+	if hasAttrs {
+		out += ";" + attrs
+	}
+	return out
+}
