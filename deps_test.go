@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// hardscan's direct dependencies are the three the project allows; adding
+// one is a decision to write down, not an accident of an import.
+func TestDirectDependencies(t *testing.T) {
+	raw, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string]bool{
+		"github.com/spf13/pflag":            true,
+		"github.com/olekukonko/tablewriter": true,
+		"golang.org/x/net":                  true,
+	}
+	inBlock := false
+	for _, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "require (":
+			inBlock = true
+			continue
+		case line == ")":
+			inBlock = false
+			continue
+		case strings.HasPrefix(line, "require "):
+			line = strings.TrimPrefix(line, "require ")
+		case !inBlock:
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 2 || strings.Contains(line, "// indirect") {
+			continue
+		}
+		if !allowed[fields[0]] {
+			t.Errorf("direct dependency %s is not one of the allowed three", fields[0])
+		}
+	}
+}
