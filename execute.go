@@ -279,7 +279,6 @@ func localTarget(path, prof string) *result.Target {
 // a time; sortByInput restores input order afterwards.
 func scanAll(ctx context.Context, c *config, list *listReader, done func(*result.Target) error) error {
 	client := scan.NewClient(c.scan)
-	defer client.CloseIdle()
 	scanner := &scan.Scanner{Client: client, Profile: c.profile, BackendPort: c.backendPort}
 
 	jobs := make(chan job)

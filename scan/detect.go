@@ -32,7 +32,7 @@ const nodeInfoSchema = "http://nodeinfo.diaspora.software/ns/schema/"
 // detect learns the software from NodeInfo, then /api/v1/instance. It
 // follows a NodeInfo link only to the same host over HTTPS, so that a scan
 // never wanders to hosts nobody asked it to touch.
-func (c *Client) detect(ctx context.Context, u *url.URL, verify bool) *result.Software {
+func (c *session) detect(ctx context.Context, u *url.URL, verify bool) *result.Software {
 	get := func(path string) []byte {
 		ref, err := url.Parse(path)
 		if err != nil {

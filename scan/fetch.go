@@ -37,14 +37,13 @@ type Options struct {
 	MaxConnsPerHost int
 }
 
-// Client makes the requests of a scan. It is safe for concurrent use and
-// meant to be shared by every target of a run, so that connections are
-// pooled and reused.
+// Client holds what every target of a run shares: the options, the dialer
+// and the TLS settings. Requests are made by a session per target.
 type Client struct {
 	opt      Options
 	dialer   *net.Dialer
-	verified *http.Transport // verifies certificates against RootCAs
-	blind    *http.Transport // skips verification: certificate problems are findings, not the end of a scan
+	verified *tls.Config // verifies certificates against RootCAs
+	blind    *tls.Config // skips verification: certificate problems are findings, not the end of a scan
 }
 
 // NewClient builds a client from opt.
@@ -55,22 +54,32 @@ func NewClient(opt Options) *Client {
 	if opt.MaxConnsPerHost <= 0 {
 		opt.MaxConnsPerHost = 2
 	}
-	c := &Client{opt: opt, dialer: &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second}}
-	c.verified = c.transport(&tls.Config{RootCAs: opt.RootCAs, MinVersion: tls.VersionTLS10})
-	c.blind = c.transport(&tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}) //nolint:gosec // judged, not trusted
-	return c
+	return &Client{
+		opt:      opt,
+		dialer:   &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
+		verified: &tls.Config{RootCAs: opt.RootCAs, MinVersion: tls.VersionTLS10},
+		blind:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // judged, not trusted
+	}
 }
 
-// session returns a client with connection pools of its own, for the
-// requests of one target. Its connections are reused between those
-// requests (one TLS handshake per target) and closed by CloseIdle when the
-// target is done: thousands of finished targets must not keep sockets open.
-// The TLS configs are cloned because the HTTP/2 set-up writes to them.
-func (c *Client) session() *Client {
-	s := &Client{opt: c.opt, dialer: c.dialer}
-	s.verified = s.transport(c.verified.TLSClientConfig.Clone())
-	s.blind = s.transport(c.blind.TLSClientConfig.Clone())
-	return s
+// session makes the requests of one target, with connection pools of its
+// own: its connections are reused between those requests (one TLS
+// handshake per target) and closed by CloseIdle when the target is done,
+// since thousands of finished targets must not keep sockets open.
+type session struct {
+	*Client
+	verified *http.Transport
+	blind    *http.Transport
+}
+
+// session starts one. The TLS configs are cloned because the HTTP/2 set-up
+// writes to them.
+func (c *Client) session() *session {
+	return &session{
+		Client:   c,
+		verified: c.transport(c.verified.Clone()),
+		blind:    c.transport(c.blind.Clone()),
+	}
 }
 
 func (c *Client) transport(tc *tls.Config) *http.Transport {
@@ -101,8 +110,8 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	return c.dialer.DialContext(ctx, network, addr)
 }
 
-// CloseIdle closes pooled connections.
-func (c *Client) CloseIdle() {
+// CloseIdle closes the session's pooled connections.
+func (c *session) CloseIdle() {
 	c.verified.CloseIdleConnections()
 	c.blind.CloseIdleConnections()
 }
@@ -159,7 +168,7 @@ type request struct {
 // get fetches req.url, following redirects by hand when asked. Each hop is
 // bounded by the client's timeout. -H headers go only to the start host over
 // HTTPS: never to another host after a redirect, never in clear.
-func (c *Client) get(ctx context.Context, req request) (*Chain, error) {
+func (c *session) get(ctx context.Context, req request) (*Chain, error) {
 	ch := &Chain{}
 	seen := map[string]bool{}
 	u := req.url
@@ -200,7 +209,7 @@ func (c *Client) get(ctx context.Context, req request) (*Chain, error) {
 }
 
 // once makes one request.
-func (c *Client) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, []byte, bool, error) {
+func (c *session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, []byte, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)

@@ -30,6 +30,10 @@ type Scanner struct {
 	BackendPort int
 	// Now is the clock for certificate expiry; nil means time.Now.
 	Now func() time.Time
+
+	// builtins caches the parsed built-in profiles auto picks from, so
+	// that a profile file is parsed once a run, not per target.
+	builtins sync.Map // name -> *profile.Profile
 }
 
 // Observed is everything fetched for one target, before judging.
@@ -93,28 +97,41 @@ func (s *Scanner) now() time.Time {
 	return time.Now()
 }
 
-// profileFor picks the profile: the one asked for, or the detected software's.
+// profileFor picks the profile: the one asked for, or the detected
+// software's built-in one, else modern.
 func (s *Scanner) profileFor(o *Observed) *profile.Profile {
 	if s.Profile != nil {
 		return s.Profile
 	}
-	name := "modern"
-	if o != nil && o.Software != nil {
-		if _, err := profile.BuiltinJSON(o.Software.Name); err == nil && o.Software.Name != "modern" {
-			name = o.Software.Name
+	if o != nil && o.Software != nil && o.Software.Name != "modern" {
+		if p, err := s.builtin(o.Software.Name); err == nil {
+			return p
 		}
+	}
+	p, err := s.builtin("modern")
+	if err != nil {
+		panic(fmt.Sprintf("built-in profile modern does not load: %v", err)) // a build defect, caught by tests
+	}
+	return p
+}
+
+// builtin returns the built-in profile called name, parsed once.
+func (s *Scanner) builtin(name string) (*profile.Profile, error) {
+	if p, ok := s.builtins.Load(name); ok {
+		return p.(*profile.Profile), nil
 	}
 	p, err := profile.Builtin(name)
 	if err != nil {
-		panic(fmt.Sprintf("built-in profile %s does not load: %v", name, err)) // a build defect, caught by tests
+		return nil, err
 	}
-	return p
+	s.builtins.Store(name, p)
+	return p, nil
 }
 
 // observe makes every request of one target: the HTTPS chain while the
 // HTTP probe runs, then (for auto) software detection, then the profile's
 // cookie paths and the backend port at once.
-func (s *Scanner) observe(ctx context.Context, c *Client, u *url.URL) (*Observed, error) {
+func (s *Scanner) observe(ctx context.Context, c *session, u *url.URL) (*Observed, error) {
 	o := &Observed{URL: u, Insecure: c.opt.Insecure}
 	httpURL := &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}
 
@@ -180,7 +197,7 @@ func (s *Scanner) observe(ctx context.Context, c *Client, u *url.URL) (*Observed
 }
 
 // probe connects to the backend port and, when it accepts, asks it for /.
-func (c *Client) probe(ctx context.Context, host string, port int) *Probe {
+func (c *session) probe(ctx context.Context, host string, port int) *Probe {
 	p := &Probe{Port: port}
 	addr := net.JoinHostPort(host, fmt.Sprint(port))
 	dctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
