@@ -7,15 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/internal/finding"
 )
 
 // The unit and config audits share the reports and exit codes of the
 // remote scan, and one run may mix them.
 func TestAuditUnitsAndConfig(t *testing.T) {
-	pleromaUnit := filepath.Join("scan", "unit", "testdata", "pleroma-source-2.7.service")
-	mastodonUnit := filepath.Join("scan", "unit", "testdata", "mastodon-web.service")
-	config := filepath.Join("scan", "exsconfig", "testdata", "prod.secret.exs")
+	pleromaUnit := filepath.Join("internal", "audit", "unit", "testdata", "pleroma-source-2.7.service")
+	mastodonUnit := filepath.Join("internal", "audit", "unit", "testdata", "mastodon-web.service")
+	config := filepath.Join("internal", "audit", "exsconfig", "testdata", "prod.secret.exs")
 
 	o := runArgs(t, "-f", "json", "--unit", pleromaUnit, mastodonUnit, "--config", config)
 	if o.report == nil || len(o.report.Targets) != 3 {
@@ -48,7 +48,7 @@ func guideFails(fs []finding.Finding, prefix string) []string {
 }
 
 func TestAuditConfigExitZeroWhenHardened(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("scan", "exsconfig", "testdata", "prod.secret.exs"))
+	raw, err := os.ReadFile(filepath.Join("internal", "audit", "exsconfig", "testdata", "prod.secret.exs"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/internal/finding"
 )
 
 // The service file README recommends must pass the audit hardscan itself

@@ -12,14 +12,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hardscan/hardscan/baseline"
-	"github.com/hardscan/hardscan/fixtures"
-	"github.com/hardscan/hardscan/report"
-	"github.com/hardscan/hardscan/scan"
-	"github.com/hardscan/hardscan/scan/exsconfig"
-	"github.com/hardscan/hardscan/scan/finding"
-	"github.com/hardscan/hardscan/scan/result"
-	"github.com/hardscan/hardscan/scan/unit"
+	"github.com/hardscan/hardscan/internal/audit/exsconfig"
+	"github.com/hardscan/hardscan/internal/audit/unit"
+	"github.com/hardscan/hardscan/internal/baseline"
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/judge"
+	"github.com/hardscan/hardscan/internal/probe"
+	replica "github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/internal/report"
+	"github.com/hardscan/hardscan/internal/result"
+	"github.com/hardscan/hardscan/internal/scan"
 )
 
 var errInterrupted = errors.New("interrupted: no report written")
@@ -143,7 +145,7 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 // startDemo serves the replica of a default Pleroma 2.7 on loopback and
 // aims c at it: its host resolved to the replica's ports, its CA trusted.
 func startDemo(c *config) (stop func(), err error) {
-	site, err := fixtures.Scenario("pleroma-2.7-default")
+	site, err := replica.Scenario("pleroma-2.7-default")
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +156,7 @@ func startDemo(c *config) (stop func(), err error) {
 	c.urls = []string{"https://" + running.Host + "/"}
 	c.scan.RootCAs = running.CA.Pool()
 	for _, v := range running.Resolve(4000) {
-		rule, err := scan.ParseResolve(v)
+		rule, err := probe.ParseResolve(v)
 		if err != nil {
 			running.Close()
 			return nil, err
@@ -264,7 +266,7 @@ func audit(c *config) []*result.Target {
 			c.profile.Apply(t.Findings, "")
 		}
 		if t.Error == nil {
-			t.Grade = scan.Grade(t.Findings)
+			t.Grade = judge.Grade(t.Findings)
 		}
 	}
 	return out
@@ -278,8 +280,8 @@ func localTarget(path, prof string) *result.Target {
 // c.concurrency workers. done is called as each target finishes, one call at
 // a time; sortByInput restores input order afterwards.
 func scanAll(ctx context.Context, c *config, list *listReader, done func(*result.Target) error) error {
-	client := scan.NewClient(c.scan)
-	scanner := &scan.Scanner{Client: client, Profile: c.profile, BackendPort: c.backendPort}
+	client := probe.NewClient(c.scan)
+	scanner := &scan.Scanner{Client: client, Profile: c.profile, BackendPort: c.backendPort, Authorized: len(c.scan.Header) > 0}
 
 	jobs := make(chan job)
 	go produce(ctx, c, list, jobs)

@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hardscan/hardscan/fixtures/hostile"
-	"github.com/hardscan/hardscan/scan/finding"
-	"github.com/hardscan/hardscan/scan/result"
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/result"
 )
 
 // Every hostile scan uses this request timeout. The run bounds each target

@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/fixtures/vhost"
-	"github.com/hardscan/hardscan/scan/finding"
-	"github.com/hardscan/hardscan/scan/result"
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/result"
 )
 
 // monServer starts a vhost replica (a default Pleroma 2.4 for every *.test

@@ -14,10 +14,10 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/net/http/httpguts"
 
-	"github.com/hardscan/hardscan/report"
-	"github.com/hardscan/hardscan/scan"
-	"github.com/hardscan/hardscan/scan/finding"
-	"github.com/hardscan/hardscan/scan/profile"
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/internal/profile"
+	"github.com/hardscan/hardscan/internal/report"
 )
 
 // Version is hardscan's version, reported by -V and in every report.
@@ -33,7 +33,7 @@ type config struct {
 	never       bool // --fail-on never
 	baseline    string
 	concurrency int
-	scan        scan.Options
+	scan        probe.Options
 	backendPort int // -1: from the profile
 	quiet       bool
 	color       bool
@@ -237,7 +237,7 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	// and there are several targets (see execute).
 	c.progress = !r.noProgress
 	for _, v := range r.resolve {
-		rule, err := scan.ParseResolve(v)
+		rule, err := probe.ParseResolve(v)
 		if err != nil {
 			return &usageError{msg: err.Error()}
 		}

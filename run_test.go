@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hardscan/hardscan/fixtures"
-	"github.com/hardscan/hardscan/scan/finding"
-	"github.com/hardscan/hardscan/scan/result"
+	"github.com/hardscan/hardscan/internal/finding"
+	replica "github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/internal/result"
 )
 
 // outcome is what a user sees of one run: exit status, report, stderr.
@@ -42,7 +42,7 @@ func runArgs(t *testing.T, args ...string) outcome {
 }
 
 // startSite serves a scenario and returns the flags that aim a scan at it.
-func startSite(t *testing.T, site fixtures.Site) []string {
+func startSite(t *testing.T, site replica.Site) []string {
 	t.Helper()
 	running, err := site.Start()
 	if err != nil {
@@ -56,9 +56,9 @@ func startSite(t *testing.T, site fixtures.Site) []string {
 	return args
 }
 
-func scenario(t *testing.T, name string) fixtures.Site {
+func scenario(t *testing.T, name string) replica.Site {
 	t.Helper()
-	s, err := fixtures.Scenario(name)
+	s, err := replica.Scenario(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,13 +168,13 @@ func TestScanPleromaInsecure(t *testing.T) {
 func TestScanCertificateProblems(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		cert   fixtures.CertKind
+		cert   replica.CertKind
 		expiry finding.Severity
 	}{
-		{"expired", fixtures.CertExpired, finding.Fail},
-		{"wrong host", fixtures.CertWrongHost, finding.Pass},
-		{"untrusted", fixtures.CertUntrusted, finding.Pass},
-		{"expiring", fixtures.CertExpiring, finding.Fail},
+		{"expired", replica.CertExpired, finding.Fail},
+		{"wrong host", replica.CertWrongHost, finding.Pass},
+		{"untrusted", replica.CertUntrusted, finding.Pass},
+		{"expiring", replica.CertExpiring, finding.Fail},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			site := scenario(t, "pleroma-2.7-sts")
@@ -187,7 +187,7 @@ func TestScanCertificateProblems(t *testing.T) {
 			}
 			cert := find(tg, "tls.certificate")
 			wantCert := finding.Fail
-			if tc.cert == fixtures.CertExpiring {
+			if tc.cert == replica.CertExpiring {
 				wantCert = finding.Pass
 			}
 			if cert == nil || cert.Severity != wantCert {
@@ -556,18 +556,18 @@ func TestInterruptWritesNoPartialReport(t *testing.T) {
 // Without NodeInfo, auto falls back to /api/v1/instance, then to the Server
 // header, then to the modern profile.
 func TestAutoDetectionFallbacks(t *testing.T) {
-	root := fixtures.Route{File: "pleroma-2.7_hardened-sts_GET-root.http"}
+	root := replica.Route{File: "pleroma-2.7_hardened-sts_GET-root.http"}
 	for _, tc := range []struct {
 		name             string
-		routes           map[string]fixtures.Route
+		routes           map[string]replica.Route
 		profile, sw, ver string
 	}{
-		{"instance API", map[string]fixtures.Route{"/": root, "/api/v1/instance": {Doc: "pleroma-2.7_api-v1-instance.json"}}, "pleroma", "pleroma", "2.7.0"},
-		{"server header", map[string]fixtures.Route{"/": {Header: http.Header{"Server": {"gotosocial"}}}}, "modern", "gotosocial", ""},
-		{"nothing known", map[string]fixtures.Route{"/": root}, "modern", "", ""},
+		{"instance API", map[string]replica.Route{"/": root, "/api/v1/instance": {Doc: "pleroma-2.7_api-v1-instance.json"}}, "pleroma", "pleroma", "2.7.0"},
+		{"server header", map[string]replica.Route{"/": {Header: http.Header{"Server": {"gotosocial"}}}}, "modern", "gotosocial", ""},
+		{"nothing known", map[string]replica.Route{"/": root}, "modern", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := startSite(t, fixtures.Site{Routes: tc.routes})
+			args := startSite(t, replica.Site{Routes: tc.routes})
 			tg := onlyTarget(t, runArgs(t, append(args, "-f", "json", "example.tld")...))
 			gotSW, gotVer := "", ""
 			if tg.Software != nil {
@@ -599,7 +599,7 @@ func TestDurationIsMeasuredFromTheStart(t *testing.T) {
 // the cookie judged; without it, nothing asks and the report says why.
 func TestAuthorizationShowsTheSessionCookie(t *testing.T) {
 	site := scenario(t, "pleroma-2.7-sts")
-	site.Routes["/api/v1/accounts/verify_credentials"] = fixtures.Route{File: "pleroma-2.7_default_POST-oauth-token_cookie.http"}
+	site.Routes["/api/v1/accounts/verify_credentials"] = replica.Route{File: "pleroma-2.7_default_POST-oauth-token_cookie.http"}
 	args := startSite(t, site)
 
 	anon := onlyTarget(t, runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...))

@@ -1,0 +1,178 @@
+// Package baseline compares a run with an earlier JSON report, so that
+// --baseline can list what changed and fail on new findings only.
+//
+// A finding is identified across runs by (target URL, check id, subject).
+// A target that could not be scanned, in either run, is unknown rather than
+// clean: none of its findings count as appeared or disappeared. So is a
+// target the new run did not scan at all. A target the baseline does not
+// have is new, and all its findings appear.
+package baseline
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/result"
+)
+
+// Load reads an earlier report written with --format json. It accepts
+// only this tool's schema version, and names the file in every error.
+func Load(path string) (*result.Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	r, err := parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
+	}
+	return r, nil
+}
+
+func parse(data []byte) (*result.Report, error) {
+	// The version is read first, so that a report of another version is
+	// named as such rather than as a field of the wrong type.
+	var head struct {
+		SchemaVersion *int `json:"schema_version"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&head); err != nil {
+		return nil, fmt.Errorf("not a JSON report (write one with --format json): %w", position(data, err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the report (an ndjson file? write one with --format json)")
+	}
+	switch {
+	case head.SchemaVersion == nil:
+		return nil, errors.New("no schema_version: not a hardscan JSON report")
+	case *head.SchemaVersion != result.SchemaVersion:
+		return nil, fmt.Errorf("schema_version %d, but this hardscan reads version %d", *head.SchemaVersion, result.SchemaVersion)
+	}
+
+	var r result.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, position(data, err)
+	}
+	for i, t := range r.Targets {
+		if t == nil {
+			return nil, fmt.Errorf("targets[%d] is null", i)
+		}
+	}
+	return &r, nil
+}
+
+// position adds the line and column of a JSON syntax or type error.
+func position(data []byte, err error) error {
+	var off int64
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	default:
+		return err
+	}
+	off = min(max(off, 0), int64(len(data)))
+	line := bytes.Count(data[:off], []byte("\n")) + 1
+	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+}
+
+type key struct{ url, id, subject string }
+
+// known is what one report says: the worst severity of each finding of
+// each target scanned, and which URLs could not be scanned.
+type known struct {
+	findings map[key]finding.Severity
+	scanned  map[string]bool
+	errored  map[string]bool
+}
+
+func index(r *result.Report) known {
+	k := known{map[key]finding.Severity{}, map[string]bool{}, map[string]bool{}}
+	if r == nil {
+		return k
+	}
+	for _, t := range r.Targets {
+		if t == nil {
+			continue
+		}
+		if t.Error != nil {
+			k.errored[t.URL] = true
+			continue
+		}
+		k.scanned[t.URL] = true
+		for _, f := range t.Findings {
+			fk := key{t.URL, f.ID, f.Subject}
+			if s, ok := k.findings[fk]; !ok || f.Severity > s {
+				k.findings[fk] = f.Severity
+			}
+		}
+	}
+	return k
+}
+
+// Diff lists every finding whose severity differs between old and now, in
+// order of URL, id and subject: Was is empty for a finding that appeared,
+// Now for one that disappeared. Targets that errored in either report, and
+// targets now did not scan, are left out (see the package comment). When a
+// report has two findings with the same key, the worse one counts.
+func Diff(old, now *result.Report) []result.Change {
+	o, n := index(old), index(now)
+	judged := func(url string) bool {
+		return n.scanned[url] && !n.errored[url] && !o.errored[url]
+	}
+	var out []result.Change
+	for k, s := range n.findings {
+		if !judged(k.url) {
+			continue
+		}
+		if was, ok := o.findings[k]; !ok {
+			out = append(out, change(k, "", s.String()))
+		} else if was != s {
+			out = append(out, change(k, was.String(), s.String()))
+		}
+	}
+	for k, s := range o.findings {
+		if _, ok := n.findings[k]; !ok && judged(k.url) {
+			out = append(out, change(k, s.String(), ""))
+		}
+	}
+	slices.SortFunc(out, func(a, b result.Change) int {
+		return cmp.Or(cmp.Compare(a.URL, b.URL), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Subject, b.Subject))
+	})
+	return out
+}
+
+func change(k key, was, now string) result.Change {
+	return result.Change{URL: k.url, ID: k.id, Subject: k.subject, Was: was, Now: now}
+}
+
+// NewFindings reports whether some change is new or worse and reaches
+// failOn: Now is at least failOn and worse than Was (an appeared finding
+// is worse than nothing). A failOn above finding.Fail (--fail-on never)
+// matches nothing.
+func NewFindings(changes []result.Change, failOn finding.Severity) bool {
+	for _, c := range changes {
+		now, err := finding.ParseSeverity(c.Now)
+		if c.Now == "" || err != nil || now < failOn {
+			continue
+		}
+		if c.Was == "" {
+			return true
+		}
+		if was, err := finding.ParseSeverity(c.Was); err != nil || now > was {
+			return true
+		}
+	}
+	return false
+}

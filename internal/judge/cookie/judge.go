@@ -1,0 +1,339 @@
+package cookie
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// Seen is one Set-Cookie line and the URL whose response carried it; that
+// may be an http:// hop of a redirect chain.
+type Seen struct {
+	Cookie Cookie
+	SetBy  *url.URL
+}
+
+// Expect is the cookie part of a profile; the zero value judges every cookie
+// by the browser rules only, with no session cookie expected.
+type Expect struct {
+	// Names are the session cookie's possible names; these are judged strictly.
+	Names []string `json:"names"`
+	// Prefix is the name prefix the session cookie should carry: "__Host-", "__Secure-" or "".
+	Prefix string `json:"prefix"`
+	// SameSite is the least strict acceptable SameSite for the session cookie: "Lax", "Strict" or "" (not judged).
+	SameSite string `json:"same_site"`
+	// Hint tells the admin how to make the session cookie Secure.
+	Hint string `json:"hint"`
+	// Missing is the message when no session cookie was seen.
+	Missing string `json:"missing"`
+}
+
+// Validate names the first bad field.
+func (e Expect) Validate() error {
+	for i, n := range e.Names {
+		if n == "" || strings.ContainsAny(n, "; =,\t\"") || strings.ContainsFunc(n, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return fmt.Errorf("cookie.names[%d]: %q is not a cookie name", i, n)
+		}
+	}
+	switch e.Prefix {
+	case "", "__Host-", "__Secure-":
+	default:
+		return fmt.Errorf("cookie.prefix: %q must be \"__Host-\", \"__Secure-\" or empty", e.Prefix)
+	}
+	switch e.SameSite {
+	case "", "Lax", "Strict":
+	default:
+		return fmt.Errorf("cookie.same_site: %q must be \"Lax\", \"Strict\" or empty", e.SameSite)
+	}
+	return nil
+}
+
+// Check ids of the findings Judge emits; the subject is the cookie name.
+const (
+	IDSecure   = "cookie.secure"
+	IDHTTPOnly = "cookie.httponly"
+	IDSameSite = "cookie.samesite"
+	IDPrefix   = "cookie.prefix"
+	IDDomain   = "cookie.domain"
+	IDRejected = "cookie.rejected"
+	IDSession  = "cookie.session"
+)
+
+const defaultMissing = "no session cookie was seen; Pleroma >= 2.5 sets it only for authenticated requests: pass -H 'Authorization: Bearer TOKEN'"
+
+// Judge judges every cookie seen. A name seen on several responses is judged
+// on each and the worst verdict per check is kept, naming its URL. Pass
+// findings are emitted for the session cookie only.
+func Judge(seen []Seen, exp Expect) []finding.Finding {
+	var out []finding.Finding
+	index := map[string]int{}
+	keep := func(f finding.Finding) {
+		k := f.Key()
+		if i, ok := index[k]; ok {
+			if f.Severity > out[i].Severity {
+				out[i] = f
+			}
+			return
+		}
+		index[k] = len(out)
+		out = append(out, f)
+	}
+	sessionSeen := false
+	for _, s := range seen {
+		if s.Cookie.deletes() {
+			continue // stores nothing, so there is nothing to protect
+		}
+		j := judge{c: s.Cookie, u: s.SetBy, exp: exp, session: slices.Contains(exp.Names, s.Cookie.Name)}
+		sessionSeen = sessionSeen || j.session
+		for _, f := range j.all() {
+			keep(f)
+		}
+	}
+	if len(exp.Names) > 0 && !sessionSeen {
+		msg := exp.Missing
+		if msg == "" {
+			msg = defaultMissing
+		}
+		keep(finding.Finding{ID: IDSession, Severity: finding.Info, Expected: strings.Join(exp.Names, " or "),
+			Actual: "(not seen)", Message: msg})
+	}
+	return out
+}
+
+// judge holds one cookie seen on one response.
+type judge struct {
+	c       Cookie
+	u       *url.URL
+	exp     Expect
+	session bool
+}
+
+func (j judge) all() []finding.Finding {
+	var fs []finding.Finding
+	for _, check := range []func() (finding.Finding, bool){j.secure, j.httpOnly, j.sameSite, j.prefix, j.domain, j.rejected} {
+		if f, ok := check(); ok {
+			f.Subject = j.c.Name
+			if f.Actual == "" {
+				f.Actual = Redact(j.c.Raw)
+			}
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// where names the response that set the cookie.
+func (j judge) where() string {
+	if j.u == nil {
+		return "a response"
+	}
+	return j.u.Redacted()
+}
+
+func (j judge) plainHTTP() bool { return j.u != nil && strings.EqualFold(j.u.Scheme, "http") }
+
+func (j judge) host() string {
+	if j.u == nil {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSuffix(j.u.Hostname(), "."))
+}
+
+// worse is Fail for the session cookie and Warn for any other.
+func (j judge) worse() finding.Severity {
+	if j.session {
+		return finding.Fail
+	}
+	return finding.Warn
+}
+
+func (j judge) secure() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDSecure, Expected: "Secure, set over HTTPS"}
+	hint := ""
+	if j.session && j.exp.Hint != "" {
+		hint = " (" + j.exp.Hint + ")"
+	}
+	switch {
+	case j.plainHTTP():
+		f.Severity = j.worse()
+		f.Message = fmt.Sprintf("set over plain HTTP by %s, so its value crossed the network in clear; set cookies only on HTTPS responses, not on the HTTP->HTTPS redirect", j.where())
+	case !j.c.Secure:
+		f.Severity = j.worse()
+		f.Message = fmt.Sprintf("cookie set by %s lacks Secure, so the browser will send it over plain HTTP; add Secure%s", j.where(), hint)
+	case j.session:
+		f.Message = "the session cookie is Secure"
+	default:
+		return f, false
+	}
+	return f, true
+}
+
+func (j judge) httpOnly() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDHTTPOnly, Expected: "HttpOnly"}
+	switch {
+	case j.c.HTTPOnly && j.session:
+		f.Message = "the session cookie is HttpOnly"
+	case j.c.HTTPOnly:
+		return f, false
+	case j.session:
+		f.Severity = finding.Fail
+		f.Message = fmt.Sprintf("the session cookie set by %s lacks HttpOnly, so injected script can steal it; add HttpOnly", j.where())
+	case looksLikeSession(j.c.Name):
+		f.Severity = finding.Warn
+		f.Message = fmt.Sprintf("cookie set by %s looks like a session or token but lacks HttpOnly; add HttpOnly unless script must read it", j.where())
+	default:
+		return f, false
+	}
+	return f, true
+}
+
+// sameSiteRank orders SameSite values; absent is below Lax because browsers
+// differ (Chrome defaults to Lax, Firefox and Safari to None).
+func sameSiteRank(v string) int {
+	switch v {
+	case "Strict":
+		return 3
+	case "Lax":
+		return 2
+	case "":
+		return 1
+	}
+	return 0
+}
+
+func (j judge) sameSite() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDSameSite, Expected: j.exp.SameSite}
+	switch {
+	case j.c.SameSite == "None" && !j.c.Secure:
+		f.Severity = finding.Fail
+		f.Expected = "Secure with SameSite=None"
+		f.Message = fmt.Sprintf("SameSite=None without Secure (set by %s) makes browsers reject the cookie (RFC 6265bis); add Secure or use SameSite=Lax", j.where())
+	case !j.session || j.exp.SameSite == "":
+		return f, false
+	case sameSiteRank(j.c.SameSite) < sameSiteRank(j.exp.SameSite):
+		f.Severity = finding.Warn
+		got := j.c.SameSite
+		if got == "" {
+			got = "absent (browsers differ)"
+		}
+		f.Message = fmt.Sprintf("the session cookie set by %s has SameSite %s, weaker than %s; set SameSite=%s against cross-site request forgery", j.where(), got, j.exp.SameSite, j.exp.SameSite)
+	default:
+		f.Message = "the session cookie has SameSite=" + j.c.SameSite
+	}
+	return f, true
+}
+
+func (j judge) prefix() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDPrefix, Expected: j.exp.Prefix}
+	p := prefix(j.c.Name)
+	var broken []string
+	if p != "" {
+		f.Expected = p + " rules"
+		if j.plainHTTP() {
+			broken = append(broken, "set over plain HTTP")
+		}
+		if !j.c.Secure {
+			broken = append(broken, "no Secure")
+		}
+		if p == "__Host-" {
+			if j.c.HasDomain {
+				broken = append(broken, "a Domain attribute")
+			}
+			if j.c.Path != "/" {
+				broken = append(broken, "Path is not /")
+			}
+		}
+	}
+	switch {
+	case len(broken) > 0:
+		f.Severity = finding.Fail
+		f.Message = fmt.Sprintf("browsers reject this %s cookie set by %s (%s); fix the attributes or drop the prefix", p, j.where(), strings.Join(broken, ", "))
+	case !j.session || j.exp.Prefix == "":
+		return f, false
+	case p == j.exp.Prefix || (p == "__Host-" && j.exp.Prefix == "__Secure-"):
+		f.Message = "the session cookie carries the " + p + " prefix"
+	default:
+		// Warn only: a missing prefix is defence in depth; cookie.secure
+		// already fails a session cookie without Secure.
+		f.Severity = finding.Warn
+		f.Message = fmt.Sprintf("the session cookie lacks the %s prefix that stops subdomains and plain HTTP from overwriting it; enable the secure cookie setting", j.exp.Prefix)
+		if j.exp.Hint != "" {
+			f.Message += " (" + j.exp.Hint + ")"
+		}
+	}
+	return f, true
+}
+
+func (j judge) domain() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDDomain, Expected: "no Domain attribute (host-only)", Actual: "Domain=" + j.c.Domain}
+	host := j.host()
+	switch {
+	case !j.c.HasDomain:
+		if !j.session {
+			return f, false
+		}
+		f.Actual = "host-only"
+		f.Message = "the session cookie is host-only"
+		return f, true
+	case host == "":
+		return f, false
+	}
+	d := strings.TrimSuffix(j.c.Domain, ".")
+	if ps, _ := publicsuffix.PublicSuffix(d); ps == d && d != host {
+		f.Severity = finding.Fail
+		f.Message = fmt.Sprintf("Domain=%s is a public suffix, so browsers reject the cookie set by %s; drop the Domain attribute", d, j.where())
+		return f, true
+	}
+	if d != host && (net.ParseIP(host) != nil || !strings.HasSuffix(host, "."+d)) {
+		f.Severity = finding.Fail
+		f.Message = fmt.Sprintf("Domain=%s does not domain-match %s, so browsers reject the cookie; drop the Domain attribute", d, host)
+		return f, true
+	}
+	if !j.session {
+		return f, false
+	}
+	f.Severity = finding.Warn
+	f.Message = fmt.Sprintf("Domain=%s sends the session cookie to every subdomain of %s too; drop the Domain attribute", d, d)
+	return f, true
+}
+
+// rejected covers rejections no other check names.
+func (j judge) rejected() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDRejected, Expected: "a cookie browsers store"}
+	switch {
+	case j.plainHTTP() && j.c.Secure:
+		f.Message = fmt.Sprintf("a Secure cookie set over plain HTTP by %s is rejected by browsers (RFC 6265bis); set it on the HTTPS response", j.where())
+	case j.c.Name == "" && prefix(j.c.Value) != "":
+		f.Message = "a nameless cookie whose value starts with a __Host- or __Secure- prefix is rejected by browsers (RFC 6265bis); give it a name"
+	default:
+		return f, false
+	}
+	f.Severity = j.worse()
+	return f, true
+}
+
+// looksLikeSession guesses from the name whether a cookie authenticates.
+func looksLikeSession(name string) bool {
+	n := strings.ToLower(name)
+	if strings.Contains(n, "csrf") || strings.Contains(n, "xsrf") {
+		return false // double-submit tokens are meant to be read by script
+	}
+	for _, s := range []string{"sess", "token", "auth", "jwt", "login", "remember"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	for _, part := range strings.FieldsFunc(n, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }) {
+		switch part {
+		case "sid", "key", "id", "uid":
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,398 @@
+package csp
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// sourceKey identifies what a source allows, so that the same source
+// written twice (or in two policies) is named once.
+func sourceKey(s Source) string {
+	switch s.Kind {
+	case KindKeyword:
+		return s.Keyword
+	case KindNonce:
+		return "'nonce'"
+	case KindHash:
+		return s.Alg + "-" + s.Value
+	case KindScheme:
+		return s.Scheme + ":"
+	}
+	return s.Scheme + "://" + s.Host + ":" + s.Port + s.Path
+}
+
+// compare judges csp.<name> against the profile's expected list.
+func (j *judge) compare(name string, list []string) {
+	id := "csp." + name
+	expSrc := expected(list, j.in.Origin)
+	expText := strings.TrimSpace(name + " " + joinSources(expSrc))
+	if !sourceList[name] {
+		j.comparePresence(id, name, list, expText)
+		return
+	}
+	rs := j.restricting(name)
+	if len(rs) == 0 {
+		how := "it has no fallback"
+		if fb := fallback[name]; len(fb) > 1 {
+			how = "nor does " + strings.Join(fb[1:], " or ")
+		}
+		j.out.add(finding.Finding{ID: id, Severity: finding.Fail, Expected: expText, Actual: "(none)",
+			Message: fmt.Sprintf("no enforced policy sets %s (%s), so it allows everything; add %q", name, how, expText)})
+		return
+	}
+	want := newSet(normalize(name, Directive{Name: name, Sources: expSrc}), j.in.Origin)
+	var warn, info []string
+	seen := map[string]bool{}
+	for i, r := range rs {
+		for _, src := range r.set.sources {
+			k := sourceKey(src)
+			if seen[k] || want.covers(src) {
+				continue
+			}
+			extra := true
+			for k2, other := range rs {
+				if k2 != i && !other.set.covers(src) {
+					extra = false
+					break
+				}
+			}
+			if !extra {
+				continue
+			}
+			seen[k] = true
+			if src.Kind == KindKeyword && src.Keyword == "'wasm-unsafe-eval'" {
+				info = append(info, src.Raw)
+			} else {
+				warn = append(warn, src.Raw)
+			}
+		}
+	}
+	f := finding.Finding{ID: id, Expected: expText, Actual: j.actual(rs)}
+	if len(warn) == 0 && len(info) == 0 {
+		f.Message = fmt.Sprintf("%s allows nothing beyond the profile's %s", name, orNothing(expSrc))
+		j.out.add(f)
+		return
+	}
+	fix := "remove it"
+	if eff := rs[0].dir.Name; eff != name {
+		fix = fmt.Sprintf("add a %s directive without it (it now falls back to %s)", name, eff)
+	} else if len(warn)+len(info) > 1 {
+		fix = "remove them"
+	}
+	if len(warn) > 0 {
+		f.Severity = finding.Warn
+		f.Message = fmt.Sprintf("%s allows %s beyond the profile's %s; %s if the site does not need it",
+			name, nameSome(warn), orNothing(expSrc), fix)
+		j.out.add(f)
+	}
+	if len(info) > 0 {
+		f.Severity = finding.Info
+		f.Message = fmt.Sprintf("%s allows %s beyond the profile's %s; it permits WebAssembly compilation, not eval(), so it is a small risk",
+			name, strings.Join(info, " "), orNothing(expSrc))
+		j.out.add(f)
+	}
+}
+
+// comparePresence judges directives that are not source lists: valueless
+// ones must be present; sandbox must not allow more than expected.
+func (j *judge) comparePresence(id, name string, list []string, expText string) {
+	var found []Directive
+	for _, p := range j.enforced {
+		if d, ok := p.Get(name); ok {
+			found = append(found, d)
+		}
+	}
+	f := finding.Finding{ID: id, Expected: expText}
+	if len(found) == 0 {
+		f.Severity, f.Actual = finding.Fail, "(none)"
+		f.Message = fmt.Sprintf("no enforced policy sets %s; add %q", name, expText)
+		j.out.add(f)
+		return
+	}
+	parts := make([]string, len(found))
+	for i, d := range found {
+		parts[i] = d.String()
+	}
+	f.Actual = strings.Join(parts, " | ")
+	if name == "sandbox" {
+		// Each sandbox applies, so a flag is in effect only if all allow it.
+		allowed := map[string]bool{}
+		for _, v := range list {
+			allowed[lower(v)] = true
+		}
+		var extra []string
+		for _, flag := range found[0].Value {
+			fl := lower(flag)
+			all := !allowed[fl]
+			for _, d := range found[1:] {
+				all = all && containsFold(d.Value, fl)
+			}
+			if all {
+				extra = append(extra, flag)
+			}
+		}
+		if len(extra) > 0 {
+			f.Severity = finding.Warn
+			f.Message = fmt.Sprintf("sandbox allows %s beyond the profile's %q; remove it if the site does not need it",
+				strings.Join(dedupe(extra), " "), expText)
+			j.out.add(f)
+			return
+		}
+	}
+	f.Message = name + " is set"
+	j.out.add(f)
+}
+
+func containsFold(vs []string, l string) bool {
+	for _, v := range vs {
+		if lower(v) == l {
+			return true
+		}
+	}
+	return false
+}
+
+// nameSome joins up to ten sources, so that a huge policy keeps the
+// message readable.
+func nameSome(ss []string) string {
+	const most = 10
+	if len(ss) <= most {
+		return strings.Join(ss, " ")
+	}
+	return fmt.Sprintf("%s and %d more sources", strings.Join(ss[:most], " "), len(ss)-most)
+}
+
+func joinSources(ss []Source) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = s.Raw
+	}
+	return strings.Join(parts, " ")
+}
+
+func orNothing(ss []Source) string {
+	if len(ss) == 0 {
+		return "'none'"
+	}
+	return joinSources(ss)
+}
+
+// dangerous are the sources that let an attacker's script or plugin load.
+var dangerous = []Source{ParseSource("*"), ParseSource("data:"), ParseSource("http:"), ParseSource("https:")}
+
+// wideHosts stand for any host on a scheme's default port. A source such as
+// https://* or wss://* matches them (CSP3 §6.7.2.8, §6.7.2.9): as wide as a
+// scheme source, since an attacker can serve from port 443 of any host.
+var wideHosts = []Source{ParseSource("http://*"), ParseSource("https://*")}
+
+// dangerousInEffect names the dangerous sources every policy allows.
+func dangerousInEffect(rs []restriction) []string {
+	var names []string
+	star := inEffect(rs, dangerous[0])
+	wide := star
+	for _, d := range dangerous {
+		if inEffect(rs, d) && (!star || d.Raw == "*" || d.Raw == "data:") {
+			names = append(names, d.Raw)
+			wide = wide || d.Raw != "data:"
+		}
+	}
+	if wide {
+		return names
+	}
+	for _, w := range wideHosts {
+		if inEffect(rs, w) {
+			return append(names, wideName(rs[0], w))
+		}
+	}
+	return names
+}
+
+// wideName names the source of r, as written, that lets any host in.
+func wideName(r restriction, w Source) string {
+	for _, s := range r.set.sources {
+		if s.Kind == KindHost && s.Host == "*" && newSet([]Source{s}, r.set.origin).covers(w) {
+			return s.Raw
+		}
+	}
+	return w.Raw
+}
+
+// scripts judges what opens the page to script injection (csp.script-src).
+func (j *judge) scripts() {
+	const id = "csp.script-src"
+	elem := j.restricting("script-src-elem")
+	f := finding.Finding{ID: id, Expected: "script-src without 'unsafe-inline', 'unsafe-eval' or wide sources", Actual: j.actual(elem)}
+	if len(elem) == 0 {
+		f.Severity = finding.Fail
+		f.Message = "no enforced policy sets script-src or default-src, so any script may run; add script-src with nonces, hashes or 'self'"
+		j.out.add(f)
+		return
+	}
+	bad := false
+	for _, name := range []string{"script-src-elem", "script-src-attr"} {
+		rs := elem
+		if name == "script-src-attr" {
+			rs = j.restricting(name)
+		}
+		if len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-inline'")) {
+			f.Severity, f.Actual, bad = finding.Fail, j.actual(rs), true
+			f.Message = "'unsafe-inline' is in effect for scripts, so injected inline scripts run; remove it or add a nonce or hash, which makes browsers ignore it"
+			j.out.add(f)
+			break
+		}
+	}
+	if rs := j.restricting("script-src"); len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-eval'")) {
+		f.Severity, f.Actual, bad = finding.Fail, j.actual(rs), true
+		f.Message = "'unsafe-eval' is in effect for scripts, so strings can run as code; remove it"
+		j.out.add(f)
+	}
+	if names := dangerousInEffect(elem); len(names) > 0 {
+		f.Severity, f.Actual, bad = finding.Fail, j.actual(elem), true
+		f.Message = fmt.Sprintf("script-src allows %s, from where an attacker can load scripts; remove it or add 'strict-dynamic' with nonces", strings.Join(names, " "))
+		j.out.add(f)
+	}
+	if rs := j.restricting("script-src-attr"); len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-hashes'")) {
+		f.Severity, f.Actual = finding.Info, j.actual(rs)
+		f.Message = "'unsafe-hashes' lets inline event handlers with listed hashes run; move them into script files"
+		j.out.add(f)
+	}
+	if !bad && literalSelf(elem) && inEffect(elem, ParseSource("'self'")) && !j.expects("script-src", "'self'") {
+		f.Severity, f.Actual = finding.Info, j.actual(elem)
+		f.Message = "script-src allows 'self', so any script this origin serves (uploads, JSONP endpoints) may run; prefer nonces or hashes"
+		j.out.add(f)
+	}
+	if !bad {
+		f.Severity, f.Actual = finding.Pass, j.actual(elem)
+		f.Message = "scripts are restricted: no 'unsafe-inline', 'unsafe-eval' or wide source is in effect"
+		j.out.add(f)
+	}
+}
+
+// literalSelf reports whether a policy names 'self' where it counts.
+func literalSelf(rs []restriction) bool {
+	for _, r := range rs {
+		if r.set.kw["'self'"] {
+			return true
+		}
+	}
+	return false
+}
+
+// expects reports whether the profile lists src for name.
+func (j *judge) expects(name, src string) bool {
+	for _, s := range j.exp.Directives[name] {
+		if strings.EqualFold(s, src) {
+			return true
+		}
+	}
+	return false
+}
+
+// objects judges csp.object-src: plugins must be restricted.
+func (j *judge) objects() {
+	rs := j.restricting("object-src")
+	f := finding.Finding{ID: "csp.object-src", Expected: "object-src 'none'", Actual: j.actual(rs)}
+	switch names := dangerousInEffect(rs); {
+	case len(rs) == 0:
+		f.Severity = finding.Fail
+		f.Message = "no enforced policy sets object-src or default-src, so plugins may load from anywhere; add object-src 'none'"
+	case len(names) > 0:
+		f.Severity = finding.Fail
+		f.Message = fmt.Sprintf("object-src allows %s, from where plugins can run scripts; set object-src 'none'", strings.Join(names, " "))
+	default:
+		f.Message = "plugins are restricted"
+	}
+	j.out.add(f)
+}
+
+// baseURI judges csp.base-uri: without it, an injected <base> redirects
+// every relative script URL.
+func (j *judge) baseURI() {
+	rs := j.restricting("base-uri")
+	f := finding.Finding{ID: "csp.base-uri", Expected: "base-uri 'none' or 'self'", Actual: j.actual(rs)}
+	switch names := dangerousInEffect(rs); {
+	case len(rs) == 0:
+		f.Severity = finding.Fail
+		f.Message = "no enforced policy sets base-uri (it has no fallback), so an injected <base> can redirect relative script URLs; add base-uri 'none' or 'self'"
+	case len(names) > 0:
+		// As good as no base-uri at all: an injected <base> can point
+		// relative script URLs at the attacker's host.
+		f.Severity = finding.Fail
+		f.Message = fmt.Sprintf("base-uri allows %s, so an injected <base> can point relative script URLs anywhere; set base-uri 'none' or 'self'", strings.Join(names, " "))
+	default:
+		f.Message = "base-uri is restricted"
+	}
+	j.out.add(f)
+}
+
+// required judges the directives of Expect.Require not judged otherwise.
+func (j *judge) required() {
+	for _, name := range j.exp.Require {
+		if _, listed := j.exp.Directives[name]; listed {
+			continue
+		}
+		switch name {
+		case "script-src", "object-src", "base-uri":
+			continue // always judged
+		}
+		id := "csp." + name
+		f := finding.Finding{ID: id, Expected: name + " restricted"}
+		if !sourceList[name] {
+			var found bool
+			for _, p := range j.enforced {
+				_, ok := p.Get(name)
+				found = found || ok
+			}
+			if !found {
+				f.Severity, f.Actual = finding.Warn, "(none)"
+				f.Message = fmt.Sprintf("no enforced policy sets %s; add it", name)
+			} else {
+				f.Actual, f.Message = name+" present", name+" is set"
+			}
+			j.out.add(f)
+			continue
+		}
+		rs := j.restricting(name)
+		f.Actual = j.actual(rs)
+		switch {
+		case len(rs) == 0:
+			f.Severity = finding.Warn
+			f.Message = fmt.Sprintf("no enforced policy sets %s, so it is unrestricted; add %s 'none' or 'self'", name, name)
+		case inEffect(rs, dangerous[0]):
+			f.Severity = finding.Warn
+			f.Message = fmt.Sprintf("%s allows *, which restricts nothing; set %s 'none' or 'self'", name, name)
+		default:
+			f.Message = name + " is restricted"
+		}
+		j.out.add(f)
+	}
+}
+
+// sources reports doubtful sources in every enforced directive:
+// plain-HTTP and IP sources, and short nonces.
+func (j *judge) sources() {
+	for _, p := range j.enforced {
+		for _, d := range p.Directives {
+			for _, s := range d.Sources {
+				j.source(d, s)
+			}
+		}
+	}
+}
+
+func (j *judge) source(d Directive, s Source) {
+	if s.Kind == KindHost && isIPv4(strings.TrimSuffix(s.Host, ".")) {
+		j.out.add(finding.Finding{ID: "csp.ip-source", Severity: finding.Info, Subject: d.Name, Expected: "host names", Actual: s.Raw,
+			Message: fmt.Sprintf("%s allows the IP address %s; browsers match it only literally, so use the host name", d.Name, s.Raw)})
+	}
+	switch {
+	case (s.Kind == KindScheme || s.Kind == KindHost) && (s.Scheme == "http" || s.Scheme == "ws"):
+		j.out.add(finding.Finding{ID: "csp.http-source", Severity: finding.Warn, Subject: d.Name, Expected: "https sources", Actual: s.Raw,
+			Message: fmt.Sprintf("%s allows %s, which loads over unencrypted %s that anyone on the path can alter; use https or wss", d.Name, s.Raw, s.Scheme)})
+	case s.Kind == KindNonce && decodedLen(s.Value) < 8:
+		j.out.add(finding.Finding{ID: "csp.nonce", Severity: finding.Warn, Subject: d.Name, Expected: "a random nonce of 16 bytes or more", Actual: s.Raw,
+			Message: fmt.Sprintf("%s nonce %s carries under 8 bytes and can be guessed; send a fresh random nonce of at least 16 bytes with every response", d.Name, s.Raw)})
+	}
+}

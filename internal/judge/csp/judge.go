@@ -1,0 +1,275 @@
+package csp
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// Input is what a response tells about its CSP.
+type Input struct {
+	Enforced   []string // raw Content-Security-Policy header values in order (each may hold comma-joined policies)
+	ReportOnly []string // raw Content-Security-Policy-Report-Only values
+	Meta       []string // content= of <meta http-equiv="Content-Security-Policy"> in <head>
+	Origin     *url.URL // the scanned page's URL (scheme, host and port give 'self')
+}
+
+// judge carries one Judge call's state.
+type judge struct {
+	in       Input
+	exp      Expect
+	enforced []Policy
+	out      *collector
+	// restrictions caches restricting by directive name: several checks
+	// ask for the same directive, and building its sets is the costly part.
+	restrictions map[string][]restriction
+}
+
+// Judge checks the policies of in against exp. It returns at most one
+// finding per (ID, Subject), sorted by ID then Subject.
+func Judge(in Input, exp Expect) []finding.Finding {
+	j := &judge{in: in, exp: exp, out: newCollector(exp.Hint)}
+	for _, v := range in.Enforced {
+		j.enforced = append(j.enforced, ParseList(v)...)
+	}
+	j.addMeta()
+	j.reportOnly()
+	if !j.present() {
+		return j.out.result()
+	}
+	j.syntax()
+	for _, name := range sortedKeys(exp.Directives) {
+		j.compare(name, exp.Directives[name])
+	}
+	j.scripts()
+	j.objects()
+	j.baseURI()
+	j.required()
+	j.sources()
+	return j.out.result()
+}
+
+// addMeta adds the <meta> policies, without the directives CSP3 §3.3
+// ignores there.
+func (j *judge) addMeta() {
+	var ignored []string
+	n := 0
+	for _, v := range j.in.Meta {
+		for _, p := range ParseList(v) {
+			kept := p.Directives[:0:0]
+			for _, d := range p.Directives {
+				if metaIgnored[d.Name] {
+					ignored = append(ignored, d.Name)
+					continue
+				}
+				kept = append(kept, d)
+			}
+			p.Directives = kept
+			if len(kept) > 0 {
+				j.enforced = append(j.enforced, p)
+				n++
+			}
+		}
+	}
+	if n == 0 && len(ignored) == 0 {
+		return
+	}
+	msg := "a <meta http-equiv=\"Content-Security-Policy\"> policy is enforced together with the headers"
+	if len(ignored) > 0 {
+		msg += "; browsers ignore " + strings.Join(dedupe(ignored), ", ") + " in <meta>, so send those in the Content-Security-Policy header"
+	}
+	j.out.add(finding.Finding{ID: "csp.meta", Severity: finding.Info, Actual: strings.Join(j.in.Meta, " | "), Message: msg})
+}
+
+func (j *judge) reportOnly() {
+	var n int
+	for _, v := range j.in.ReportOnly {
+		n += len(ParseList(v))
+	}
+	if n == 0 {
+		return
+	}
+	j.out.add(finding.Finding{ID: "csp.report-only", Severity: finding.Info, Actual: strings.Join(j.in.ReportOnly, ", "),
+		Message: "Content-Security-Policy-Report-Only only reports violations and protects nothing; it is not counted as protection"})
+}
+
+// present judges the csp check itself.
+func (j *judge) present() bool {
+	if len(j.enforced) > 0 {
+		j.out.add(finding.Finding{ID: "csp", Severity: finding.Pass, Expected: "an enforced policy",
+			Actual: j.actualHeader(), Message: "an enforced Content-Security-Policy is present"})
+		return true
+	}
+	sev := finding.Info
+	if j.exp.Required {
+		sev = finding.Fail
+	}
+	msg := "no enforced Content-Security-Policy; send a Content-Security-Policy header"
+	if len(j.in.ReportOnly) > 0 {
+		msg = "only Content-Security-Policy-Report-Only is sent, which protects nothing; send the policy as Content-Security-Policy"
+	} else if len(j.in.Enforced) > 0 {
+		msg = "the Content-Security-Policy header holds no directive; send a policy such as default-src 'none'"
+	}
+	j.out.add(finding.Finding{ID: "csp", Severity: sev, Expected: "an enforced policy", Actual: j.actualHeader(), Message: msg})
+	return false
+}
+
+func (j *judge) actualHeader() string {
+	vs := append(append([]string{}, j.in.Enforced...), j.in.Meta...)
+	if len(vs) == 0 {
+		return "(none)"
+	}
+	return strings.Join(vs, ", ")
+}
+
+// syntax reports what the parser dropped or doubts, and deprecated directives.
+func (j *judge) syntax() {
+	for _, p := range j.enforced {
+		for _, pr := range p.Problems {
+			msg := pr.Directive + ": " + pr.Reason
+			if pr.Token != "" {
+				msg = pr.Directive + " " + pr.Token + ": " + pr.Reason
+			}
+			j.out.add(finding.Finding{ID: "csp.syntax", Severity: finding.Info, Subject: pr.Directive, Actual: pr.Token, Message: msg})
+		}
+		for _, d := range p.Directives {
+			if deprecated[d.Name] {
+				j.out.add(finding.Finding{ID: "csp.deprecated", Severity: finding.Info, Subject: d.Name, Actual: d.String(),
+					Message: d.Name + " is deprecated and ignored by current browsers; remove it"})
+			}
+		}
+	}
+}
+
+// restricting holds, for each enforced policy that restricts name, the
+// effective directive and its normalised sources.
+type restriction struct {
+	dir Directive
+	set *set
+}
+
+func (j *judge) restricting(name string) []restriction {
+	if rs, ok := j.restrictions[name]; ok {
+		return rs
+	}
+	if j.restrictions == nil {
+		j.restrictions = map[string][]restriction{}
+	}
+	rs := j.buildRestrictions(name)
+	j.restrictions[name] = rs
+	return rs
+}
+
+func (j *judge) buildRestrictions(name string) []restriction {
+	var rs []restriction
+	for _, p := range j.enforced {
+		if d, ok := p.effective(name); ok {
+			rs = append(rs, restriction{dir: d, set: newSet(normalize(name, d), j.in.Origin)})
+		}
+	}
+	return rs
+}
+
+// inEffect reports whether every enforced policy allows src for name.
+// A policy that does not restrict name allows everything.
+func inEffect(rs []restriction, src Source) bool {
+	for _, r := range rs {
+		if !r.set.covers(src) {
+			return false
+		}
+	}
+	return true
+}
+
+func (j *judge) actual(rs []restriction) string {
+	if len(rs) == 0 {
+		return "(none)"
+	}
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.dir.String()
+	}
+	return strings.Join(parts, " | ")
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// collector keeps one finding per (ID, Subject): the worst severity wins
+// and the messages are joined, worst first.
+type collector struct {
+	hint string
+	m    map[string]*entry
+}
+
+type entry struct {
+	f    finding.Finding
+	msgs []msg
+}
+
+type msg struct {
+	sev  finding.Severity
+	text string
+}
+
+func newCollector(hint string) *collector {
+	return &collector{hint: hint, m: map[string]*entry{}}
+}
+
+func (c *collector) add(f finding.Finding) {
+	e := c.m[f.Key()]
+	if e == nil {
+		c.m[f.Key()] = &entry{f: f, msgs: []msg{{f.Severity, f.Message}}}
+		return
+	}
+	for _, m := range e.msgs {
+		if m.text == f.Message {
+			if f.Severity > m.sev {
+				break
+			}
+			return
+		}
+	}
+	e.msgs = append(e.msgs, msg{f.Severity, f.Message})
+	if f.Severity > e.f.Severity {
+		e.f.Severity, e.f.Expected, e.f.Actual = f.Severity, f.Expected, f.Actual
+	}
+}
+
+func (c *collector) result() []finding.Finding {
+	out := make([]finding.Finding, 0, len(c.m))
+	for _, e := range c.m {
+		sort.SliceStable(e.msgs, func(a, b int) bool { return e.msgs[a].sev > e.msgs[b].sev })
+		texts := make([]string, 0, len(e.msgs))
+		for _, m := range e.msgs {
+			if e.f.Severity > finding.Pass && m.sev == finding.Pass {
+				continue // a pass note next to a problem only confuses
+			}
+			texts = append(texts, m.text)
+		}
+		f := e.f
+		f.Message = strings.Join(dedupe(texts), "; ")
+		if c.hint != "" && f.Severity >= finding.Warn {
+			f.Message += "; " + c.hint
+		}
+		out = append(out, f)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].ID != out[b].ID {
+			return out[a].ID < out[b].ID
+		}
+		return out[a].Subject < out[b].Subject
+	})
+	return out
+}

@@ -1,0 +1,261 @@
+// Package header judges the response headers other than CSP and HSTS, each
+// by the semantics its spec gives browsers (never by string comparison),
+// against a profile's per-header rules; it also notes obsolete and
+// version-revealing headers.
+package header
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// Rule is what a profile expects of one header.
+type Rule struct {
+	// Want is the recommended value; a value at least as strict passes, "" accepts any valid value.
+	Want string `json:"want"`
+	// Missing is the severity when the header is absent: "fail" (when empty), "warn", "info" or "pass".
+	Missing string `json:"missing"`
+	// Deprecated marks a header the profile asks for although it is obsolete: an info note is added.
+	Deprecated bool `json:"deprecated"`
+	// Hint tells the admin how to set the header.
+	Hint string `json:"hint"`
+}
+
+// Expect is the header part of a profile; the zero value checks nothing.
+type Expect struct {
+	// Rules are keyed by lower-case header name.
+	Rules map[string]Rule `json:"rules"`
+	// Fingerprint reports version-revealing headers as info.
+	Fingerprint bool `json:"fingerprint"`
+}
+
+// Input is what Judge looks at: the final response's headers and the
+// facts of the page that change their meaning.
+type Input struct {
+	Header http.Header
+	// MetaReferrer are the content values of <meta name=referrer>, in document order.
+	MetaReferrer []string
+	// CSPFrameAncestors is true when an enforced CSP has frame-ancestors.
+	CSPFrameAncestors bool
+}
+
+// Ids of the notes Judge adds beside the per-header findings (whose id is
+// the lower-case header name); their subject is the header name.
+const (
+	IDDeprecated  = "header.deprecated"
+	IDFingerprint = "header.fingerprint"
+)
+
+// verdict is a comparator's judgement of a present header.
+type verdict struct {
+	sev finding.Severity
+	msg string
+	// useless means the value gives no protection: judged as if absent,
+	// but at least a warning because someone meant to send it.
+	useless bool
+}
+
+// kind knows one header.
+type kind struct {
+	// judge compares present values with the wanted value.
+	judge func(values []string, want string, in Input) verdict
+	// validWant checks a profile's Want.
+	validWant func(want string) error
+	// obsolete, when set, is the deprecation note.
+	obsolete string
+}
+
+var kinds map[string]kind
+
+func init() {
+	kinds = map[string]kind{
+		"x-frame-options":                   {judge: judgeXFO, validWant: validXFO},
+		"x-content-type-options":            {judge: judgeXCTO, validWant: validXCTO},
+		"referrer-policy":                   {judge: judgeReferrer, validWant: validReferrer},
+		"x-xss-protection":                  {judge: judgeXSS, validWant: validXSS, obsolete: "X-XSS-Protection is obsolete: every browser removed its XSS auditor, and today's advice (OWASP) is 0 or no header"},
+		"x-permitted-cross-domain-policies": {judge: judgeXPCDP, validWant: validXPCDP, obsolete: "X-Permitted-Cross-Domain-Policies only concerns Flash and Acrobat policy files"},
+		"x-download-options":                {judge: judgeXDO, validWant: validXDO, obsolete: "X-Download-Options only concerns Internet Explorer"},
+		"expect-ct":                         {judge: judgeExpectCT, validWant: validExpectCT, obsolete: "Expect-CT is obsolete: Chrome 107 removed it and Firefox never had it"},
+		"permissions-policy":                {judge: judgePermissions, validWant: validPermissions},
+		"cross-origin-opener-policy":        {judge: judgeCOOP, validWant: validCOOP},
+		"cross-origin-embedder-policy":      {judge: judgeCOEP, validWant: validCOEP},
+		"cross-origin-resource-policy":      {judge: judgeCORP, validWant: validCORP},
+	}
+}
+
+// Validate names the first bad field.
+func (e Expect) Validate() error {
+	for _, name := range sortedKeys(e.Rules) {
+		r := e.Rules[name]
+		k, ok := kinds[name]
+		if !ok {
+			return fmt.Errorf("header.rules.%s: no judge for this header (known: %s)", name, strings.Join(sortedKeys(kinds), ", "))
+		}
+		if _, err := r.missing(); err != nil {
+			return fmt.Errorf("header.rules.%s.missing: %w", name, err)
+		}
+		if r.Want != "" {
+			if err := k.validWant(r.Want); err != nil {
+				return fmt.Errorf("header.rules.%s.want: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (r Rule) missing() (finding.Severity, error) {
+	if r.Missing == "" {
+		return finding.Fail, nil
+	}
+	return finding.ParseSeverity(r.Missing)
+}
+
+// Judge judges every header the profile names, then adds the notes about
+// obsolete and version-revealing headers.
+func Judge(in Input, exp Expect) []finding.Finding {
+	var fs []finding.Finding
+	for _, name := range sortedKeys(exp.Rules) {
+		k, ok := kinds[name]
+		if !ok {
+			continue // Validate reports it.
+		}
+		r := exp.Rules[name]
+		fs = append(fs, judgeOne(name, k, r, in))
+		if r.Deprecated && k.obsolete != "" {
+			fs = append(fs, finding.Finding{ID: IDDeprecated, Severity: finding.Info, Subject: name,
+				Message: k.obsolete + "; the profile still asks for it, so keep it only if that guide matters to you"})
+		}
+	}
+	if v := values(in.Header, "feature-policy"); len(v) > 0 {
+		fs = append(fs, finding.Finding{ID: IDDeprecated, Severity: finding.Info, Subject: "feature-policy",
+			Actual: strings.Join(v, ", "), Message: "Feature-Policy is obsolete; send the same features as Permissions-Policy instead"})
+	}
+	if exp.Fingerprint {
+		fs = append(fs, fingerprint(in.Header)...)
+	}
+	return fs
+}
+
+func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
+	f := finding.Finding{ID: name, Expected: r.Want}
+	if f.Expected == "" {
+		f.Expected = "any valid value"
+	}
+	missing, _ := r.missing()
+	vs := values(in.Header, name)
+	f.Actual = strings.Join(vs, ", ")
+	present := len(vs) > 0 || (name == "referrer-policy" && len(in.MetaReferrer) > 0)
+	var v verdict
+	switch {
+	case name == "x-frame-options" && in.CSPFrameAncestors && !present:
+		v = verdict{msg: "no X-Frame-Options, but browsers follow the CSP frame-ancestors directive instead, so framing is controlled"}
+	case !present:
+		f.Actual = "(absent)"
+		v = verdict{sev: missing, msg: fmt.Sprintf("%s is not sent; send %s: %s", canonical(name), canonical(name), f.Expected)}
+		switch {
+		case missing == finding.Pass:
+			v.msg = canonical(name) + " is not sent, which the profile accepts"
+		case r.Deprecated:
+			v.msg = fmt.Sprintf("%s is not sent; it is obsolete, but the profile's guide asks for %s: %s", canonical(name), canonical(name), f.Expected)
+		}
+	default:
+		if len(vs) == 0 {
+			f.Actual = `<meta name="referrer" content="` + in.MetaReferrer[len(in.MetaReferrer)-1] + `">`
+		}
+		v = k.judge(vs, r.Want, in)
+		if v.useless {
+			v.sev = max(missing, finding.Warn)
+		}
+	}
+	f.Severity, f.Message = v.sev, v.msg
+	if f.Severity >= finding.Warn && r.Hint != "" {
+		f.Message += " (" + r.Hint + ")"
+	}
+	return f
+}
+
+// values returns a header's values under any spelling of its name.
+func values(h http.Header, name string) []string {
+	if v := h[http.CanonicalHeaderKey(name)]; v != nil {
+		return v
+	}
+	// A hand-built header may hold a name in another case. Scan without
+	// sorting (this runs for every absent header of every target) and sort
+	// only the rare names that match, to keep the order deterministic.
+	var keys []string
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		out = append(out, h[k]...)
+	}
+	return out
+}
+
+// canonical writes a lower-case header name as it is usually spelt.
+func canonical(name string) string {
+	switch name {
+	case "x-xss-protection":
+		return "X-XSS-Protection"
+	case "expect-ct":
+		return "Expect-CT"
+	}
+	return http.CanonicalHeaderKey(name)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// splitList is Fetch's "get, decode, and split": the values joined with
+// commas, split on commas outside quoted strings, HTTP whitespace trimmed.
+func splitList(vs []string) []string {
+	var out []string
+	var cur strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			out = append(out, strings.Trim(cur.String(), " \t"))
+			cur.Reset()
+		}
+		quoted := false
+		for j := 0; j < len(v); j++ {
+			c := v[j]
+			switch {
+			case quoted && c == '\\' && j+1 < len(v):
+				cur.WriteByte(c)
+				j++
+				c = v[j]
+			case c == '"':
+				quoted = !quoted
+			case c == ',' && !quoted:
+				out = append(out, strings.Trim(cur.String(), " \t"))
+				cur.Reset()
+				continue
+			}
+			cur.WriteByte(c)
+		}
+	}
+	if len(vs) > 0 {
+		out = append(out, strings.Trim(cur.String(), " \t"))
+	}
+	return out
+}
+
+// rankOf finds v (lower-cased) in order, weakest first; -1 when unknown.
+func rankOf(order []string, v string) int {
+	return slices.Index(order, strings.ToLower(strings.Trim(v, " \t")))
+}

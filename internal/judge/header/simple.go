@@ -1,0 +1,101 @@
+package header
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// ordered judges a header whose first value is one of a list of keywords,
+// weakest first, where a stronger keyword satisfies a weaker want.
+type ordered struct {
+	name   string
+	order  []string
+	dflt   string // what an empty want means
+	strict string // the strictest keyword, recommended in messages
+	// item parses the value as a Structured Field item token (RFC 8941).
+	item bool
+	// exact compares bytes, as Fetch does for CORP.
+	exact bool
+	// alias ranks a keyword like another one.
+	alias map[string]string
+}
+
+func (o ordered) value(vs []string) (string, error) {
+	if o.item {
+		it, err := parseSFItem(strings.Join(vs, ", "))
+		if err != nil {
+			return "", err
+		}
+		if it.Bare.Kind != sfToken {
+			return "", errors.New("not a token")
+		}
+		return it.Bare.Str, nil
+	}
+	if o.exact {
+		return strings.Trim(strings.Join(vs, ", "), " \t"), nil
+	}
+	list := splitList(vs)
+	return strings.ToLower(list[0]), nil
+}
+
+func (o ordered) rank(v string) int {
+	if a, ok := o.alias[v]; ok {
+		v = a
+	}
+	if o.exact || o.item {
+		for i, k := range o.order {
+			if k == v {
+				return i
+			}
+		}
+		return -1
+	}
+	return rankOf(o.order, v)
+}
+
+func (o ordered) valid(want string) error {
+	if o.rank(strings.TrimSpace(want)) < 0 {
+		return fmt.Errorf("want one of %s", strings.Join(o.order, ", "))
+	}
+	return nil
+}
+
+func (o ordered) judge(vs []string, want string, _ Input) verdict {
+	got, err := o.value(vs)
+	r := o.rank(got)
+	if err != nil || r < 0 {
+		return verdict{useless: true, msg: fmt.Sprintf("%s value %q is not understood by browsers, so it does nothing; send %s", canonical(o.name), strings.Join(vs, ", "), o.strict)}
+	}
+	if want == "" {
+		want = o.dflt
+	}
+	if w := o.rank(strings.TrimSpace(want)); r < w {
+		return verdict{sev: finding.Warn, msg: fmt.Sprintf("%s is %s, weaker than %s; send %s", canonical(o.name), got, want, want)}
+	}
+	return verdict{msg: fmt.Sprintf("%s is %s, at least as strict as %s", canonical(o.name), got, want)}
+}
+
+var (
+	xpcdp = ordered{name: "x-permitted-cross-domain-policies", order: []string{"all", "by-ftp-filename", "by-content-type", "master-only", "none"},
+		dflt: "all", strict: "none"}
+	xdo  = ordered{name: "x-download-options", order: []string{"noopen"}, dflt: "noopen", strict: "noopen"}
+	coop = ordered{name: "cross-origin-opener-policy", order: []string{"unsafe-none", "same-origin-allow-popups", "same-origin"},
+		dflt: "unsafe-none", strict: "same-origin", item: true,
+		// Both keep this page's opener handle from popups only partly.
+		alias: map[string]string{"noopener-allow-popups": "same-origin-allow-popups"}}
+	coep = ordered{name: "cross-origin-embedder-policy", order: []string{"unsafe-none", "credentialless", "require-corp"},
+		dflt: "unsafe-none", strict: "require-corp", item: true,
+		// Both enable cross-origin isolation.
+		alias: map[string]string{"credentialless": "require-corp"}}
+	corp = ordered{name: "cross-origin-resource-policy", order: []string{"cross-origin", "same-site", "same-origin"},
+		dflt: "cross-origin", strict: "same-origin", exact: true}
+
+	judgeXPCDP, validXPCDP = xpcdp.judge, xpcdp.valid
+	judgeXDO, validXDO     = xdo.judge, xdo.valid
+	judgeCORP, validCORP   = corp.judge, corp.valid
+	judgeCOOP, validCOOP   = coop.judge, coop.valid
+	judgeCOEP, validCOEP   = coep.judge, coep.valid
+)

@@ -1,0 +1,127 @@
+package hsts
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// Expect is the HSTS part of a profile; the zero value expects no HSTS.
+type Expect struct {
+	// Required makes a missing header a fail.
+	Required bool `json:"required"`
+	// MinMaxAge is the least acceptable max-age in seconds, e.g. 31536000.
+	MinMaxAge int64 `json:"min_max_age"`
+	// IncludeSubDomains asks for the includeSubDomains directive.
+	IncludeSubDomains bool `json:"include_subdomains"`
+	// Hint tells the admin how to turn HSTS on.
+	Hint string `json:"hint"`
+}
+
+// Validate names the first bad field.
+func (e Expect) Validate() error {
+	if e.MinMaxAge < 0 {
+		return errors.New("hsts.min_max_age: must be >= 0")
+	}
+	return nil
+}
+
+// ID is the check id of Judge's finding.
+const ID = "hsts"
+
+// Judge judges the Strict-Transport-Security values of the first HTTPS
+// response of a host, in order. Only the first value counts (RFC 6797 §8.1);
+// more than one is at least a warning, as it is usually a proxy adding a
+// second copy.
+func Judge(values []string, exp Expect) []finding.Finding {
+	f := finding.Finding{ID: ID, Expected: exp.expected()}
+	if len(values) == 0 {
+		f.Actual = "(absent)"
+		if exp.Required {
+			f.Severity = finding.Fail
+			f.Message = "no Strict-Transport-Security header: browsers will accept a downgrade to plain HTTP; " + exp.hint()
+		} else {
+			f.Severity = finding.Info
+			f.Message = "no Strict-Transport-Security header is sent; add one to make browsers refuse plain HTTP"
+		}
+		return []finding.Finding{f}
+	}
+	f.Actual = values[0]
+	f.Severity, f.Message = exp.judgeFirst(values[0])
+	if len(values) > 1 {
+		if f.Severity < finding.Warn {
+			f.Severity = finding.Warn
+		}
+		f.Actual = strings.Join(values, " | ")
+		f.Message = fmt.Sprintf("%d Strict-Transport-Security headers are sent and browsers use only the first (RFC 6797 §8.1); remove the duplicate (often a proxy such as nginx adding its own); first header: %s",
+			len(values), f.Message)
+	}
+	return []finding.Finding{f}
+}
+
+func (e Expect) judgeFirst(v string) (finding.Severity, string) {
+	p, err := Parse(v)
+	if err != nil {
+		return finding.Fail, fmt.Sprintf("invalid Strict-Transport-Security header (%v), so browsers ignore it whole; send e.g. %q", err, e.expected())
+	}
+	if p.MaxAge == 0 {
+		return finding.Fail, "max-age=0 tells browsers to forget this host's HSTS (RFC 6797 §6.1.1); set max-age to at least " + e.minText()
+	}
+	if p.MaxAge < e.MinMaxAge {
+		return finding.Fail, fmt.Sprintf("max-age=%d is shorter than the expected %s; raise it", p.MaxAge, e.minText())
+	}
+	if e.IncludeSubDomains && !p.IncludeSubDomains {
+		return finding.Warn, "includeSubDomains is missing, so subdomains can still be reached over plain HTTP; add it"
+	}
+	return finding.Pass, fmt.Sprintf("HSTS is on for %s", duration(p.MaxAge))
+}
+
+func (e Expect) hint() string {
+	if e.Hint != "" {
+		return "turn it on: " + e.Hint
+	}
+	return "send Strict-Transport-Security: " + e.expected()
+}
+
+func (e Expect) expected() string {
+	if e.MinMaxAge == 0 && !e.IncludeSubDomains {
+		if e.Required {
+			return "max-age>0"
+		}
+		return ""
+	}
+	s := fmt.Sprintf("max-age>=%d", e.MinMaxAge)
+	if e.IncludeSubDomains {
+		s += "; includeSubDomains"
+	}
+	return s
+}
+
+func (e Expect) minText() string {
+	if e.MinMaxAge <= 0 {
+		return "one year (31536000)"
+	}
+	return fmt.Sprintf("%d (%s)", e.MinMaxAge, duration(e.MinMaxAge))
+}
+
+// duration says a max-age in the unit an admin thinks in.
+func duration(s int64) string {
+	const day = 86400
+	switch {
+	case s >= 365*day && s%(365*day) == 0:
+		return plural(s/(365*day), "year")
+	case s >= day && s%day == 0:
+		return plural(s/day, "day")
+	default:
+		return plural(s, "second")
+	}
+}
+
+func plural(n int64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}

@@ -1,0 +1,292 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Limits on what a server can make hardscan read. A hostile server must not
+// make a scan slow or large.
+const (
+	MaxHops        = 10      // redirects followed by hand (SPEC)
+	MaxHeaderBytes = 1 << 20 // a response head larger than this is an error
+	MaxBodyBytes   = 1 << 20 // the HTML read for <meta> policies
+	// MaxCookiesPerResponse is how many Set-Cookie lines of one response are
+	// judged: Chrome keeps 180 cookies per domain, so more is a flood.
+	MaxCookiesPerResponse = 180
+)
+
+// Options configure the client shared by every target of a run.
+type Options struct {
+	Timeout   time.Duration // each request: connect, TLS, headers and capped body
+	Resolve   []Resolve
+	RootCAs   *x509.CertPool // nil: the system's roots
+	Insecure  bool           // -k: never verify
+	Header    http.Header    // -H: sent only to the target's own host over HTTPS
+	UserAgent string
+	// MaxConnsPerHost bounds the connections open to one host at once.
+	MaxConnsPerHost int
+}
+
+// Client holds what every target of a run shares: the options, the dialer
+// and the TLS settings. Requests are made by a session per target.
+type Client struct {
+	opt      Options
+	dialer   *net.Dialer
+	verified *tls.Config // verifies certificates against RootCAs
+	blind    *tls.Config // skips verification: certificate problems are findings, not the end of a scan
+}
+
+// NewClient builds a client from opt.
+func NewClient(opt Options) *Client {
+	if opt.Timeout <= 0 {
+		opt.Timeout = 10 * time.Second
+	}
+	if opt.MaxConnsPerHost <= 0 {
+		opt.MaxConnsPerHost = 2
+	}
+	return &Client{
+		opt:      opt,
+		dialer:   &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
+		verified: &tls.Config{RootCAs: opt.RootCAs, MinVersion: tls.VersionTLS10},
+		blind:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // judged, not trusted
+	}
+}
+
+// Session makes the requests of one target, with connection pools of its
+// own: its connections are reused between those requests (one TLS
+// handshake per target) and closed by CloseIdle when the target is done,
+// since thousands of finished targets must not keep sockets open.
+type Session struct {
+	*Client
+	verified *http.Transport
+	blind    *http.Transport
+}
+
+// Session starts one. The TLS configs are cloned because the HTTP/2 set-up
+// writes to them.
+func (c *Client) Session() *Session {
+	return &Session{
+		Client:   c,
+		verified: c.transport(c.verified.Clone()),
+		blind:    c.transport(c.blind.Clone()),
+	}
+}
+
+func (c *Client) transport(tc *tls.Config) *http.Transport {
+	return &http.Transport{
+		DialContext:            c.dial,
+		TLSClientConfig:        tc,
+		TLSHandshakeTimeout:    c.opt.Timeout,
+		ResponseHeaderTimeout:  c.opt.Timeout,
+		MaxResponseHeaderBytes: MaxHeaderBytes,
+		MaxIdleConns:           1024,
+		MaxIdleConnsPerHost:    c.opt.MaxConnsPerHost,
+		MaxConnsPerHost:        c.opt.MaxConnsPerHost,
+		IdleConnTimeout:        30 * time.Second,
+		ForceAttemptHTTP2:      true,
+		DisableCompression:     true,
+	}
+}
+
+// dial applies --resolve before the system resolver.
+func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if to, ok := lookup(c.opt.Resolve, host, port); ok {
+		addr = to
+	}
+	return c.dialer.DialContext(ctx, network, addr)
+}
+
+// CloseIdle closes the session's pooled connections.
+func (c *Session) CloseIdle() {
+	c.verified.CloseIdleConnections()
+	c.blind.CloseIdleConnections()
+}
+
+// Hop is one request and its response, one step of a redirect chain.
+type Hop struct {
+	URL      *url.URL
+	Status   int
+	Header   http.Header
+	Location *url.URL // the redirect target, resolved against URL
+	TLS      *tls.ConnectionState
+}
+
+// Chain is a GET and the redirects followed from it.
+type Chain struct {
+	Hops      []Hop
+	Body      []byte // the final response's body, at most MaxBodyBytes
+	Truncated bool   // the body was longer than MaxBodyBytes
+	Stopped   string // why redirects stopped before a final response, if they did
+	Downgrade bool   // an https response redirected to plain http
+}
+
+// Final is the last response of the chain.
+func (ch *Chain) Final() *Hop {
+	if len(ch.Hops) == 0 {
+		return nil
+	}
+	return &ch.Hops[len(ch.Hops)-1]
+}
+
+// URLs lists the URL of every hop, then the last Location not followed.
+func (ch *Chain) URLs() []string {
+	out := make([]string, 0, len(ch.Hops)+1)
+	for _, h := range ch.Hops {
+		out = append(out, h.URL.String())
+	}
+	if f := ch.Final(); f != nil && f.Location != nil {
+		out = append(out, f.Location.String())
+	}
+	return out
+}
+
+// request says how one chain is fetched.
+type request struct {
+	url      *url.URL
+	follow   bool // follow redirects (else stop at the first response)
+	verify   bool // use the verifying transport
+	readBody bool
+	// noSecrets keeps -H headers back, as when the certificate did not
+	// verify: whoever answers may not be the host.
+	noSecrets bool
+}
+
+// get fetches req.url, following redirects by hand when asked. Each hop is
+// bounded by the client's timeout. -H headers go only to the start host over
+// HTTPS: never to another host after a redirect, never in clear.
+func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
+	ch := &Chain{}
+	seen := map[string]bool{}
+	u := req.url
+	for hop := 0; ; hop++ {
+		h, body, truncated, err := c.once(ctx, u, req, !req.noSecrets && sameHost(u, req.url) && u.Scheme == "https")
+		if err != nil {
+			if len(ch.Hops) == 0 {
+				return nil, err
+			}
+			ch.Stopped = err.Error()
+			return ch, nil
+		}
+		ch.Hops = append(ch.Hops, h)
+		ch.Body, ch.Truncated = body, truncated
+		seen[u.String()] = true
+		if h.Location == nil || !req.follow {
+			return ch, nil
+		}
+		next := h.Location
+		switch {
+		case next.Scheme != "http" && next.Scheme != "https":
+			ch.Stopped = fmt.Sprintf("redirect to a %s: URL, not followed", next.Scheme)
+			return ch, nil
+		case u.Scheme == "https" && next.Scheme == "http":
+			// Following would judge a page the browser loads in clear.
+			ch.Stopped = fmt.Sprintf("redirect from https to plain %s, not followed", next)
+			ch.Downgrade = true
+			return ch, nil
+		case seen[next.String()]:
+			ch.Stopped = fmt.Sprintf("redirect loop back to %s", next)
+			return ch, nil
+		case hop+1 >= MaxHops:
+			ch.Stopped = fmt.Sprintf("more than %d redirects", MaxHops)
+			return ch, nil
+		}
+		u = next
+	}
+}
+
+// once makes one request.
+func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, []byte, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Hop{}, nil, false, fmt.Errorf("GET %s: %w", u, err)
+	}
+	if secrets {
+		for k, vs := range c.opt.Header {
+			for _, v := range vs {
+				hr.Header.Add(k, v)
+			}
+		}
+	}
+	if hr.Header.Get("User-Agent") == "" {
+		hr.Header.Set("User-Agent", c.opt.UserAgent)
+	}
+	hr.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	rt := http.RoundTripper(c.blind)
+	if req.verify {
+		rt = c.verified
+	}
+	resp, err := rt.RoundTrip(hr)
+	if err != nil {
+		return Hop{}, nil, false, fmt.Errorf("GET %s: %w", u, describe(ctx, err, c.opt.Timeout))
+	}
+	defer resp.Body.Close()
+	h := Hop{URL: u, Status: resp.StatusCode, Header: resp.Header, TLS: resp.TLS}
+	if loc := resp.Header.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		if l, err := u.Parse(loc); err == nil {
+			// Credentials in a Location are never followed with, nor
+			// printed in a report.
+			l.User = nil
+			h.Location = l
+		}
+	}
+	var body []byte
+	truncated := false
+	if req.readBody && h.Location == nil {
+		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+		if len(body) > MaxBodyBytes {
+			body, truncated = body[:MaxBodyBytes], true
+		}
+		if err != nil {
+			// The head arrived: judge it, and say the body was cut short.
+			truncated = true
+		}
+	} else {
+		// Drain a little so that the connection can be reused; a large
+		// body is not worth reading and closing the connection is cheaper.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	}
+	return h, body, truncated, nil
+}
+
+// describe turns transport errors into what a user can act on.
+func describe(ctx context.Context, err error, timeout time.Duration) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
+		return fmt.Errorf("no complete response within %s: %w", timeout, err)
+	}
+	return err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// IsCertificateError tells a certificate that did not verify from other
+// handshake failures.
+func IsCertificateError(err error) bool {
+	var ve *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &ve) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
+}
+
+func sameHost(a, b *url.URL) bool {
+	return strings.EqualFold(a.Hostname(), b.Hostname()) && a.Port() == b.Port()
+}

@@ -1,0 +1,124 @@
+package profile
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+func TestBuiltinsLoad(t *testing.T) {
+	names := Names()
+	if strings.Join(names, ",") != "akkoma,mastodon,modern,pleroma" {
+		t.Fatalf("built-in profiles = %v", names)
+	}
+	for _, n := range names {
+		p, err := Builtin(n)
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		if p.Name != n {
+			t.Errorf("%s: name field %q", n, p.Name)
+		}
+	}
+}
+
+func TestParseErrorsNameTheField(t *testing.T) {
+	for _, tc := range []struct {
+		name, json, want string
+	}{
+		{"syntax", `{"name": "x",}`, "bad JSON"},
+		{"empty", ``, "empty"},
+		{"unknown field", `{"name": "x", "hsts": {"max_age": 1}}`, "max_age"},
+		{"wrong type", `{"name": "x", "backend_port": "4000"}`, "backend_port"},
+		{"no name", `{}`, "name"},
+		{"bad port", `{"name": "x", "backend_port": 70000}`, "backend_port"},
+		{"bad cookie path", `{"name": "x", "cookie_paths": ["web"]}`, "cookie_paths[0]"},
+		{"unknown check", `{"name": "x", "overrides": [{"id": "csp-script", "severity": "info"}]}`, "overrides[0].id"},
+		{"bad severity", `{"name": "x", "overrides": [{"id": "hsts", "severity": "ok"}]}`, "overrides[0].severity"},
+		{"two values", `{"name": "x"} {"name": "y"}`, "more than one"},
+		{"bad csp directive", `{"name": "x", "csp": {"directives": {"scritp-src": ["'self'"]}}}`, "scritp-src"},
+		{"bad header rule", `{"name": "x", "headers": {"rules": {"x-frame-option": {"want": "DENY"}}}}`, "x-frame-option"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tc.json))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Parse(%s) error = %v, want one naming %q", tc.json, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestOverridesAcceptAChoice(t *testing.T) {
+	p, err := Parse(strings.NewReader(`{"name": "mine", "overrides": [
+		{"id": "csp.connect-src", "severity": "info", "reason": "our CDN"},
+		{"id": "cookie.httponly", "subject": "prefs", "severity": "pass"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []finding.Finding{
+		{ID: "csp.connect-src", Severity: finding.Warn, Message: "extra https:"},
+		{ID: "cookie.httponly", Subject: "prefs", Severity: finding.Warn},
+		{ID: "cookie.httponly", Subject: "session", Severity: finding.Fail},
+		{ID: "hsts", Severity: finding.Fail},
+	}
+	p.Apply(fs, "")
+	want := []finding.Severity{finding.Info, finding.Pass, finding.Fail, finding.Fail}
+	for i, f := range fs {
+		if f.Severity != want[i] {
+			t.Errorf("%s[%s] = %s, want %s", f.ID, f.Subject, f.Severity, want[i])
+		}
+	}
+	if !strings.Contains(fs[0].Message, "accepted by profile mine: our CDN") || !strings.Contains(fs[0].Message, "was warn") {
+		t.Errorf("an accepted finding must say so and what it was: %q", fs[0].Message)
+	}
+}
+
+func TestKnownCheck(t *testing.T) {
+	for id, want := range map[string]bool{
+		"hsts": true, "csp.script-src": true, "unit.SystemCallFilter": true, "config.http.ip": true,
+		"csp.": false, "nope": false, "x-frame-option": false, "cookie.secret": false,
+	} {
+		if got := KnownCheck(id); got != want {
+			t.Errorf("KnownCheck(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
+
+// A profile can say what each release sends: an override limited to
+// versions applies only when auto-detection found one in range.
+func TestOverridesByVersion(t *testing.T) {
+	p, err := Parse(strings.NewReader(`{"name": "v", "overrides": [
+		{"id": "cookie.session", "severity": "warn", "below": "2.5", "reason": "2.4 sets it anonymously"},
+		{"id": "csp.script-src", "severity": "pass", "from": "2.5", "below": "2.6"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		version      string
+		cookie, wasm finding.Severity
+	}{
+		{"2.4.5", finding.Warn, finding.Info},
+		{"2.5.0", finding.Info, finding.Pass},
+		{"2.5.1-rc1", finding.Info, finding.Pass},
+		{"2.6", finding.Info, finding.Info},
+		{"2.7.0", finding.Info, finding.Info},
+		{"", finding.Info, finding.Info}, // unknown: no versioned override applies
+		{"develop", finding.Info, finding.Info},
+	} {
+		fs := []finding.Finding{{ID: "cookie.session", Severity: finding.Info}, {ID: "csp.script-src", Severity: finding.Info}}
+		p.Apply(fs, tc.version)
+		if fs[0].Severity != tc.cookie || fs[1].Severity != tc.wasm {
+			t.Errorf("version %q: cookie.session %s, csp.script-src %s; want %s, %s", tc.version, fs[0].Severity, fs[1].Severity, tc.cookie, tc.wasm)
+		}
+	}
+	fs := []finding.Finding{{ID: "cookie.session", Severity: finding.Info, Message: "not seen"}}
+	p.Apply(fs, "2.4")
+	if !strings.Contains(fs[0].Message, "raised by profile v: 2.4 sets it anonymously; was info") {
+		t.Errorf("message %q must say the profile raised it and why", fs[0].Message)
+	}
+	if _, err := Parse(strings.NewReader(`{"name": "v", "overrides": [{"id": "hsts", "severity": "info", "below": "two"}]}`)); err == nil || !strings.Contains(err.Error(), "overrides[0].below") {
+		t.Errorf("a bad version must be an error naming the field: %v", err)
+	}
+}

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/result"
+)
+
+// The helpers here give the table and markdown the same words and order.
+// Their results are sanitised.
+
+// sortFindings returns fs worst first, then by id, keeping the scanner's
+// order otherwise; without all, passed findings are left out.
+func sortFindings(fs []finding.Finding, all bool) []finding.Finding {
+	out := make([]finding.Finding, 0, len(fs))
+	for _, f := range fs {
+		if all || f.Severity != finding.Pass {
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b finding.Finding) int {
+		return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+// checkName is a finding's id, followed by its subject in parentheses.
+func checkName(f finding.Finding) string {
+	if f.Subject == "" {
+		return Sanitize(f.ID)
+	}
+	return Sanitize(f.ID + " (" + f.Subject + ")")
+}
+
+// facts lists what is known about t besides its URL and error, each as one
+// short phrase: profile, software, HTTP status, grade, TLS.
+func facts(t *result.Target) []string {
+	var out []string
+	if t.Profile != "" {
+		out = append(out, "profile "+Sanitize(t.Profile))
+	}
+	if s := t.Software; s != nil && s.Name != "" {
+		out = append(out, Sanitize(strings.TrimSpace(s.Name+" "+s.Version)))
+	}
+	if t.Status != 0 {
+		out = append(out, fmt.Sprintf("status %d", t.Status))
+	}
+	if t.Grade != "" {
+		out = append(out, "grade "+Sanitize(t.Grade))
+	}
+	if t.TLS != nil {
+		out = append(out, tlsFacts(t.TLS))
+	}
+	return out
+}
+
+func tlsFacts(t *result.TLS) string {
+	s := Sanitize(t.Version)
+	if s == "" {
+		s = "TLS"
+	}
+	if t.Verified {
+		s += " verified"
+	} else {
+		s += " NOT verified"
+	}
+	switch {
+	case t.NotAfter.IsZero():
+	case t.DaysLeft < 0:
+		s += fmt.Sprintf(", expired %s (%d days ago)", t.NotAfter.UTC().Format("2006-01-02"), -t.DaysLeft)
+	default:
+		s += fmt.Sprintf(", expires %s (%d days)", t.NotAfter.UTC().Format("2006-01-02"), t.DaysLeft)
+	}
+	return s
+}
+
+// summary is the run's one-line tally.
+func summary(s result.Summary) string {
+	return fmt.Sprintf("%d %s, %d %s: %d pass, %d info, %d warn, %d fail",
+		s.Targets, plural(s.Targets, "target", "targets"),
+		s.Errors, plural(s.Errors, "error", "errors"),
+		s.Pass, s.Info, s.Warn, s.Fail)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// changeWord is a Change's Was or Now for people: "new" and "gone" for the
+// empty side.
+func changeWord(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return Sanitize(s)
+}

@@ -1,0 +1,137 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/result"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+func ptr[T any](v T) *T { return &v }
+
+// fixture is a hand-made report: one target with findings of every
+// severity, a cookie, redirects and TLS; one that could not be scanned; and
+// changes against a baseline.
+func fixture() *result.Report {
+	r := &result.Report{
+		SchemaVersion: result.SchemaVersion,
+		Tool:          result.Tool{Name: "hardscan", Version: "0.1.0"},
+		StartedAt:     time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC),
+		DurationMS:    412,
+		Targets: []*result.Target{
+			{
+				URL:      "https://example.tld/",
+				Profile:  "pleroma",
+				Software: &result.Software{Name: "pleroma", Version: "2.7.0"},
+				Grade:    "B",
+				Status:   200,
+				TLS: &result.TLS{Verified: true, Version: "TLS 1.3",
+					NotAfter: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), DaysLeft: 37},
+				Redirects: result.Redirects{
+					HTTP:  []string{"http://example.tld/", "https://example.tld/"},
+					HTTPS: []string{"https://example.tld/"},
+				},
+				Headers: map[string][]string{
+					"content-security-policy":   {"script-src 'self' 'unsafe-inline'; connect-src 'self' https:"},
+					"strict-transport-security": {"max-age=63072000; includeSubDomains"},
+					"x-frame-options":           {"DENY"},
+					"x-xss-protection":          {"1; mode=block"},
+				},
+				Cookies: []result.Cookie{{Name: "__Host-pleroma_key", SetBy: "https://example.tld/web/getting-started",
+					Secure: true, HTTPOnly: true, SameSite: "", Path: "/"}},
+				Findings: []finding.Finding{
+					{ID: "x-frame-options", Severity: finding.Pass, Expected: "DENY", Actual: "DENY",
+						Message: "clickjacking protection is on"},
+					{ID: "csp.script-src", Severity: finding.Fail, Expected: "'self'", Actual: "'self' 'unsafe-inline'",
+						Message: "'unsafe-inline' lets injected <script> run; remove it from script-src"},
+					{ID: "hsts", Severity: finding.Pass, Expected: "max-age>=31536000", Actual: "max-age=63072000; includeSubDomains",
+						Message: "browsers keep to HTTPS for two years"},
+					{ID: "csp.connect-src", Severity: finding.Warn, Subject: "https:", Expected: "'self'", Actual: "'self' https:",
+						Message: "connect-src allows any https: origin; list the origins the front end needs instead"},
+					{ID: "cookie.samesite", Severity: finding.Fail, Subject: "__Host-pleroma_key", Expected: "Lax | Strict", Actual: "",
+						Message: "the session cookie has no SameSite attribute; set SameSite=Lax so that other sites cannot send it"},
+					{ID: "x-xss-protection", Severity: finding.Info, Expected: "0 or absent", Actual: "1; mode=block",
+						Message: "X-XSS-Protection is obsolete and the profile still asks for it; nothing to change"},
+				},
+			},
+			{
+				URL:     "https://down.example/",
+				Profile: "modern",
+				Error:   ptr("dial tcp: lookup down.example: no such host"),
+			},
+		},
+		Changes: []result.Change{
+			{URL: "https://example.tld/", ID: "cookie.samesite", Subject: "__Host-pleroma_key", Was: "pass", Now: "fail"},
+			{URL: "https://example.tld/", ID: "csp.connect-src", Subject: "https:", Was: "", Now: "warn"},
+			{URL: "https://example.tld/", ID: "expect-ct", Was: "info", Now: ""},
+		},
+	}
+	r.Finish()
+	return r
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		file   string
+		format string
+		opt    Options
+	}{
+		{"table.golden", "table", Options{}},
+		{"table-color.golden", "table", Options{Color: true}},
+		{"table-verbose.golden", "table", Options{Verbose: true}},
+		{"report.json.golden", "json", Options{}},
+		{"report.ndjson.golden", "ndjson", Options{}},
+		{"report.md.golden", "markdown", Options{}},
+		{"junit.xml.golden", "junit", Options{}},
+		{"junit-warn.xml.golden", "junit", Options{FailOn: finding.Warn}},
+		{"report.prom.golden", "prometheus", Options{}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, tc.format, fixture(), tc.opt); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.file, buf.Bytes())
+		})
+	}
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if bytes.Equal(got, want) {
+		return
+	}
+	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := range max(len(gl), len(wl)) {
+		g, w := "<end>", "<end>"
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if g != w {
+			t.Fatalf("%s differs at line %d:\n got: %q\nwant: %q\n(run go test -update if the change is right)", path, i+1, g, w)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+// Package result holds the report's data model: what one run found about each
+// target, shaped exactly as the JSON report in SPEC.md. The scanner fills it,
+// every renderer in report/ reads it, and --baseline reads it back from JSON.
+package result
+
+import (
+	"time"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// SchemaVersion is the version of the JSON report's shape.
+const SchemaVersion = 1
+
+// Report is one run over one or more targets.
+type Report struct {
+	SchemaVersion int       `json:"schema_version"`
+	Tool          Tool      `json:"tool"`
+	StartedAt     time.Time `json:"started_at"`
+	DurationMS    int64     `json:"duration_ms"`
+	Summary       Summary   `json:"summary"`
+	Targets       []*Target `json:"targets"`
+	Changes       []Change  `json:"changes"`
+	Incomplete    bool      `json:"incomplete,omitempty"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Summary counts targets, target errors and findings by severity.
+type Summary struct {
+	Targets int `json:"targets"`
+	Errors  int `json:"errors"`
+	finding.Counts
+}
+
+// Target is everything learned about one scanned URL (or one audited file).
+type Target struct {
+	URL       string              `json:"url"`
+	Profile   string              `json:"profile"`
+	Software  *Software           `json:"software"`
+	Error     *string             `json:"error"`
+	Grade     string              `json:"grade,omitempty"`
+	Status    int                 `json:"status"`
+	TLS       *TLS                `json:"tls"`
+	Redirects Redirects           `json:"redirects"`
+	Headers   map[string][]string `json:"headers"`
+	Cookies   []Cookie            `json:"cookies"`
+	Findings  []finding.Finding   `json:"findings"`
+	Summary   finding.Counts      `json:"summary"`
+	// Line is the input line the target came from (-i FILE), 0 otherwise.
+	Line int `json:"line,omitempty"`
+	// Index orders targets as they were given; local audits come first
+	// with -1. It is not part of the report.
+	Index int `json:"-"`
+}
+
+// Software is what the instance says it runs (NodeInfo, /api/v1/instance, Server).
+type Software struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// TLS describes the certificate of the HTTPS endpoint.
+type TLS struct {
+	Verified bool      `json:"verified"`
+	Version  string    `json:"version"`
+	NotAfter time.Time `json:"not_after"`
+	DaysLeft int       `json:"days_left"`
+}
+
+// Redirects lists every hop of the HTTP and HTTPS fetches, the start URL first.
+type Redirects struct {
+	HTTP  []string `json:"http"`
+	HTTPS []string `json:"https"`
+}
+
+// Cookie is one Set-Cookie line as the report shows it (never its value).
+type Cookie struct {
+	Name     string `json:"name"`
+	SetBy    string `json:"set_by"`
+	Secure   bool   `json:"secure"`
+	HTTPOnly bool   `json:"http_only"`
+	SameSite string `json:"same_site"`
+	Path     string `json:"path"`
+	Domain   string `json:"domain"`
+}
+
+// Change is one finding whose severity differs from the baseline's; Was or
+// Now is empty when the finding appeared or disappeared.
+type Change struct {
+	URL     string `json:"url"`
+	ID      string `json:"id"`
+	Subject string `json:"subject"`
+	Was     string `json:"was"`
+	Now     string `json:"now"`
+}
+
+// Finish fills the per-target and the run's summaries from the findings.
+func (r *Report) Finish() {
+	r.Summary = Summary{}
+	for _, t := range r.Targets {
+		t.Summary = finding.Tally(t.Findings)
+		r.Summary.Add(t)
+	}
+}
+
+// Add counts one target, whose own Summary is filled, into the run's.
+func (s *Summary) Add(t *Target) {
+	s.Targets++
+	if t.Error != nil {
+		s.Errors++
+	}
+	s.Pass += t.Summary.Pass
+	s.Info += t.Summary.Info
+	s.Warn += t.Summary.Warn
+	s.Fail += t.Summary.Fail
+}
