@@ -16,7 +16,6 @@ import (
 	"github.com/hardscan/hardscan/internal/audit/unit"
 	"github.com/hardscan/hardscan/internal/baseline"
 	"github.com/hardscan/hardscan/internal/finding"
-	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/internal/probe"
 	replica "github.com/hardscan/hardscan/internal/replica"
 	"github.com/hardscan/hardscan/internal/report"
@@ -240,7 +239,7 @@ func openInput(c *config, stdin io.Reader) (*listReader, func(), error) {
 func audit(c *config) []*result.Target {
 	var out []*result.Target
 	for _, path := range c.units {
-		t := localTarget(path, "pleroma")
+		t := localTarget(result.KindUnit, path)
 		u, err := unit.Load(path, unit.Options{DropInRoots: []string{"/etc/systemd/system"}})
 		if err != nil {
 			msg := err.Error()
@@ -251,7 +250,7 @@ func audit(c *config) []*result.Target {
 		out = append(out, t)
 	}
 	for _, path := range c.configs {
-		t := localTarget(path, "pleroma")
+		t := localTarget(result.KindConfig, path)
 		cfg, skipped, err := exsconfig.Load(path)
 		if err != nil {
 			msg := err.Error()
@@ -265,15 +264,15 @@ func audit(c *config) []*result.Target {
 		if c.profile != nil {
 			c.profile.Apply(t.Findings, "")
 		}
-		if t.Error == nil {
-			t.Grade = judge.Grade(t.Findings)
-		}
 	}
 	return out
 }
 
-func localTarget(path, prof string) *result.Target {
-	return &result.Target{Index: -1, URL: path, Profile: prof, Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
+// localTarget is an audited file's target; local audits come first in a report.
+func localTarget(kind, path string) *result.Target {
+	t := result.NewLocal(kind, path)
+	t.Index = -1
+	return t
 }
 
 // scanAll scans the command-line URLs, then the -i list, with
@@ -327,7 +326,9 @@ func scanOne(ctx context.Context, c *config, s *scan.Scanner, j job) *result.Tar
 		if j.line > 0 {
 			msg = fmt.Sprintf("line %d: %s", j.line, msg)
 		}
-		return &result.Target{URL: j.raw, Error: &msg, Line: j.line, Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
+		t := result.NewSite(j.raw)
+		t.Error, t.Line = &msg, j.line
+		return t
 	}
 	tctx, cancel := context.WithTimeout(ctx, 2*c.scan.Timeout+time.Second)
 	defer cancel()

@@ -415,7 +415,7 @@ func TestOutputFileIsWrittenWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r result.Report
-	if err := json.Unmarshal(raw, &r); err != nil || len(r.Targets) != 1 || r.SchemaVersion != 1 {
+	if err := json.Unmarshal(raw, &r); err != nil || len(r.Targets) != 1 || r.SchemaVersion != result.SchemaVersion {
 		t.Fatalf("report file: %v %+v", err, r)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(out))

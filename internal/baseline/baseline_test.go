@@ -175,12 +175,12 @@ func TestLoad(t *testing.T) {
 		name, content, want string
 	}{
 		{"bad.json", "{\n  \"schema_version\": 1,\n  oops\n}", "line 3"},
-		{"v2.json", `{"schema_version": 2, "targets": []}`, "schema_version 2"},
+		{"v1.json", `{"schema_version": 1, "targets": []}`, "schema_version 1"},
 		{"none.json", `{"targets": []}`, "no schema_version"},
-		{"ndjson.json", `{"schema_version": 1}` + "\n" + `{"schema_version": 1}`, "data after the report"},
-		{"severity.json", `{"schema_version": 1, "targets": [{"url": "x", "findings": [{"id": "hsts", "severity": "bad"}]}]}`, "unknown severity"},
-		{"type.json", `{"schema_version": 1, "targets": {}}`, "line 1"},
-		{"null.json", `{"schema_version": 1, "targets": [null]}`, "targets[0]"},
+		{"ndjson.json", `{"schema_version": 2}` + "\n" + `{"schema_version": 2}`, "data after the report"},
+		{"severity.json", `{"schema_version": 2, "targets": [{"url": "x", "findings": [{"id": "hsts", "severity": "bad"}]}]}`, "unknown severity"},
+		{"type.json", `{"schema_version": 2, "targets": {}}`, "line 1"},
+		{"null.json", `{"schema_version": 2, "targets": [null]}`, "targets[0]"},
 		{"empty.json", ``, "not a JSON report"},
 	} {
 		path := filepath.Join(dir, tc.name)
@@ -197,9 +197,9 @@ func TestLoad(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
-		`{"schema_version": 1, "targets": [{"url": "a", "findings": [{"id": "hsts", "severity": "warn"}]}]}`,
-		`{"schema_version": 1, "targets": [{"url": "a", "error": "down"}], "changes": null}`,
-		`{"schema_version": 2}`, `[]`, `{"schema_version": 1}{}`, "",
+		`{"schema_version": 2, "targets": [{"url": "a", "findings": [{"id": "hsts", "severity": "warn"}]}]}`,
+		`{"schema_version": 2, "targets": [{"url": "a", "error": "down"}], "changes": null}`,
+		`{"schema_version": 1}`, `[]`, `{"schema_version": 2}{}`, "",
 	} {
 		f.Add([]byte(s))
 	}

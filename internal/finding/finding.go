@@ -56,14 +56,58 @@ func (s *Severity) UnmarshalText(b []byte) error {
 }
 
 // Finding is one verdict of one check about one subject (a cookie, a
-// directive, a header). ID is stable: dashboards and baselines key on it.
+// directive, a header). ID is stable: dashboards and baselines key on it;
+// Reason is a stable code for why it got its severity, so that tests and
+// dashboards never key on Message's wording. Message says what is wrong;
+// Fix says what to write, and where.
 type Finding struct {
-	ID       string   `json:"id"`
-	Severity Severity `json:"severity"`
-	Subject  string   `json:"subject"`
-	Expected string   `json:"expected"`
-	Actual   string   `json:"actual"`
-	Message  string   `json:"message"`
+	ID       string    `json:"id"`
+	Reason   string    `json:"reason"`
+	Severity Severity  `json:"severity"`
+	Subject  string    `json:"subject"`
+	Expected string    `json:"expected"`
+	Actual   string    `json:"actual"`
+	Message  string    `json:"message"`
+	Fix      *Fix      `json:"fix"`
+	Refs     []string  `json:"refs"`
+	Accepted *Accepted `json:"accepted"`
+	// Vars are the values a fix is written with (the header to set, the
+	// value it wants), filled by the judge and read by the catalogue.
+	Vars map[string]string `json:"-"`
+}
+
+// Fix is what to change, per platform that applies to the target.
+type Fix struct {
+	Summary  string    `json:"summary"`
+	Snippets []Snippet `json:"snippets"`
+}
+
+// Snippet is the code to write on one platform, and the file it goes in.
+type Snippet struct {
+	Platform string `json:"platform"`
+	File     string `json:"file"`
+	Code     string `json:"code"`
+	// Lang names the snippet's language for fenced code blocks
+	// (elixir, nginx, apache, caddyfile, ini ...).
+	Lang string `json:"lang,omitempty"`
+}
+
+// Accepted says that a profile override changed a finding's severity:
+// what it was, and why the admin accepted it.
+type Accepted struct {
+	Was    Severity `json:"was"`
+	Reason string   `json:"reason"`
+}
+
+// With returns f with the fix variable name set to value.
+func (f Finding) With(name, value string) Finding {
+	vars := make(map[string]string, len(f.Vars)+1)
+	for k, v := range f.Vars {
+		vars[k] = v
+	}
+	vars[name] = value
+	f.Vars = vars
+	return f
 }
 
 // Key identifies a finding across runs, for baselines.

@@ -7,7 +7,7 @@ import (
 
 func TestSeverityJSON(t *testing.T) {
 	raw, err := json.Marshal(Finding{ID: "hsts", Severity: Warn})
-	if err != nil || string(raw) != `{"id":"hsts","severity":"warn","subject":"","expected":"","actual":"","message":""}` {
+	if err != nil || string(raw) != `{"id":"hsts","reason":"","severity":"warn","subject":"","expected":"","actual":"","message":"","fix":null,"refs":null,"accepted":null}` {
 		t.Fatalf("marshal: %s %v", raw, err)
 	}
 	var f Finding

@@ -30,6 +30,18 @@ type Observed struct {
 	Insecure     bool     // -k: verification was not attempted
 	Software     *result.Software
 
+	// DeepHTTP is GET http://host/<a deep path>?<a query> (DeepPath): its
+	// first hop must redirect keeping the path and query.
+	DeepHTTP    *Chain
+	DeepHTTPErr error
+	DeepPath    string
+	// ErrorPage is GET https://host/<a path that does not exist>, not
+	// followed: the security headers must be on error pages too.
+	ErrorPage *Chain
+	// Again is a second GET https://host/ (followed), to see whether a CSP
+	// nonce changes; nil when it was not fetched.
+	Again *Chain
+
 	seen    []cookie.Seen // parsed Set-Cookie lines, filled once by cookies()
 	dropped int           // Set-Cookie lines beyond MaxCookiesPerResponse
 	parsed  bool

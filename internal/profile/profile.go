@@ -269,15 +269,14 @@ func (p *Profile) Apply(fs []finding.Finding, version string) {
 			if f.ID != o.ID || (o.Subject != "" && f.Subject != o.Subject) || f.Severity == sev {
 				continue
 			}
-			verb := "accepted"
-			if sev > f.Severity {
-				verb = "raised"
+			why := o.Reason
+			if why == "" {
+				why = "an override in profile " + p.Name
 			}
-			note := verb + " by profile " + p.Name
-			if o.Reason != "" {
-				note += ": " + o.Reason
+			if f.Accepted == nil {
+				f.Accepted = &finding.Accepted{Was: f.Severity}
 			}
-			f.Message = fmt.Sprintf("%s [%s; was %s]", f.Message, note, f.Severity)
+			f.Accepted.Reason = why
 			f.Severity = sev
 		}
 	}

@@ -70,8 +70,11 @@ func TestOverridesAcceptAChoice(t *testing.T) {
 			t.Errorf("%s[%s] = %s, want %s", f.ID, f.Subject, f.Severity, want[i])
 		}
 	}
-	if !strings.Contains(fs[0].Message, "accepted by profile mine: our CDN") || !strings.Contains(fs[0].Message, "was warn") {
-		t.Errorf("an accepted finding must say so and what it was: %q", fs[0].Message)
+	if a := fs[0].Accepted; a == nil || a.Was != finding.Warn || a.Reason != "our CDN" || fs[0].Message != "extra https:" {
+		t.Errorf("an accepted finding must keep its message and say what it was, as data: %+v %q", a, fs[0].Message)
+	}
+	if fs[2].Accepted != nil {
+		t.Errorf("a finding no override changed must not be marked accepted: %+v", fs[2].Accepted)
 	}
 }
 
@@ -115,8 +118,8 @@ func TestOverridesByVersion(t *testing.T) {
 	}
 	fs := []finding.Finding{{ID: "cookie.session", Severity: finding.Info, Message: "not seen"}}
 	p.Apply(fs, "2.4")
-	if !strings.Contains(fs[0].Message, "raised by profile v: 2.4 sets it anonymously; was info") {
-		t.Errorf("message %q must say the profile raised it and why", fs[0].Message)
+	if a := fs[0].Accepted; a == nil || a.Was != finding.Info || a.Reason != "2.4 sets it anonymously" || fs[0].Severity != finding.Warn {
+		t.Errorf("a raised finding must keep what it was and why, as data: %+v", a)
 	}
 	if _, err := Parse(strings.NewReader(`{"name": "v", "overrides": [{"id": "hsts", "severity": "info", "below": "two"}]}`)); err == nil || !strings.Contains(err.Error(), "overrides[0].below") {
 		t.Errorf("a bad version must be an error naming the field: %v", err)

@@ -4,13 +4,14 @@
 package result
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/hardscan/hardscan/internal/finding"
 )
 
 // SchemaVersion is the version of the JSON report's shape.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Report is one run over one or more targets.
 type Report struct {
@@ -37,9 +38,20 @@ type Summary struct {
 	finding.Counts
 }
 
+// The kinds of target: a scanned URL, or a local file audited.
+const (
+	KindSite   = "site"
+	KindUnit   = "unit"
+	KindConfig = "config"
+)
+
 // Target is everything learned about one scanned URL (or one audited file).
+// A local file (Kind unit or config) has Path instead of URL and none of a
+// site's fields; MarshalJSON leaves them out.
 type Target struct {
-	URL       string              `json:"url"`
+	Kind      string              `json:"kind"`
+	URL       string              `json:"url,omitempty"`
+	Path      string              `json:"path,omitempty"`
 	Profile   string              `json:"profile"`
 	Software  *Software           `json:"software"`
 	Error     *string             `json:"error"`
@@ -56,6 +68,53 @@ type Target struct {
 	// Index orders targets as they were given; local audits come first
 	// with -1. It is not part of the report.
 	Index int `json:"-"`
+}
+
+// NewSite is an empty target for the URL u, every list non-nil so that
+// JSON shows [] and {} rather than null.
+func NewSite(u string) *Target {
+	return &Target{Kind: KindSite, URL: u, Headers: map[string][]string{}, Cookies: []Cookie{}, Findings: []finding.Finding{},
+		Redirects: Redirects{HTTP: []string{}, HTTPS: []string{}}}
+}
+
+// NewLocal is an empty target for a local file of kind KindUnit or KindConfig.
+func NewLocal(kind, path string) *Target {
+	return &Target{Kind: kind, Path: path, Findings: []finding.Finding{}}
+}
+
+// IsSite reports whether t is a scanned URL (an older report has no kind).
+func (t *Target) IsSite() bool { return t.Kind == KindSite || t.Kind == "" }
+
+// Name is what a report calls the target: its URL, or its file's path.
+func (t *Target) Name() string {
+	if t.IsSite() {
+		return t.URL
+	}
+	return t.Path
+}
+
+// localTarget is the JSON shape of a local file: no site fields.
+type localTarget struct {
+	Kind     string            `json:"kind"`
+	Path     string            `json:"path"`
+	Error    *string           `json:"error"`
+	Findings []finding.Finding `json:"findings"`
+	Summary  finding.Counts    `json:"summary"`
+}
+
+// MarshalJSON writes a site with every field and a local file with only
+// its own.
+func (t *Target) MarshalJSON() ([]byte, error) {
+	if !t.IsSite() {
+		return json.Marshal(localTarget{Kind: t.Kind, Path: t.Path, Error: t.Error, Findings: t.Findings, Summary: t.Summary})
+	}
+	type site Target // no methods: no recursion
+	if t.Kind == "" {
+		s := *t
+		s.Kind = KindSite
+		return json.Marshal((*site)(&s))
+	}
+	return json.Marshal((*site)(t))
 }
 
 // Software is what the instance says it runs (NodeInfo, /api/v1/instance, Server).

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/probe"
@@ -39,7 +38,7 @@ type Scanner struct {
 // Scan fetches and judges one target. It never returns nil: a target with no
 // HTTPS response at all carries Error.
 func (s *Scanner) Scan(ctx context.Context, u *url.URL) *result.Target {
-	t := &result.Target{URL: u.String(), Headers: map[string][]string{}, Cookies: []result.Cookie{}, Findings: []finding.Finding{}}
+	t := result.NewSite(u.String())
 	c := s.Client.Session()
 	defer c.CloseIdle()
 	o, err := c.Observe(ctx, u, s.Profile == nil, s.plan)

@@ -1,0 +1,195 @@
+// Package check is hardscan's catalogue of checks: every check is defined
+// here once, with its id, a one-line title, the reasons it can give, the
+// spec references, and the fixes per platform. --list-checks, the
+// validation of profile overrides, every output format and the tests read
+// it; a judge names a check by one of the ID constants, so that a typo is a
+// build failure rather than an id that loads and never applies.
+//
+// Fixes are data: templates with {name} placeholders that Attach fills from
+// the finding's Vars (set by the judge: the header to send, the value it
+// wants) and from the target (its host), keeping only the snippets for the
+// platforms the target runs.
+package check
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
+
+// Platform names what a fix snippet is written for.
+type Platform string
+
+// The platforms: the applications hardscan knows, the web servers in front
+// of them, and systemd for unit files.
+const (
+	Pleroma  Platform = "pleroma"
+	Akkoma   Platform = "akkoma"
+	Mastodon Platform = "mastodon"
+	Nginx    Platform = "nginx"
+	Apache   Platform = "apache"
+	Caddy    Platform = "caddy"
+	Lighttpd Platform = "lighttpd"
+	HAProxy  Platform = "haproxy"
+	Systemd  Platform = "systemd"
+)
+
+// Servers are the web servers, in the order a fix lists them when the
+// server in front is unknown.
+var Servers = []Platform{Nginx, Apache, Caddy, Lighttpd, HAProxy}
+
+// Apps are the applications whose own settings can fix a header they send.
+var Apps = []Platform{Pleroma, Akkoma, Mastodon}
+
+// OK is the reason of every pass.
+const OK = "ok"
+
+// Check is one catalogue entry.
+type Check struct {
+	// ID is the stable dotted id; a family ends in ".<name>" and stands
+	// for every id with its prefix (csp.<directive>, unit.<Directive>).
+	ID    string
+	Title string
+	// Reasons are every reason the check can give besides OK.
+	Reasons []string
+	Refs    []string
+	// Fixes are tried in order; the first whose Reasons include the
+	// finding's reason (or that names no reasons) applies.
+	Fixes []Fix
+}
+
+// Family reports whether c stands for a family of ids.
+func (c Check) Family() bool { return strings.HasSuffix(c.ID, ">") }
+
+// Prefix is the part of a family's id before "<".
+func (c Check) Prefix() string { return c.ID[:strings.Index(c.ID, "<")] }
+
+// Fix is what to change for some of a check's reasons.
+type Fix struct {
+	Reasons []string
+	Summary string
+	// Snippets are templates, one or more per platform.
+	Snippets []finding.Snippet
+	// AppOwned marks a header the application sends itself: where the
+	// target runs an application with a snippet here, the web-server
+	// snippets are left out, since adding the header in nginx as well
+	// would send it twice.
+	AppOwned bool
+}
+
+func (f Fix) covers(reason string) bool {
+	return len(f.Reasons) == 0 || slices.Contains(f.Reasons, reason)
+}
+
+var (
+	byID     = map[string]*Check{}
+	families []*Check
+	all      []*Check
+)
+
+// Register adds checks to the catalogue. It panics on a duplicate id or an
+// entry without a title: the catalogue is built at init, so a defect shows
+// in every test.
+func Register(cs ...Check) {
+	for i := range cs {
+		c := &cs[i]
+		if c.Title == "" {
+			panic("check " + c.ID + ": no title")
+		}
+		if _, dup := byID[c.ID]; dup {
+			panic("check " + c.ID + " registered twice")
+		}
+		byID[c.ID] = c
+		if c.Family() {
+			families = append(families, c)
+		}
+		all = append(all, c)
+	}
+}
+
+// All returns every check, sorted by id.
+func All() []Check {
+	out := make([]Check, 0, len(all))
+	for _, c := range all {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Lookup finds the check of id, directly or through its family.
+func Lookup(id string) (*Check, bool) {
+	if c, ok := byID[id]; ok {
+		return c, true
+	}
+	for _, c := range families {
+		if rest, ok := strings.CutPrefix(id, c.Prefix()); ok && rest != "" && !strings.ContainsAny(rest, " \t.") {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// Known reports whether id is a check hardscan can emit.
+func Known(id string) bool {
+	_, ok := Lookup(id)
+	return ok
+}
+
+// Validate says what is wrong with an id and, when given, a reason (as a
+// profile override names them), with a suggestion for a near miss.
+func Validate(id, reason string) error {
+	c, ok := Lookup(id)
+	if !ok {
+		if s := Suggest(id); s != "" {
+			return fmt.Errorf("unknown check id %q (did you mean %q? hardscan --list-checks lists them)", id, s)
+		}
+		return fmt.Errorf("unknown check id %q (hardscan --list-checks lists them)", id)
+	}
+	if reason != "" && reason != OK && !slices.Contains(c.Reasons, reason) {
+		return fmt.Errorf("check %s has no reason %q (it gives %s)", id, reason, strings.Join(append([]string{OK}, c.Reasons...), ", "))
+	}
+	return nil
+}
+
+// Suggest returns the known id closest to id, or "" when none is close.
+func Suggest(id string) string {
+	best, bestD := "", 3
+	for _, c := range all {
+		cand := c.ID
+		if c.Family() {
+			if !strings.HasPrefix(id, c.Prefix()) {
+				continue
+			}
+			continue // a family member's name is free-form
+		}
+		if d := distance(id, cand); d < bestD {
+			best, bestD = cand, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
