@@ -15,6 +15,7 @@ import (
 	"github.com/hardscan/hardscan/internal/audit/exsconfig"
 	"github.com/hardscan/hardscan/internal/audit/unit"
 	"github.com/hardscan/hardscan/internal/baseline"
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/probe"
 	replica "github.com/hardscan/hardscan/internal/replica"
@@ -264,6 +265,8 @@ func audit(c *config) []*result.Target {
 		if c.profile != nil {
 			c.profile.Apply(t.Findings, "")
 		}
+		// A config file is Pleroma's or Akkoma's; both read config :pleroma.
+		check.Attach(t.Findings, check.Target{App: check.Pleroma})
 	}
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/net/http/httpguts"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
@@ -168,8 +169,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		_, _ = stdout.Write(raw)
 		return exitOK
 	case r.listChecks:
-		for _, ch := range profile.Checks {
-			fmt.Fprintf(stdout, "%-34s %s\n", ch.ID, ch.Description)
+		for _, ch := range check.List() {
+			fmt.Fprintf(stdout, "%-34s %s\n", ch.ID, ch.Title)
+			if len(ch.Reasons) > 0 {
+				fmt.Fprintf(stdout, "%-34s reasons: ok, %s\n", "", strings.Join(ch.Reasons, ", "))
+			}
 		}
 		return exitOK
 	}

@@ -59,6 +59,20 @@ type Check struct {
 	// Fixes are tried in order; the first whose Reasons include the
 	// finding's reason (or that names no reasons) applies.
 	Fixes []Fix
+	// Members, for a family, names its members: the package that judges
+	// them sets it (csp directives, unit directives, config keys), so
+	// that csp.scirpt-src is an unknown id and not a family member.
+	Members func(name string) bool
+}
+
+// SetMembers gives the family id (as registered, "csp.<directive>") the
+// function that knows its members. It panics on an id that is no family.
+func SetMembers(family string, members func(string) bool) {
+	c, ok := byID[family]
+	if !ok || !c.Family() {
+		panic("check: no family " + family)
+	}
+	c.Members = members
 }
 
 // Family reports whether c stands for a family of ids.
@@ -126,7 +140,8 @@ func Lookup(id string) (*Check, bool) {
 		return c, true
 	}
 	for _, c := range families {
-		if rest, ok := strings.CutPrefix(id, c.Prefix()); ok && rest != "" && !strings.ContainsAny(rest, " \t.") {
+		if rest, ok := strings.CutPrefix(id, c.Prefix()); ok && rest != "" && !strings.ContainsAny(rest, " \t") &&
+			(c.Members == nil || c.Members(rest)) {
 			return c, true
 		}
 	}
@@ -161,17 +176,34 @@ func Suggest(id string) string {
 	for _, c := range all {
 		cand := c.ID
 		if c.Family() {
-			if !strings.HasPrefix(id, c.Prefix()) {
-				continue
-			}
-			continue // a family member's name is free-form
+			continue // a family's members are suggested by their own names below
 		}
 		if d := distance(id, cand); d < bestD {
 			best, bestD = cand, d
 		}
 	}
+	if best != "" {
+		return best
+	}
+	for _, c := range families {
+		rest, ok := strings.CutPrefix(id, c.Prefix())
+		if !ok || c.Members == nil {
+			continue
+		}
+		for _, m := range memberNames[c.ID] {
+			if d := distance(rest, m); d < bestD {
+				best, bestD = c.Prefix()+m, d
+			}
+		}
+	}
 	return best
 }
+
+// memberNames lists a family's members for suggestions, where known.
+var memberNames = map[string][]string{}
+
+// SetMemberNames gives a family the names Suggest may offer.
+func SetMemberNames(family string, names []string) { memberNames[family] = names }
 
 // distance is the Levenshtein distance between a and b.
 func distance(a, b string) int {
@@ -192,4 +224,32 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// List returns every id a report can contain, sorted: each check, and each
+// member of a family by its own id, with the family's title and reasons.
+func List() []Check {
+	var out []Check
+	for _, c := range All() {
+		if !c.Family() {
+			out = append(out, c)
+			continue
+		}
+		names := memberNames[c.ID]
+		if len(names) == 0 {
+			out = append(out, c)
+			continue
+		}
+		for _, n := range names {
+			id := c.Prefix() + n
+			if _, own := byID[id]; own {
+				continue // a member with an entry of its own is listed as that
+			}
+			m := c
+			m.ID = id
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/judge/csp"
@@ -44,33 +45,40 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 		Meta:       head.CSP,
 		Origin:     final.URL,
 	}, p.CSP)...)
+	restricts, open := frameAncestors(enforced)
 	fs = append(fs, header.Judge(header.Input{
-		Header:            final.Header,
-		MetaReferrer:      head.Referrer,
-		CSPFrameAncestors: hasFrameAncestors(enforced),
+		Header:                final.Header,
+		MetaReferrer:          head.Referrer,
+		CSPFrameAncestors:     restricts,
+		CSPFrameAncestorsOpen: open && !restricts,
 	}, p.Headers)...)
 	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies)...)
 	if o.Dropped() > 0 {
-		fs = append(fs, finding.Finding{ID: "response.truncated", Severity: finding.Warn, Subject: "set-cookie",
+		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "cookies", Severity: finding.Warn, Subject: "set-cookie",
 			Expected: fmt.Sprintf("at most %d Set-Cookie lines a response", probe.MaxCookiesPerResponse), Actual: fmt.Sprintf("%d more", o.Dropped()),
 			Message: fmt.Sprintf("only the first %d Set-Cookie lines of each response were judged; %d more were not: a browser keeps about 180 cookies per site", probe.MaxCookiesPerResponse, o.Dropped())})
 	}
 	return fs
 }
 
-// hasFrameAncestors reports whether an enforced header policy restricts
-// framing with frame-ancestors, which makes browsers ignore X-Frame-Options.
-// A frame-ancestors that allows any host (*, https:, https://*) restricts
-// nothing, so it does not stand in for X-Frame-Options.
-func hasFrameAncestors(headerValues []string) bool {
+// frameAncestors reports whether an enforced header policy restricts
+// framing with frame-ancestors (restricts), and whether one has a
+// frame-ancestors that allows any host (open: *, https:, https://*). Either
+// makes browsers ignore X-Frame-Options (HTML Standard); only the first
+// stands in for it.
+func frameAncestors(headerValues []string) (restricting, open bool) {
 	for _, v := range headerValues {
 		for _, p := range csp.ParseList(v) {
-			if d, ok := p.Get("frame-ancestors"); ok && restricts(d) {
-				return true
+			if d, ok := p.Get("frame-ancestors"); ok {
+				if restricts(d) {
+					restricting = true
+				} else {
+					open = true
+				}
 			}
 		}
 	}
-	return false
+	return restricting, open
 }
 
 func restricts(d csp.Directive) bool {
@@ -91,16 +99,16 @@ func httpHops(o *probe.Observed) []string {
 
 // judgeTLS reports whether the chain verified and how long it has left.
 func judgeTLS(o *probe.Observed, now time.Time) []finding.Finding {
-	cert := finding.Finding{ID: "tls.certificate", Expected: "a chain that verifies for " + o.URL.Hostname()}
+	cert := finding.Finding{ID: check.TLSCertificate, Expected: "a chain that verifies for " + o.URL.Hostname()}
 	switch {
 	case o.Insecure:
-		cert.Severity, cert.Actual = finding.Info, "not verified"
+		cert.Severity, cert.Reason, cert.Actual = finding.Info, "not-verified", "not verified"
 		cert.Message = "the certificate was not verified (--insecure); run without -k to check it"
 	case o.CertErr != nil:
-		cert.Severity, cert.Actual = finding.Fail, certProblem(o.CertErr)
-		cert.Message = "browsers refuse this certificate: " + certProblem(o.CertErr) + "; renew it or fix the chain (certbot renew, or serve the full chain with ssl_certificate fullchain.pem); headers were still judged without verification"
+		cert.Severity, cert.Reason, cert.Actual = finding.Fail, "invalid", certProblem(o.CertErr)
+		cert.Message = "browsers refuse this certificate: " + certProblem(o.CertErr) + "; headers were still judged without verification"
 	default:
-		cert.Severity, cert.Actual = finding.Pass, "verified"
+		cert.Severity, cert.Reason, cert.Actual = finding.Pass, check.OK, "verified"
 		cert.Message = "the certificate chain verifies for the host"
 	}
 	fs := []finding.Finding{cert}
@@ -111,15 +119,15 @@ func judgeTLS(o *probe.Observed, now time.Time) []finding.Finding {
 	fs = append(fs, judgeTLSVersion(first.TLS.Version))
 	leaf := first.TLS.PeerCertificates[0]
 	days := probe.DaysLeft(leaf, now)
-	exp := finding.Finding{ID: "tls.expiry", Expected: "at least 21 days left", Actual: fmt.Sprintf("%d days left (until %s)", days, leaf.NotAfter.UTC().Format("2006-01-02"))}
+	exp := finding.Finding{ID: check.TLSExpiry, Reason: check.OK, Expected: "at least 21 days left", Actual: fmt.Sprintf("%d days left (until %s)", days, leaf.NotAfter.UTC().Format("2006-01-02"))}
 	switch {
 	case days < 0:
-		exp.Severity, exp.Actual = finding.Fail, fmt.Sprintf("expired %d days ago (%s)", -days, leaf.NotAfter.UTC().Format("2006-01-02"))
-		exp.Message = "the certificate has expired; renew it now"
+		exp.Severity, exp.Reason, exp.Actual = finding.Fail, "expired", fmt.Sprintf("expired %d days ago (%s)", -days, leaf.NotAfter.UTC().Format("2006-01-02"))
+		exp.Message = "the certificate has expired"
 	case days < 7:
-		exp.Severity, exp.Message = finding.Fail, "the certificate expires within a week; renew it now and check that automatic renewal runs"
+		exp.Severity, exp.Reason, exp.Message = finding.Fail, "expires-soon", "the certificate expires within a week"
 	case days < 21:
-		exp.Severity, exp.Message = finding.Warn, "the certificate expires within three weeks; check that automatic renewal runs"
+		exp.Severity, exp.Reason, exp.Message = finding.Warn, "expiring", "the certificate expires within three weeks: automatic renewal may not be running"
 	default:
 		exp.Severity, exp.Message = finding.Pass, "the certificate is not close to expiry"
 	}
@@ -129,13 +137,13 @@ func judgeTLS(o *probe.Observed, now time.Time) []finding.Finding {
 // judgeTLSVersion fails TLS 1.0 and 1.1: every current browser refuses them
 // (RFC 8996), so a server that offers nothing newer is unreachable.
 func judgeTLSVersion(v uint16) finding.Finding {
-	f := finding.Finding{ID: "tls.version", Expected: "TLS 1.2 or 1.3", Actual: tls.VersionName(v)}
+	f := finding.Finding{ID: check.TLSVersion, Expected: "TLS 1.2 or 1.3", Actual: tls.VersionName(v)}
 	if v < tls.VersionTLS12 {
-		f.Severity = finding.Fail
-		f.Message = "the server negotiated " + tls.VersionName(v) + ", which browsers refuse (RFC 8996 deprecates it); enable TLS 1.2 and 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3;)"
+		f.Severity, f.Reason = finding.Fail, "obsolete"
+		f.Message = "the server negotiated " + tls.VersionName(v) + ", which browsers refuse (RFC 8996 deprecates it)"
 		return f
 	}
-	f.Severity = finding.Pass
+	f.Severity, f.Reason = finding.Pass, check.OK
 	f.Message = "a current TLS version was negotiated"
 	return f
 }
@@ -152,40 +160,36 @@ func certProblem(err error) string {
 // judgeRedirect wants the first HTTP response to redirect to https on the
 // same host, so that HSTS can be set for that host (hstspreload's rule).
 func judgeRedirect(p *profile.Profile, o *probe.Observed) finding.Finding {
-	f := finding.Finding{ID: "https.redirect", Expected: "301 to https://" + o.URL.Hostname() + "/"}
+	f := finding.Finding{ID: check.HTTPSRedirect, Expected: "301 to https://" + o.URL.Hostname() + "/"}
 	bad := finding.Fail
 	if !p.HTTPSRedirect.Required {
 		bad = finding.Warn
 	}
-	hint := ""
-	if p.HTTPSRedirect.Hint != "" {
-		hint = "; " + p.HTTPSRedirect.Hint
-	}
 	switch {
 	case o.HTTPErr != nil && probe.Refused(o.HTTPErr):
-		f.Severity, f.Actual = finding.Warn, "port 80 refused the connection"
-		f.Message = "nothing answers on port 80: users who type the bare name get an error instead of a redirect; serve a redirect to https there" + hint
+		f.Severity, f.Reason, f.Actual = finding.Warn, "refused", "port 80 refused the connection"
+		f.Message = "nothing answers on port 80: users who type the bare name get an error instead of a redirect"
 	case o.HTTPErr != nil:
-		f.Severity, f.Actual = finding.Warn, "no answer on port 80"
-		f.Message = "port 80 gave no usable answer (" + o.HTTPErr.Error() + "); serve a redirect to https there" + hint
+		f.Severity, f.Reason, f.Actual = finding.Warn, "no-answer", "no answer on port 80"
+		f.Message = "port 80 gave no usable answer (" + o.HTTPErr.Error() + ")"
 	case o.HTTP == nil || len(o.HTTP.Hops) == 0:
-		f.Severity, f.Actual = finding.Info, "not probed"
+		f.Severity, f.Reason, f.Actual = finding.Info, "not-probed", "not probed"
 		f.Message = "plain HTTP was not probed"
 	default:
 		first := o.HTTP.Hops[0]
 		loc := first.Location
 		switch {
 		case loc == nil:
-			f.Severity, f.Actual = bad, fmt.Sprintf("%d without redirect", first.Status)
-			f.Message = "plain HTTP is served without redirecting to https" + hint
+			f.Severity, f.Reason, f.Actual = bad, "no-redirect", fmt.Sprintf("%d without redirect", first.Status)
+			f.Message = "plain HTTP is served without redirecting to https"
 		case loc.Scheme != "https":
-			f.Severity, f.Actual = bad, fmt.Sprintf("%d to %s", first.Status, loc)
-			f.Message = "the HTTP redirect does not go to https" + hint
+			f.Severity, f.Reason, f.Actual = bad, "not-https", fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Message = "the HTTP redirect does not go to https"
 		case !strings.EqualFold(loc.Hostname(), o.URL.Hostname()):
-			f.Severity, f.Actual = finding.Warn, fmt.Sprintf("%d to %s", first.Status, loc)
-			f.Message = "HTTP redirects to another host first, so this host's HSTS is never set for visitors who start on http; redirect to https://" + o.URL.Hostname() + "/ first"
+			f.Severity, f.Reason, f.Actual = finding.Warn, "other-host", fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Message = "HTTP redirects to another host first, so this host's HSTS is never set for visitors who start on http"
 		default:
-			f.Severity, f.Actual = finding.Pass, fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Severity, f.Reason, f.Actual = finding.Pass, check.OK, fmt.Sprintf("%d to %s", first.Status, loc)
 			f.Message = "plain HTTP redirects to https on the same host"
 		}
 	}
@@ -194,20 +198,17 @@ func judgeRedirect(p *profile.Profile, o *probe.Observed) finding.Finding {
 
 // judgeBackend wants the application's own port closed to the outside.
 func judgeBackend(p *profile.Profile, b *probe.Probe) finding.Finding {
-	f := finding.Finding{ID: "backend.exposed", Subject: fmt.Sprint(b.Port), Expected: "closed to the outside"}
-	hint := ""
-	if p.Backend.Hint != "" {
-		hint = "; " + p.Backend.Hint
-	}
+	f := finding.Finding{ID: check.BackendExposed, Subject: fmt.Sprint(b.Port), Expected: "closed to the outside",
+		Vars: map[string]string{"port": fmt.Sprint(b.Port)}}
 	switch {
 	case !b.Open:
-		f.Severity, f.Actual, f.Message = finding.Pass, "closed", fmt.Sprintf("port %d does not accept connections from outside", b.Port)
+		f.Severity, f.Reason, f.Actual, f.Message = finding.Pass, check.OK, "closed", fmt.Sprintf("port %d does not accept connections from outside", b.Port)
 	case b.Status != 0:
-		f.Severity, f.Actual = finding.Fail, fmt.Sprintf("answers HTTP %d", b.Status)
-		f.Message = fmt.Sprintf("the application server answers on port %d, bypassing nginx and its headers", b.Port) + hint
+		f.Severity, f.Reason, f.Actual = finding.Fail, "http-answers", fmt.Sprintf("answers HTTP %d", b.Status)
+		f.Message = fmt.Sprintf("the application server answers on port %d, bypassing the web server in front and its headers", b.Port)
 	default:
-		f.Severity, f.Actual = finding.Warn, "open, no HTTP answer"
-		f.Message = fmt.Sprintf("port %d accepts connections from outside; close it in the firewall unless something else needs it", b.Port) + hint
+		f.Severity, f.Reason, f.Actual = finding.Warn, "open", "open, no HTTP answer"
+		f.Message = fmt.Sprintf("port %d accepts connections from outside", b.Port)
 	}
 	return f
 }
@@ -217,16 +218,16 @@ func judgeBackend(p *profile.Profile, b *probe.Probe) finding.Finding {
 func judgeFetchLimits(o *probe.Observed) []finding.Finding {
 	var fs []finding.Finding
 	if o.Root.Truncated {
-		fs = append(fs, finding.Finding{ID: "response.truncated", Severity: finding.Info, Subject: o.Root.Final().URL.String(),
+		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "body", Severity: finding.Info, Subject: o.Root.Final().URL.String(),
 			Expected: fmt.Sprintf("a body under %d bytes", probe.MaxBodyBytes), Actual: "larger, or cut short",
 			Message: fmt.Sprintf("only the first %d bytes of the page were read for <meta> policies", probe.MaxBodyBytes)})
 	}
 	if o.Root.Downgrade {
-		fs = append(fs, finding.Finding{ID: "redirect.downgrade", Severity: finding.Fail, Subject: "https",
+		fs = append(fs, finding.Finding{ID: check.RedirectDowngrade, Reason: "downgrade", Severity: finding.Fail, Subject: "https",
 			Expected: "https all the way", Actual: o.Root.Stopped,
-			Message: "an https page redirects to plain http, where its headers protect nothing and anyone on the path can read and change it; redirect to https only"})
+			Message: "an https page redirects to plain http, where its headers protect nothing and anyone on the path can read and change it"})
 	} else if o.Root.Stopped != "" {
-		fs = append(fs, finding.Finding{ID: "redirect.stopped", Severity: finding.Warn, Subject: "https",
+		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: "stopped", Severity: finding.Warn, Subject: "https",
 			Expected: "a final response within 10 redirects", Actual: o.Root.Stopped,
 			Message: "redirects stopped (" + o.Root.Stopped + "); headers were judged on the last response received"})
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
@@ -43,6 +44,7 @@ type judgeCase struct {
 	atLeast, atMost    map[string]finding.Severity
 	absent             []string          // keys that must not be reported
 	mention            map[string]string // key -> text its message must name
+	reasons            map[string]string // key -> the reason it must give
 	noFail             bool              // a real server under its own profile: only the fails in want may occur
 }
 
@@ -103,15 +105,18 @@ func recordedCases() []judgeCase {
 			want: m{"hsts": fail, "csp": pass, "csp.script-src": pass, "csp.object-src": pass, "csp.base-uri": pass,
 				"csp.frame-ancestors": pass, "csp.upgrade-insecure-requests": pass, "csp.img-src": pass, "csp.style-src": pass,
 				"csp.connect-src": warn, "x-frame-options": pass, "x-content-type-options": pass, "referrer-policy": pass,
-				"x-xss-protection": pass, "header.deprecated[x-xss-protection]": info, "x-download-options": pass,
+				"x-xss-protection": pass, "x-download-options": pass,
 				"x-permitted-cross-domain-policies": pass, "expect-ct": info, "https.redirect": pass, "cookie.session": info},
+			reasons: map[string]string{"x-xss-protection": "obsolete", "csp.connect-src": "wide-source", "hsts": "absent", "expect-ct": "absent", "cookie.session": "not-seen"},
 			mention: map[string]string{"csp.connect-src": "https:"},
-			absent:  []string{"header.fingerprint[server]", "csp.syntax[script-src]"}},
+			absent:  []string{"header.fingerprint[server]", "csp.syntax[script-src]", "header.deprecated[x-xss-protection]"}},
 		{name: "real/pleroma-2.7-sts", profile: "pleroma", noFail: true,
 			why:  "FACTS.md: Pleroma 2.7 with sts: true sends HSTS max-age=31536000; includeSubDomains (RFC 6797) and Expect-CT",
 			root: resp{file: "pleroma-2.7_hardened-sts_GET-root.http"},
-			want: m{"hsts": pass, "hsts.preload": info, "expect-ct": pass, "header.deprecated[expect-ct]": info,
-				"csp.script-src": pass, "x-frame-options": pass}},
+			want: m{"hsts": pass, "hsts.preload": info, "expect-ct": pass,
+				"csp.script-src": pass, "x-frame-options": pass},
+			reasons: map[string]string{"expect-ct": "obsolete", "hsts": "ok", "hsts.preload": "not-eligible"},
+			absent:  []string{"header.deprecated[expect-ct]"}},
 		{name: "real/pleroma-2.7-oauth-cookie", profile: "pleroma", noFail: true,
 			why:     "FACTS.md: Pleroma >= 2.5 sets __Host-pleroma_key on authenticated requests; RFC 6265bis __Host- rules all met",
 			root:    resp{file: "pleroma-2.7_default_GET-root.http"},
@@ -223,12 +228,12 @@ func observatoryCases() []judgeCase {
 		{name: "observatory/host-cookie-without-secure", profile: "pleroma",
 			why:     "RFC 6265bis §4.1.3.2: a __Host- cookie needs Secure, else browsers reject it; Observatory's jar drops it unjudged",
 			cookies: []resp{{path: "/web/getting-started", lines: "Set-Cookie: __Host-pleroma_key=abc; path=/; HttpOnly; SameSite=Lax"}},
-			want:    m{"cookie.secure[__Host-pleroma_key]": fail},
-			atLeast: m{"cookie.prefix[__Host-pleroma_key]": warn}},
+			want:    m{"cookie.rejected[__Host-pleroma_key]": fail},
+			reasons: map[string]string{"cookie.rejected[__Host-pleroma_key]": "prefix-rules"}},
 		{name: "observatory/cookie-foreign-domain", profile: "modern",
 			why:     "RFC 6265bis §5.7 step 7: a Domain that does not domain-match the host is rejected; Observatory's jar drops it unjudged",
 			root:    resp{lines: "Set-Cookie: sid=1; Secure; HttpOnly; Domain=other.example; Path=/"},
-			atLeast: m{"cookie.domain[sid]": warn}},
+			atLeast: m{"cookie.rejected[sid]": warn}, reasons: map[string]string{"cookie.rejected[sid]": "foreign-domain"}},
 		{name: "observatory/port-80-silent", profile: "modern",
 			why:     "SPEC https.redirect: no answer on port 80 is no redirect; Observatory waits 10 s and passes",
 			httpErr: errors.New("dial tcp 192.0.2.1:80: i/o timeout"),
@@ -559,9 +564,11 @@ func cookieCases() []judgeCase {
 		{name: "cookie/samesite-unknown", profile: "pleroma", why: "RFC 6265bis §5.6.7: an unknown SameSite value means no value",
 			cookies: at("__Host-pleroma_key=abc; path=/; secure; HttpOnly; SameSite=Laxx"), want: m{"cookie.samesite[__Host-pleroma_key]": warn}},
 		{name: "cookie/samesite-none-without-secure", profile: "modern", why: "RFC 6265bis §5.7 step 15: SameSite=None without Secure is rejected",
-			root: resp{lines: "Set-Cookie: prefs=1; Path=/; SameSite=None"}, atLeast: m{"cookie.samesite[prefs]": warn}},
-		{name: "cookie/session-samesite-none-without-secure", profile: "pleroma", why: "RFC 6265bis §5.7 step 15: rejected, and without Secure it travels in clear",
-			cookies: at("pleroma_key=abc; path=/; HttpOnly; SameSite=None"), want: m{"cookie.secure[pleroma_key]": fail}, atLeast: m{"cookie.samesite[pleroma_key]": warn}},
+			root: resp{lines: "Set-Cookie: prefs=1; Path=/; SameSite=None"}, atLeast: m{"cookie.rejected[prefs]": warn},
+			reasons: map[string]string{"cookie.rejected[prefs]": "samesite-none-insecure"}, absent: []string{"cookie.samesite[prefs]", "cookie.secure[prefs]"}},
+		{name: "cookie/session-samesite-none-without-secure", profile: "pleroma", why: "RFC 6265bis §5.7 step 15: rejected, so never stored; saying it would travel in clear too contradicts that (issue 12)",
+			cookies: at("pleroma_key=abc; path=/; HttpOnly; SameSite=None"), want: m{"cookie.rejected[pleroma_key]": fail},
+			reasons: map[string]string{"cookie.rejected[pleroma_key]": "samesite-none-insecure"}, absent: []string{"cookie.secure[pleroma_key]", "cookie.samesite[pleroma_key]"}},
 		{name: "cookie/other-cookie-without-secure", profile: "pleroma", why: "RFC 6265bis §4.1.2.5: any cookie without Secure is sent over HTTP; not the session, so a warning",
 			cookies: at(good + "\nSet-Cookie: lang=en; Path=/"), want: m{"cookie.secure[lang]": warn}},
 		{name: "cookie/session-domain-own-host", profile: "pleroma", why: "RFC 6265bis §5.7 step 7: Domain=host makes the cookie reach every subdomain",
@@ -569,13 +576,16 @@ func cookieCases() []judgeCase {
 		{name: "cookie/domain-public-suffix", profile: "modern", host: "example.co.uk",
 			why:     "RFC 6265bis §5.7 step 6: a Domain that is a public suffix (co.uk) is rejected unless it is the host",
 			root:    resp{lines: "Set-Cookie: sid=1; Secure; HttpOnly; Path=/; Domain=co.uk"},
-			atLeast: m{"cookie.domain[sid]": warn}, mention: map[string]string{"cookie.domain[sid]": "co.uk"}},
+			atLeast: m{"cookie.rejected[sid]": warn}, mention: map[string]string{"cookie.rejected[sid]": "co.uk"},
+			reasons: map[string]string{"cookie.rejected[sid]": "public-suffix-domain"}},
 		{name: "cookie/secure-prefix-without-secure", profile: "modern", why: "RFC 6265bis §4.1.3.1: a __Secure- cookie without Secure is rejected",
-			root: resp{lines: "Set-Cookie: __Secure-id=1; Path=/; HttpOnly"}, atLeast: m{"cookie.prefix[__Secure-id]": warn}},
+			root: resp{lines: "Set-Cookie: __Secure-id=1; Path=/; HttpOnly"}, atLeast: m{"cookie.rejected[__Secure-id]": warn},
+			reasons: map[string]string{"cookie.rejected[__Secure-id]": "prefix-rules"}},
 		{name: "cookie/host-prefix-with-domain", profile: "pleroma", why: "RFC 6265bis §4.1.3.2: a __Host- cookie must not carry Domain",
-			cookies: at("__Host-pleroma_key=abc; path=/; secure; HttpOnly; SameSite=Lax; Domain=example.tld"), atLeast: m{"cookie.prefix[__Host-pleroma_key]": warn}},
+			cookies: at("__Host-pleroma_key=abc; path=/; secure; HttpOnly; SameSite=Lax; Domain=example.tld"), want: m{"cookie.rejected[__Host-pleroma_key]": fail},
+			reasons: map[string]string{"cookie.rejected[__Host-pleroma_key]": "prefix-rules"}},
 		{name: "cookie/host-prefix-path", profile: "pleroma", why: "RFC 6265bis §4.1.3.2: a __Host- cookie needs Path=/",
-			cookies: at("__Host-pleroma_key=abc; path=/web; secure; HttpOnly; SameSite=Lax"), atLeast: m{"cookie.prefix[__Host-pleroma_key]": warn}},
+			cookies: at("__Host-pleroma_key=abc; path=/web; secure; HttpOnly; SameSite=Lax"), want: m{"cookie.rejected[__Host-pleroma_key]": fail}},
 		{name: "cookie/session-without-prefix", profile: "pleroma", why: "RFC 6265bis §4.1.3.2: the guide's __Host- prefix stops subdomains overwriting the session",
 			cookies: at("pleroma_key=abc; path=/; secure; HttpOnly; SameSite=Lax"), want: m{"cookie.prefix[pleroma_key]": warn, "cookie.secure[pleroma_key]": pass}},
 		{name: "cookie/on-https-redirect-hop", profile: "pleroma", why: "RFC 6265bis §5.7: every response's Set-Cookie is stored, redirects included",
@@ -596,7 +606,8 @@ func otherHeaderCases() []judgeCase {
 		{name: "xxp/zero-modern", profile: "modern", why: "OWASP Secure Headers: X-XSS-Protection: 0 is today's advice", root: resp{lines: "X-XSS-Protection: 0"}, want: m{"x-xss-protection": pass}},
 		{name: "xxp/absent-modern", profile: "modern", why: "OWASP Secure Headers: no X-XSS-Protection is fine", want: m{"x-xss-protection": pass}},
 		{name: "xxp/block-pleroma", profile: "pleroma", why: "SPEC: a deprecated header the profile asks for passes with an info note",
-			root: resp{lines: "X-XSS-Protection: 1; mode=block"}, want: m{"x-xss-protection": pass, "header.deprecated[x-xss-protection]": info}},
+			root: resp{lines: "X-XSS-Protection: 1; mode=block"}, want: m{"x-xss-protection": pass},
+			reasons: map[string]string{"x-xss-protection": "obsolete"}, absent: []string{"header.deprecated[x-xss-protection]"}},
 		{name: "xxp/block-modern", profile: "modern", why: "SEMANTICS: auditors are gone; 1; mode=block is obsolete but harmless",
 			root: resp{lines: "X-XSS-Protection: 1; mode=block"}, atLeast: m{"x-xss-protection": info}, atMost: m{"x-xss-protection": warn}},
 		{name: "xxp/zero-pleroma", profile: "pleroma", why: "SEMANTICS: 0 is at least as safe as the guide's 1; mode=block today",
@@ -610,9 +621,23 @@ func otherHeaderCases() []judgeCase {
 		{name: "feature-policy/deprecated", profile: "modern", why: "Permissions Policy replaced Feature-Policy",
 			root: resp{lines: "Feature-Policy: camera 'none'"}, want: m{"header.deprecated[feature-policy]": info}},
 		{name: "expect-ct/modern", profile: "modern", why: "RFC 9163 is obsolete (Chrome 107 removed it): harmless, noted",
-			root: resp{lines: "Expect-CT: max-age=86400, enforce"}, want: m{"expect-ct": pass, "header.deprecated[expect-ct]": info}},
+			root: resp{lines: "Expect-CT: max-age=86400, enforce"}, want: m{"expect-ct": pass},
+			reasons: map[string]string{"expect-ct": "obsolete"}, absent: []string{"header.deprecated[expect-ct]"}},
+		{name: "expect-ct/modern-absent", profile: "modern", why: "issue 10: modern does not ask for Expect-CT, so its absence passes without a note that the profile asks for it",
+			want: m{"expect-ct": pass}, absent: []string{"header.deprecated[expect-ct]"}},
+		{name: "xfo/frame-ancestors-star", profile: "pleroma", why: "HTML Standard: an enforced frame-ancestors makes browsers skip X-Frame-Options, and * lets any site frame the page",
+			root: resp{lines: pleromaCSP("frame-ancestors", "frame-ancestors *") + "\nX-Frame-Options: DENY"}, want: m{"x-frame-options": fail},
+			reasons: map[string]string{"x-frame-options": "ignored"}},
+		{name: "xfo/frame-ancestors-none", profile: "pleroma", why: "HTML Standard: frame-ancestors 'none' governs framing; X-Frame-Options is ignored but not needed",
+			root: resp{lines: pleromaCSP("frame-ancestors", "frame-ancestors 'none'") + "\nX-Frame-Options: DENY"}, atMost: m{"x-frame-options": info}},
+		{name: "referrer/duplicate-proxy", profile: "pleroma", why: "Referrer Policy §8.1: the last recognised token wins; two senders: say which two, not set what is set",
+			root: resp{lines: "Referrer-Policy: same-origin\nReferrer-Policy: no-referrer-when-downgrade"}, want: m{"referrer-policy": fail},
+			reasons: map[string]string{"referrer-policy": "duplicate"}, mention: map[string]string{"referrer-policy": "2 Referrer-Policy values"}},
+		{name: "referrer/duplicate-harmless", profile: "pleroma", why: "Referrer Policy §8.1: the last token, same-origin, is what the guide asks",
+			root: resp{lines: "Referrer-Policy: no-referrer-when-downgrade\nReferrer-Policy: same-origin"}, want: m{"referrer-policy": pass}},
 		{name: "x-download-options/pleroma", profile: "pleroma", why: "SPEC: a deprecated header the profile asks for passes with an info note",
-			root: resp{lines: "X-Download-Options: noopen"}, want: m{"x-download-options": pass, "header.deprecated[x-download-options]": info}},
+			root: resp{lines: "X-Download-Options: noopen"}, want: m{"x-download-options": pass},
+			reasons: map[string]string{"x-download-options": "obsolete"}, absent: []string{"header.deprecated[x-download-options]"}},
 		{name: "xpcdp/master-only", profile: "pleroma", why: "Adobe cross-domain policy: master-only still allows the master policy file, weaker than none",
 			root: resp{lines: "X-Permitted-Cross-Domain-Policies: master-only"}, want: m{"x-permitted-cross-domain-policies": warn}},
 		{name: "coop/same-origin", profile: "modern", why: "HTML §7.1.3: same-origin isolates the browsing context group",
@@ -671,7 +696,7 @@ func TestJudgeTable(t *testing.T) {
 				}
 				got[k] = f
 			}
-			check(t, c, got)
+			checkCase(t, c, got)
 			if t.Failed() {
 				t.Logf("findings:\n%s", dump(fs))
 			}
@@ -679,8 +704,18 @@ func TestJudgeTable(t *testing.T) {
 	}
 }
 
-func check(t *testing.T, c judgeCase, got map[string]finding.Finding) {
+func checkCase(t *testing.T, c judgeCase, got map[string]finding.Finding) {
 	t.Helper()
+	for k, f := range got {
+		if err := check.Validate(f.ID, f.Reason); err != nil || f.Reason == "" {
+			t.Errorf("%s: reason %q: %v (every finding has a reason from the catalogue)", k, f.Reason, err)
+		}
+	}
+	for k, want := range c.reasons {
+		if f, ok := got[k]; !ok || f.Reason != want {
+			t.Errorf("%s: reason %q, want %q", k, f.Reason, want)
+		}
+	}
 	for _, k := range sortedKeys(c.want) {
 		f, ok := got[k]
 		switch {

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/judge/csp"
@@ -66,8 +67,11 @@ type Override struct {
 	Subject  string `json:"subject,omitempty"`
 	Severity string `json:"severity"`
 	Reason   string `json:"reason"`
-	From     string `json:"from,omitempty"`
-	Below    string `json:"below,omitempty"`
+	// WhenReason limits the override to findings that give this reason
+	// (a code from --list-checks), e.g. wide-source.
+	WhenReason string `json:"when_reason,omitempty"`
+	From       string `json:"from,omitempty"`
+	Below      string `json:"below,omitempty"`
 }
 
 // applies reports whether o holds for the software version (empty: unknown).
@@ -241,8 +245,11 @@ func (p *Profile) Validate() error {
 		}
 	}
 	for i, o := range p.Overrides {
-		if !KnownCheck(o.ID) {
-			return fmt.Errorf("overrides[%d].id: unknown check id %q (see --list-checks)", i, o.ID)
+		if err := check.Validate(o.ID, ""); err != nil {
+			return fmt.Errorf("overrides[%d].id: %w", i, err)
+		}
+		if err := check.Validate(o.ID, o.WhenReason); err != nil {
+			return fmt.Errorf("overrides[%d].when_reason: %w", i, err)
 		}
 		if _, err := finding.ParseSeverity(o.Severity); err != nil {
 			return fmt.Errorf("overrides[%d].severity: %w", i, err)
@@ -266,7 +273,7 @@ func (p *Profile) Apply(fs []finding.Finding, version string) {
 		}
 		for i := range fs {
 			f := &fs[i]
-			if f.ID != o.ID || (o.Subject != "" && f.Subject != o.Subject) || f.Severity == sev {
+			if f.ID != o.ID || (o.Subject != "" && f.Subject != o.Subject) || (o.WhenReason != "" && f.Reason != o.WhenReason) || f.Severity == sev {
 				continue
 			}
 			why := o.Reason

@@ -78,13 +78,24 @@ func TestOverridesAcceptAChoice(t *testing.T) {
 	}
 }
 
-func TestKnownCheck(t *testing.T) {
-	for id, want := range map[string]bool{
-		"hsts": true, "csp.script-src": true, "unit.SystemCallFilter": true, "config.http.ip": true,
-		"csp.": false, "nope": false, "x-frame-option": false, "cookie.secret": false,
+func TestOverrideIDsAndReasonsAreChecked(t *testing.T) {
+	for _, tc := range []struct {
+		override, wantErr string
+	}{
+		{`{"id": "csp.script-src", "severity": "info"}`, ""},
+		{`{"id": "csp.connect-src", "severity": "info", "when_reason": "wide-source"}`, ""},
+		{`{"id": "hsts", "severity": "info", "when_reason": "ok"}`, ""},
+		{`{"id": "csp.scirpt-src", "severity": "info"}`, `unknown check id "csp.scirpt-src" (did you mean "csp.script-src"?`},
+		{`{"id": "x-frame-option", "severity": "info"}`, `did you mean "x-frame-options"?`},
+		{`{"id": "nope", "severity": "info"}`, `unknown check id "nope"`},
+		{`{"id": "hsts", "severity": "info", "when_reason": "too-short"}`, `check hsts has no reason "too-short"`},
 	} {
-		if got := KnownCheck(id); got != want {
-			t.Errorf("KnownCheck(%q) = %v, want %v", id, got, want)
+		_, err := Parse(strings.NewReader(`{"name": "x", "overrides": [` + tc.override + `]}`))
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tc.override, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%s: err %v, want one containing %q", tc.override, err, tc.wantErr)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/probe"
@@ -59,6 +60,7 @@ func (s *Scanner) Scan(ctx context.Context, u *url.URL) *result.Target {
 		version = o.Software.Version
 	}
 	prof.Apply(t.Findings, version)
+	check.Attach(t.Findings, platforms(prof, o))
 	t.Grade = judge.Grade(t.Findings)
 	return t
 }
@@ -150,4 +152,18 @@ func (s *Scanner) plan(sw *result.Software) probe.Plan {
 		port = s.BackendPort
 	}
 	return probe.Plan{CookiePaths: paths, BackendPort: port}
+}
+
+// platforms says what the target runs, for the fixes: the application
+// (detected, else the profile's), and the web server its Server header
+// names (every one hardscan knows when it names none).
+func platforms(prof *profile.Profile, o *probe.Observed) check.Target {
+	t := check.Target{App: check.AppFrom(prof.Name), Host: o.URL.Hostname()}
+	if o.Software != nil {
+		if app := check.AppFrom(o.Software.Name); app != "" {
+			t.App = app
+		}
+	}
+	t.Servers = check.ServersFrom(o.Root.Final().Header.Get("Server"))
+	return t
 }

@@ -3,8 +3,10 @@ package exsconfig
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 )
 
@@ -83,7 +85,7 @@ func Judge(c *Config) []finding.Finding {
 
 // unknownFinding is the info finding for a value only known at run time.
 func unknownFinding(id, expected string, s setting) finding.Finding {
-	return finding.Finding{ID: id, Severity: finding.Info, Expected: expected, Actual: s.actual(),
+	return finding.Finding{ID: id, Reason: "unknown", Severity: finding.Info, Expected: expected, Actual: s.actual(),
 		Message: "hardscan cannot judge this setting because its value is " + s.unknown + "; check it by hand."}
 }
 
@@ -92,7 +94,7 @@ func judgeIP(s setting) finding.Finding {
 	if s.unknown != "" {
 		return unknownFinding(id, want, s)
 	}
-	f := finding.Finding{ID: id, Expected: want + " (loopback)", Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: "ok", Expected: want + " (loopback)", Actual: s.actual()}
 	v := s.v
 	switch {
 	case v.Kind == Tuple && len(v.Items) == 2 && v.Items[0].Kind == Atom && v.Items[0].Str == "local":
@@ -100,14 +102,14 @@ func judgeIP(s setting) finding.Finding {
 	case isLoopback(v):
 		f.Message = "Pleroma listens on loopback only, behind the reverse proxy."
 	case ipTuple(v):
-		f.Severity = finding.Fail
+		f.Severity, f.Reason = finding.Fail, "exposed"
 		where := "on " + v.String()
 		if allZero(v) {
 			where = "on every interface"
 		}
 		f.Message = fmt.Sprintf("Pleroma listens %s, so its port is reachable without the reverse proxy: set http: [ip: {127, 0, 0, 1}] under config :pleroma, Pleroma.Web.Endpoint.", where)
 	default:
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "not-an-address"
 		f.Message = "ip is not an address tuple Pleroma understands: set http: [ip: {127, 0, 0, 1}] under config :pleroma, Pleroma.Web.Endpoint."
 	}
 	return f
@@ -164,15 +166,15 @@ func judgeFlag(id string, s setting, good, bad string) finding.Finding {
 	if s.unknown != "" {
 		return unknownFinding(id, "true", s)
 	}
-	f := finding.Finding{ID: id, Expected: "true", Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: "ok", Expected: "true", Actual: s.actual()}
 	switch {
 	case s.v.Kind == Bool && s.v.Bool:
 		f.Message = good + "."
 	case s.v.Kind == Bool || s.v.Kind == Nil:
-		f.Severity = finding.Fail
+		f.Severity, f.Reason = finding.Fail, "off"
 		f.Message = bad + "."
 	default:
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "not-boolean"
 		f.Message = "the value is not a boolean: write true."
 	}
 	return f
@@ -183,16 +185,16 @@ func judgeSTS(s, enabled setting) finding.Finding {
 	if s.unknown != "" {
 		return unknownFinding(id, "true", s)
 	}
-	f := finding.Finding{ID: id, Expected: "true", Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: "ok", Expected: "true", Actual: s.actual()}
 	on := s.v.Kind == Bool && s.v.Bool
 	switch {
 	case on && enabled.unknown == "" && !(enabled.v.Kind == Bool && enabled.v.Bool):
-		f.Severity = finding.Fail
+		f.Severity, f.Reason = finding.Fail, "no-effect"
 		f.Message = "sts: true has no effect while http_security is disabled: set enabled: true under config :pleroma, :http_security."
 	case on:
 		f.Message = "Pleroma sends Strict-Transport-Security."
 	default:
-		f.Severity = finding.Fail
+		f.Severity, f.Reason = finding.Fail, "off"
 		off := "HSTS is off"
 		if s.def {
 			off += " (Pleroma's default is sts: false)"
@@ -208,15 +210,15 @@ func judgeMaxAge(s setting) finding.Finding {
 	if s.unknown != "" {
 		return unknownFinding(id, want, s)
 	}
-	f := finding.Finding{ID: id, Expected: want, Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: "ok", Expected: want, Actual: s.actual()}
 	switch {
 	case s.v.Kind == Int && s.v.Int >= oneYear:
 		f.Message = "HSTS max-age is at least a year."
 	case s.v.Kind == Int:
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "short"
 		f.Message = "HSTS max-age is under a year: set sts_max_age: 31_536_000 (or more) under config :pleroma, :http_security."
 	default:
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "not-integer"
 		f.Message = "sts_max_age is not an integer number of seconds: set sts_max_age: 31_536_000 under config :pleroma, :http_security."
 	}
 	return f
@@ -227,7 +229,7 @@ func judgeCT(s setting) finding.Finding {
 	if s.unknown != "" {
 		return unknownFinding(id, "any", s)
 	}
-	return finding.Finding{ID: id, Severity: finding.Info, Expected: "any (Expect-CT is obsolete)", Actual: s.actual(),
+	return finding.Finding{ID: id, Reason: "obsolete", Severity: finding.Info, Expected: "any (Expect-CT is obsolete)", Actual: s.actual(),
 		Message: "Expect-CT is obsolete (Chrome removed it in version 107, Firefox never had it): this value changes nothing, leave it."}
 }
 
@@ -244,9 +246,9 @@ func judgeReferrer(s setting) finding.Finding {
 	if s.unknown != "" {
 		return unknownFinding(id, want, s)
 	}
-	f := finding.Finding{ID: id, Expected: want, Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: "ok", Expected: want, Actual: s.actual()}
 	if s.v.Kind != String && s.v.Kind != Charlist {
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "not-string"
 		f.Message = `referrer_policy is not a string: set referrer_policy: "same-origin" under config :pleroma, :http_security.`
 		return f
 	}
@@ -260,13 +262,22 @@ func judgeReferrer(s setting) finding.Finding {
 	}
 	switch {
 	case policy == "":
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "invalid"
 		f.Message = `browsers ignore this policy and fall back to strict-origin-when-cross-origin: set referrer_policy: "same-origin" under config :pleroma, :http_security.`
 	case referrerRank[policy] <= referrerRank["same-origin"]:
 		f.Message = "no referrer leaves the site."
 	default:
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "weaker"
 		f.Message = fmt.Sprintf(`%s sends the page address to other sites: set referrer_policy: "same-origin" under config :pleroma, :http_security.`, policy)
 	}
 	return f
+}
+
+// keys are the config.<key> ids Judge gives.
+var keys = []string{"http.ip", "secure_cookie_flag", "http_security.enabled", "http_security.sts",
+	"http_security.sts_max_age", "http_security.ct_max_age", "http_security.referrer_policy"}
+
+func init() {
+	check.SetMembers("config.<key>", func(n string) bool { return slices.Contains(keys, n) })
+	check.SetMemberNames("config.<key>", keys)
 }

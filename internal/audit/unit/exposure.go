@@ -2,8 +2,10 @@ package unit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 )
 
@@ -121,18 +123,18 @@ func exposure(u *Unit) []finding.Finding {
 	for _, e := range extras {
 		on, s := e.on(u)
 		score(e.key, e.weight, on)
-		f := finding.Finding{ID: "unit." + e.key, Expected: e.advice, Actual: actual(s, "off")}
+		f := finding.Finding{ID: "unit." + e.key, Reason: "ok", Expected: e.advice, Actual: actual(s, "off"), Vars: map[string]string{"directive": e.key, "line": e.advice}}
 		if on {
 			f.Message = "on: " + e.why + "."
 		} else {
-			f.Severity = finding.Info
+			f.Severity, f.Reason = finding.Info, "off"
 			f.Message = fmt.Sprintf("beyond the guide: add %s to the [Service] section so that %s%s.", e.advice, e.why, ignoredNote(s))
 		}
 		per = append(per, f)
 	}
 	val := float64(missing) * 10 / float64(total)
 	sum := finding.Finding{
-		ID: "unit.exposure", Severity: finding.Info,
+		ID: "unit.exposure", Reason: "score", Severity: finding.Info,
 		Expected: "0.0 (lower is better)", Actual: fmt.Sprintf("%.1f", val),
 	}
 	if len(off) == 0 {
@@ -161,4 +163,20 @@ func protectsHome(u *Unit) bool {
 func protectsSystem(u *Unit) bool {
 	v := u.eval("ProtectSystem", true, normEnum("full", "strict")).value
 	return v == "full" || v == "strict"
+}
+
+// init tells the catalogue which unit.<Directive> ids exist: the guide's
+// and every extra directive scored above.
+func init() {
+	var names []string
+	for k := range guideWeights {
+		if k != "User" {
+			names = append(names, k)
+		}
+	}
+	for _, e := range extras {
+		names = append(names, e.key)
+	}
+	check.SetMembers("unit.<Directive>", func(n string) bool { return slices.Contains(names, n) })
+	check.SetMemberNames("unit.<Directive>", names)
 }

@@ -41,24 +41,26 @@ var caveats = map[string]string{
 
 func judgeBool(u *Unit, key, good, bad string) finding.Finding {
 	s := u.boolean(key)
-	f := finding.Finding{ID: "unit." + key, Expected: "true", Actual: actual(s, "no")}
+	f := finding.Finding{ID: "unit." + key, Reason: "ok", Expected: "true", Actual: actual(s, "no"), Vars: map[string]string{"directive": key, "value": "true"}}
 	if s.value == "yes" {
 		f.Message = good + "."
 		return f
 	}
-	f.Severity = finding.Fail
+	f.Severity, f.Reason = finding.Fail, "off"
 	f.Message = fmt.Sprintf("%s: add %s=true to the [Service] section%s%s.", bad, key, caveats[key], ignoredNote(s))
 	return f
 }
 
 func judgeProtectHome(u *Unit) finding.Finding {
 	s := u.eval("ProtectHome", true, normEnum("read-only", "tmpfs"))
-	f := finding.Finding{ID: "unit.ProtectHome", Expected: "true, read-only or tmpfs", Actual: actual(s, "no")}
+	f := finding.Finding{ID: "unit.ProtectHome", Reason: "ok", Expected: "true, read-only or tmpfs", Actual: actual(s, "no"), Vars: map[string]string{"directive": "ProtectHome", "value": "true"}}
 	homes := u.homePaths()
 	switch {
 	case s.value == "no" || s.value == "":
-		f.Severity = finding.Fail
+		f.Severity, f.Reason = finding.Fail, "off"
 		if len(homes) > 0 {
+			f.Reason = "off-home-used"
+			f.Vars = map[string]string{"directive": "ProtectHome", "value": "tmpfs", "home": homes[0]}
 			f.Message = fmt.Sprintf("the service can read every home directory, and it lives under /home itself (%s), "+
 				"so ProtectHome=true would hide it: move it out of /home, or add ProtectHome=tmpfs and BindPaths=%s to the [Service] section%s.",
 				homes[0], homes[0], ignoredNote(s))
@@ -67,7 +69,8 @@ func judgeProtectHome(u *Unit) finding.Finding {
 				"(if its user's home is under /home, move it first)" + ignoredNote(s) + "."
 		}
 	case s.value != "read-only" && len(homes) > 0:
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "hides-service"
+		f.Vars = map[string]string{"directive": "ProtectHome", "value": s.value, "home": homes[0]}
 		f.Message = fmt.Sprintf("ProtectHome=%s hides %s, which the service uses: move the service out of /home, "+
 			"or add BindPaths=%s to the [Service] section.", s.value, homes[0], homes[0])
 	default:
@@ -78,15 +81,15 @@ func judgeProtectHome(u *Unit) finding.Finding {
 
 func judgeProtectSystem(u *Unit) finding.Finding {
 	s := u.eval("ProtectSystem", true, normEnum("full", "strict"))
-	f := finding.Finding{ID: "unit.ProtectSystem", Expected: "full or strict", Actual: actual(s, "no")}
+	f := finding.Finding{ID: "unit.ProtectSystem", Reason: "ok", Expected: "full or strict", Actual: actual(s, "no"), Vars: map[string]string{"directive": "ProtectSystem", "value": "full"}}
 	switch s.value {
 	case "full", "strict":
 		f.Message = "/usr, /boot and /etc are read-only for the service."
 	case "yes":
-		f.Severity = finding.Fail
+		f.Severity, f.Reason = finding.Fail, "weak"
 		f.Message = "ProtectSystem=true leaves /etc writable: put ProtectSystem=full (or strict) in the [Service] section" + ignoredNote(s) + "."
 	default:
-		f.Severity = finding.Fail
+		f.Severity, f.Reason = finding.Fail, "off"
 		f.Message = "the service can write to /usr, /boot and /etc: add ProtectSystem=full to the [Service] section" + ignoredNote(s) + "."
 	}
 	return f
@@ -94,7 +97,7 @@ func judgeProtectSystem(u *Unit) finding.Finding {
 
 func judgeCaps(u *Unit) finding.Finding {
 	c := u.capabilities()
-	f := finding.Finding{ID: "unit.CapabilityBoundingSet", Expected: "CAP_SYS_ADMIN removed (~CAP_SYS_ADMIN)"}
+	f := finding.Finding{ID: "unit.CapabilityBoundingSet", Reason: "ok", Expected: "CAP_SYS_ADMIN removed (~CAP_SYS_ADMIN)", Vars: map[string]string{"directive": "CapabilityBoundingSet", "value": "~CAP_SYS_ADMIN"}}
 	f.Actual = c.set.String()
 	if len(c.last) > 0 {
 		var ws []string
@@ -122,7 +125,7 @@ func judgeCaps(u *Unit) finding.Finding {
 		f.Message = "CAP_SYS_ADMIN is not in the service's capability bounding set" + unknown + "."
 		return f
 	}
-	f.Severity = finding.Fail
+	f.Severity, f.Reason = finding.Fail, "cap-sys-admin"
 	why := "the service keeps CAP_SYS_ADMIN"
 	if n := len(c.last); n > 0 && strings.TrimSpace(c.last[n-1].Value) == "~" {
 		why = "a lone CapabilityBoundingSet=~ at " + c.last[n-1].Where() + " restores every capability"
@@ -185,7 +188,7 @@ func syntaxFindings(u *Unit) []finding.Finding {
 			parts = append(parts, fmt.Sprintf("line %d: %s", s.Line, s.Reason))
 		}
 		fs = append(fs, finding.Finding{
-			ID: "unit.syntax", Severity: finding.Info, Subject: file,
+			ID: "unit.syntax", Reason: "ignored-lines", Severity: finding.Info, Subject: file,
 			Expected: "valid unit syntax", Actual: fmt.Sprintf("%d lines ignored", len(sk)),
 			Message: fmt.Sprintf("systemd ignores these lines, so what they set is not in effect: %s; fix them.", strings.Join(parts, "; ")),
 		})

@@ -100,7 +100,7 @@ func Judge(seen []Seen, exp Expect) []finding.Finding {
 		if msg == "" {
 			msg = defaultMissing
 		}
-		keep(finding.Finding{ID: IDSession, Severity: finding.Info, Expected: strings.Join(exp.Names, " or "),
+		keep(finding.Finding{ID: IDSession, Reason: "not-seen", Severity: finding.Info, Expected: strings.Join(exp.Names, " or "), Vars: map[string]string{"cookie": exp.Names[0]},
 			Actual: "(not seen)", Message: msg})
 	}
 	return out
@@ -116,16 +116,40 @@ type judge struct {
 
 func (j judge) all() []finding.Finding {
 	var fs []finding.Finding
-	for _, check := range []func() (finding.Finding, bool){j.secure, j.httpOnly, j.sameSite, j.prefix, j.domain, j.rejected} {
+	checks := []func() (finding.Finding, bool){j.secure, j.httpOnly, j.sameSite, j.prefix, j.domain}
+	if f, ok := j.rejected(); ok {
+		// A cookie the browser refuses is never stored: what its other
+		// attributes would do is moot, and saying it would be sent over
+		// HTTP next to saying it is rejected contradicts itself. Its value
+		// did cross the network in clear if it came over plain HTTP.
+		checks = []func() (finding.Finding, bool){func() (finding.Finding, bool) { return f, true }}
+		if j.plainHTTP() {
+			checks = append(checks, j.secure)
+		}
+	}
+	for _, check := range checks {
 		if f, ok := check(); ok {
 			f.Subject = j.c.Name
 			if f.Actual == "" {
 				f.Actual = Redact(j.c.Raw)
 			}
+			if f.Reason == "" {
+				f.Reason = "ok"
+			}
+			f.Vars = j.vars()
 			fs = append(fs, f)
 		}
 	}
 	return fs
+}
+
+// vars are the values a cookie's fix is written with.
+func (j judge) vars() map[string]string {
+	ss := j.exp.SameSite
+	if ss == "" {
+		ss = "Lax"
+	}
+	return map[string]string{"cookie": j.c.Name, "samesite": ss, "prefix": j.exp.Prefix}
 }
 
 // where names the response that set the cookie.
@@ -155,17 +179,13 @@ func (j judge) worse() finding.Severity {
 
 func (j judge) secure() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDSecure, Expected: "Secure, set over HTTPS"}
-	hint := ""
-	if j.session && j.exp.Hint != "" {
-		hint = " (" + j.exp.Hint + ")"
-	}
 	switch {
 	case j.plainHTTP():
-		f.Severity = j.worse()
-		f.Message = fmt.Sprintf("set over plain HTTP by %s, so its value crossed the network in clear; set cookies only on HTTPS responses, not on the HTTP->HTTPS redirect", j.where())
+		f.Severity, f.Reason = j.worse(), "set-over-http"
+		f.Message = fmt.Sprintf("set over plain HTTP by %s, so its value crossed the network in clear", j.where())
 	case !j.c.Secure:
-		f.Severity = j.worse()
-		f.Message = fmt.Sprintf("cookie set by %s lacks Secure, so the browser will send it over plain HTTP; add Secure%s", j.where(), hint)
+		f.Severity, f.Reason = j.worse(), "no-secure"
+		f.Message = fmt.Sprintf("cookie set by %s lacks Secure, so the browser will send it over plain HTTP", j.where())
 	case j.session:
 		f.Message = "the session cookie is Secure"
 	default:
@@ -182,11 +202,11 @@ func (j judge) httpOnly() (finding.Finding, bool) {
 	case j.c.HTTPOnly:
 		return f, false
 	case j.session:
-		f.Severity = finding.Fail
-		f.Message = fmt.Sprintf("the session cookie set by %s lacks HttpOnly, so injected script can steal it; add HttpOnly", j.where())
+		f.Severity, f.Reason = finding.Fail, "no-httponly"
+		f.Message = fmt.Sprintf("the session cookie set by %s lacks HttpOnly, so injected script can steal it", j.where())
 	case looksLikeSession(j.c.Name):
-		f.Severity = finding.Warn
-		f.Message = fmt.Sprintf("cookie set by %s looks like a session or token but lacks HttpOnly; add HttpOnly unless script must read it", j.where())
+		f.Severity, f.Reason = finding.Warn, "no-httponly"
+		f.Message = fmt.Sprintf("cookie set by %s looks like a session or token but lacks HttpOnly", j.where())
 	default:
 		return f, false
 	}
@@ -210,19 +230,15 @@ func sameSiteRank(v string) int {
 func (j judge) sameSite() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDSameSite, Expected: j.exp.SameSite}
 	switch {
-	case j.c.SameSite == "None" && !j.c.Secure:
-		f.Severity = finding.Fail
-		f.Expected = "Secure with SameSite=None"
-		f.Message = fmt.Sprintf("SameSite=None without Secure (set by %s) makes browsers reject the cookie (RFC 6265bis); add Secure or use SameSite=Lax", j.where())
 	case !j.session || j.exp.SameSite == "":
 		return f, false
 	case sameSiteRank(j.c.SameSite) < sameSiteRank(j.exp.SameSite):
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "weaker"
 		got := j.c.SameSite
 		if got == "" {
 			got = "absent (browsers differ)"
 		}
-		f.Message = fmt.Sprintf("the session cookie set by %s has SameSite %s, weaker than %s; set SameSite=%s against cross-site request forgery", j.where(), got, j.exp.SameSite, j.exp.SameSite)
+		f.Message = fmt.Sprintf("the session cookie set by %s has SameSite %s, weaker than %s, so other sites can make requests that carry it", j.where(), got, j.exp.SameSite)
 	default:
 		f.Message = "the session cookie has SameSite=" + j.c.SameSite
 	}
@@ -232,9 +248,46 @@ func (j judge) sameSite() (finding.Finding, bool) {
 func (j judge) prefix() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDPrefix, Expected: j.exp.Prefix}
 	p := prefix(j.c.Name)
-	var broken []string
-	if p != "" {
-		f.Expected = p + " rules"
+	switch {
+	case !j.session || j.exp.Prefix == "":
+		return f, false
+	case p == j.exp.Prefix || (p == "__Host-" && j.exp.Prefix == "__Secure-"):
+		f.Message = "the session cookie carries the " + p + " prefix"
+	default:
+		// Warn only: a missing prefix is defence in depth; cookie.secure
+		// already fails a session cookie without Secure.
+		f.Severity, f.Reason = finding.Warn, "no-prefix"
+		f.Message = fmt.Sprintf("the session cookie lacks the %s prefix that stops subdomains and plain HTTP from overwriting it", j.exp.Prefix)
+	}
+	return f, true
+}
+
+func (j judge) domain() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDDomain, Expected: "no Domain attribute (host-only)", Actual: "Domain=" + j.c.Domain}
+	switch {
+	case !j.c.HasDomain:
+		if !j.session {
+			return f, false
+		}
+		f.Actual = "host-only"
+		f.Message = "the session cookie is host-only"
+		return f, true
+	case !j.session || j.host() == "":
+		return f, false
+	}
+	d := strings.TrimSuffix(j.c.Domain, ".")
+	f.Severity, f.Reason = finding.Warn, "subdomains"
+	f.Message = fmt.Sprintf("Domain=%s sends the session cookie to every subdomain of %s too", d, d)
+	return f, true
+}
+
+// rejected says why a browser refuses to store the cookie, if it does:
+// the prefix rules, SameSite=None without Secure, a Domain that is a public
+// suffix or foreign to the host, Secure over plain HTTP (RFC 6265bis §5.7).
+func (j judge) rejected() (finding.Finding, bool) {
+	f := finding.Finding{ID: IDRejected, Expected: "a cookie browsers store", Severity: j.worse()}
+	if p := prefix(j.c.Name); p != "" {
+		var broken []string
 		if j.plainHTTP() {
 			broken = append(broken, "set over plain HTTP")
 		}
@@ -249,72 +302,37 @@ func (j judge) prefix() (finding.Finding, bool) {
 				broken = append(broken, "Path is not /")
 			}
 		}
-	}
-	switch {
-	case len(broken) > 0:
-		f.Severity = finding.Fail
-		f.Message = fmt.Sprintf("browsers reject this %s cookie set by %s (%s); fix the attributes or drop the prefix", p, j.where(), strings.Join(broken, ", "))
-	case !j.session || j.exp.Prefix == "":
-		return f, false
-	case p == j.exp.Prefix || (p == "__Host-" && j.exp.Prefix == "__Secure-"):
-		f.Message = "the session cookie carries the " + p + " prefix"
-	default:
-		// Warn only: a missing prefix is defence in depth; cookie.secure
-		// already fails a session cookie without Secure.
-		f.Severity = finding.Warn
-		f.Message = fmt.Sprintf("the session cookie lacks the %s prefix that stops subdomains and plain HTTP from overwriting it; enable the secure cookie setting", j.exp.Prefix)
-		if j.exp.Hint != "" {
-			f.Message += " (" + j.exp.Hint + ")"
+		if len(broken) > 0 {
+			f.Reason, f.Expected = "prefix-rules", p+" rules"
+			f.Message = fmt.Sprintf("browsers reject this %s cookie set by %s (%s)", p, j.where(), strings.Join(broken, ", "))
+			return f, true
 		}
 	}
-	return f, true
-}
-
-func (j judge) domain() (finding.Finding, bool) {
-	f := finding.Finding{ID: IDDomain, Expected: "no Domain attribute (host-only)", Actual: "Domain=" + j.c.Domain}
-	host := j.host()
-	switch {
-	case !j.c.HasDomain:
-		if !j.session {
-			return f, false
+	if host, d := j.host(), strings.TrimSuffix(j.c.Domain, "."); j.c.HasDomain && host != "" {
+		if ps, _ := publicsuffix.PublicSuffix(d); ps == d && d != host {
+			f.Reason = "public-suffix-domain"
+			f.Message = fmt.Sprintf("Domain=%s is a public suffix, so browsers reject the cookie set by %s", d, j.where())
+			return f, true
 		}
-		f.Actual = "host-only"
-		f.Message = "the session cookie is host-only"
-		return f, true
-	case host == "":
-		return f, false
+		if d != host && (net.ParseIP(host) != nil || !strings.HasSuffix(host, "."+d)) {
+			f.Reason = "foreign-domain"
+			f.Message = fmt.Sprintf("Domain=%s does not domain-match %s, so browsers reject the cookie", d, host)
+			return f, true
+		}
 	}
-	d := strings.TrimSuffix(j.c.Domain, ".")
-	if ps, _ := publicsuffix.PublicSuffix(d); ps == d && d != host {
-		f.Severity = finding.Fail
-		f.Message = fmt.Sprintf("Domain=%s is a public suffix, so browsers reject the cookie set by %s; drop the Domain attribute", d, j.where())
-		return f, true
-	}
-	if d != host && (net.ParseIP(host) != nil || !strings.HasSuffix(host, "."+d)) {
-		f.Severity = finding.Fail
-		f.Message = fmt.Sprintf("Domain=%s does not domain-match %s, so browsers reject the cookie; drop the Domain attribute", d, host)
-		return f, true
-	}
-	if !j.session {
-		return f, false
-	}
-	f.Severity = finding.Warn
-	f.Message = fmt.Sprintf("Domain=%s sends the session cookie to every subdomain of %s too; drop the Domain attribute", d, d)
-	return f, true
-}
-
-// rejected covers rejections no other check names.
-func (j judge) rejected() (finding.Finding, bool) {
-	f := finding.Finding{ID: IDRejected, Expected: "a cookie browsers store"}
 	switch {
+	case j.c.SameSite == "None" && !j.c.Secure:
+		f.Reason, f.Expected = "samesite-none-insecure", "Secure with SameSite=None"
+		f.Message = fmt.Sprintf("SameSite=None without Secure (set by %s) makes browsers reject the cookie (RFC 6265bis)", j.where())
 	case j.plainHTTP() && j.c.Secure:
-		f.Message = fmt.Sprintf("a Secure cookie set over plain HTTP by %s is rejected by browsers (RFC 6265bis); set it on the HTTPS response", j.where())
+		f.Reason = "secure-over-http"
+		f.Message = fmt.Sprintf("a Secure cookie set over plain HTTP by %s is rejected by browsers (RFC 6265bis)", j.where())
 	case j.c.Name == "" && prefix(j.c.Value) != "":
-		f.Message = "a nameless cookie whose value starts with a __Host- or __Secure- prefix is rejected by browsers (RFC 6265bis); give it a name"
+		f.Reason = "nameless-prefix"
+		f.Message = "a nameless cookie whose value starts with a __Host- or __Secure- prefix is rejected by browsers (RFC 6265bis)"
 	default:
 		return f, false
 	}
-	f.Severity = j.worse()
 	return f, true
 }
 

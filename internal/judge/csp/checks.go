@@ -38,12 +38,13 @@ func (j *judge) compare(name string, list []string) {
 		if fb := fallback[name]; len(fb) > 1 {
 			how = "nor does " + strings.Join(fb[1:], " or ")
 		}
-		j.out.add(finding.Finding{ID: id, Severity: finding.Fail, Expected: expText, Actual: "(none)",
-			Message: fmt.Sprintf("no enforced policy sets %s (%s), so it allows everything; add %q", name, how, expText)})
+		j.out.add(finding.Finding{ID: id, Reason: "absent", Severity: finding.Fail, Expected: expText, Actual: "(none)",
+			Message: fmt.Sprintf("no enforced policy sets %s (%s), so it allows everything", name, how), Vars: map[string]string{"directive": name, "value": expText}})
 		return
 	}
 	want := newSet(normalize(name, Directive{Name: name, Sources: expSrc}), j.in.Origin)
 	var warn, info []string
+	wide := false
 	seen := map[string]bool{}
 	for i, r := range rs {
 		for _, src := range r.set.sources {
@@ -66,10 +67,11 @@ func (j *judge) compare(name string, list []string) {
 				info = append(info, src.Raw)
 			} else {
 				warn = append(warn, src.Raw)
+				wide = wide || src.Kind == KindScheme || (src.Kind == KindHost && src.Host == "*")
 			}
 		}
 	}
-	f := finding.Finding{ID: id, Expected: expText, Actual: j.actual(rs)}
+	f := finding.Finding{ID: id, Expected: expText, Actual: j.actual(rs), Vars: map[string]string{"directive": name, "value": expText}}
 	if len(warn) == 0 && len(info) == 0 {
 		f.Message = fmt.Sprintf("%s allows nothing beyond the profile's %s", name, orNothing(expSrc))
 		j.out.add(f)
@@ -82,13 +84,16 @@ func (j *judge) compare(name string, list []string) {
 		fix = "remove them"
 	}
 	if len(warn) > 0 {
-		f.Severity = finding.Warn
+		f.Severity, f.Reason = finding.Warn, "extra-source"
+		if wide {
+			f.Reason = "wide-source"
+		}
 		f.Message = fmt.Sprintf("%s allows %s beyond the profile's %s; %s if the site does not need it",
 			name, nameSome(warn), orNothing(expSrc), fix)
 		j.out.add(f)
 	}
 	if len(info) > 0 {
-		f.Severity = finding.Info
+		f.Severity, f.Reason = finding.Info, "wasm-unsafe-eval"
 		f.Message = fmt.Sprintf("%s allows %s beyond the profile's %s; it permits WebAssembly compilation, not eval(), so it is a small risk",
 			name, strings.Join(info, " "), orNothing(expSrc))
 		j.out.add(f)
@@ -104,10 +109,10 @@ func (j *judge) comparePresence(id, name string, list []string, expText string) 
 			found = append(found, d)
 		}
 	}
-	f := finding.Finding{ID: id, Expected: expText}
+	f := finding.Finding{ID: id, Expected: expText, Vars: map[string]string{"directive": name, "value": expText}}
 	if len(found) == 0 {
-		f.Severity, f.Actual = finding.Fail, "(none)"
-		f.Message = fmt.Sprintf("no enforced policy sets %s; add %q", name, expText)
+		f.Severity, f.Reason, f.Actual = finding.Fail, "absent", "(none)"
+		f.Message = fmt.Sprintf("no enforced policy sets %s", name)
 		j.out.add(f)
 		return
 	}
@@ -134,7 +139,7 @@ func (j *judge) comparePresence(id, name string, list []string, expText string) 
 			}
 		}
 		if len(extra) > 0 {
-			f.Severity = finding.Warn
+			f.Severity, f.Reason = finding.Warn, "extra-source"
 			f.Message = fmt.Sprintf("sandbox allows %s beyond the profile's %q; remove it if the site does not need it",
 				strings.Join(dedupe(extra), " "), expText)
 			j.out.add(f)
@@ -223,10 +228,11 @@ func wideName(r restriction, w Source) string {
 func (j *judge) scripts() {
 	const id = "csp.script-src"
 	elem := j.restricting("script-src-elem")
-	f := finding.Finding{ID: id, Expected: "script-src without 'unsafe-inline', 'unsafe-eval' or wide sources", Actual: j.actual(elem)}
+	f := finding.Finding{ID: id, Expected: "script-src without 'unsafe-inline', 'unsafe-eval' or wide sources", Actual: j.actual(elem),
+		Vars: map[string]string{"directive": "script-src", "value": j.wanted("script-src", "script-src 'self'")}}
 	if len(elem) == 0 {
-		f.Severity = finding.Fail
-		f.Message = "no enforced policy sets script-src or default-src, so any script may run; add script-src with nonces, hashes or 'self'"
+		f.Severity, f.Reason = finding.Fail, "absent"
+		f.Message = "no enforced policy sets script-src or default-src, so any script may run"
 		j.out.add(f)
 		return
 	}
@@ -237,34 +243,34 @@ func (j *judge) scripts() {
 			rs = j.restricting(name)
 		}
 		if len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-inline'")) {
-			f.Severity, f.Actual, bad = finding.Fail, j.actual(rs), true
-			f.Message = "'unsafe-inline' is in effect for scripts, so injected inline scripts run; remove it or add a nonce or hash, which makes browsers ignore it"
+			f.Severity, f.Reason, f.Actual, bad = finding.Fail, "unsafe-inline", j.actual(rs), true
+			f.Message = "'unsafe-inline' is in effect for scripts, so injected inline scripts run"
 			j.out.add(f)
 			break
 		}
 	}
 	if rs := j.restricting("script-src"); len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-eval'")) {
-		f.Severity, f.Actual, bad = finding.Fail, j.actual(rs), true
-		f.Message = "'unsafe-eval' is in effect for scripts, so strings can run as code; remove it"
+		f.Severity, f.Reason, f.Actual, bad = finding.Fail, "unsafe-eval", j.actual(rs), true
+		f.Message = "'unsafe-eval' is in effect for scripts, so strings can run as code"
 		j.out.add(f)
 	}
 	if names := dangerousInEffect(elem); len(names) > 0 {
-		f.Severity, f.Actual, bad = finding.Fail, j.actual(elem), true
-		f.Message = fmt.Sprintf("script-src allows %s, from where an attacker can load scripts; remove it or add 'strict-dynamic' with nonces", strings.Join(names, " "))
+		f.Severity, f.Reason, f.Actual, bad = finding.Fail, "wide-source", j.actual(elem), true
+		f.Message = fmt.Sprintf("script-src allows %s, from where an attacker can load scripts", strings.Join(names, " "))
 		j.out.add(f)
 	}
 	if rs := j.restricting("script-src-attr"); len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-hashes'")) {
-		f.Severity, f.Actual = finding.Info, j.actual(rs)
-		f.Message = "'unsafe-hashes' lets inline event handlers with listed hashes run; move them into script files"
+		f.Severity, f.Reason, f.Actual = finding.Info, "unsafe-hashes", j.actual(rs)
+		f.Message = "'unsafe-hashes' lets inline event handlers with listed hashes run"
 		j.out.add(f)
 	}
 	if !bad && literalSelf(elem) && inEffect(elem, ParseSource("'self'")) && !j.expects("script-src", "'self'") {
-		f.Severity, f.Actual = finding.Info, j.actual(elem)
-		f.Message = "script-src allows 'self', so any script this origin serves (uploads, JSONP endpoints) may run; prefer nonces or hashes"
+		f.Severity, f.Reason, f.Actual = finding.Info, "self", j.actual(elem)
+		f.Message = "script-src allows 'self', so any script this origin serves (uploads, JSONP endpoints) may run"
 		j.out.add(f)
 	}
 	if !bad {
-		f.Severity, f.Actual = finding.Pass, j.actual(elem)
+		f.Severity, f.Reason, f.Actual = finding.Pass, "ok", j.actual(elem)
 		f.Message = "scripts are restricted: no 'unsafe-inline', 'unsafe-eval' or wide source is in effect"
 		j.out.add(f)
 	}
@@ -293,14 +299,14 @@ func (j *judge) expects(name, src string) bool {
 // objects judges csp.object-src: plugins must be restricted.
 func (j *judge) objects() {
 	rs := j.restricting("object-src")
-	f := finding.Finding{ID: "csp.object-src", Expected: "object-src 'none'", Actual: j.actual(rs)}
+	f := finding.Finding{ID: "csp.object-src", Expected: "object-src 'none'", Actual: j.actual(rs), Vars: map[string]string{"directive": "object-src", "value": "object-src 'none'"}}
 	switch names := dangerousInEffect(rs); {
 	case len(rs) == 0:
-		f.Severity = finding.Fail
-		f.Message = "no enforced policy sets object-src or default-src, so plugins may load from anywhere; add object-src 'none'"
+		f.Severity, f.Reason = finding.Fail, "absent"
+		f.Message = "no enforced policy sets object-src or default-src, so plugins may load from anywhere"
 	case len(names) > 0:
-		f.Severity = finding.Fail
-		f.Message = fmt.Sprintf("object-src allows %s, from where plugins can run scripts; set object-src 'none'", strings.Join(names, " "))
+		f.Severity, f.Reason = finding.Fail, "wide-source"
+		f.Message = fmt.Sprintf("object-src allows %s, from where plugins can run scripts", strings.Join(names, " "))
 	default:
 		f.Message = "plugins are restricted"
 	}
@@ -311,16 +317,16 @@ func (j *judge) objects() {
 // every relative script URL.
 func (j *judge) baseURI() {
 	rs := j.restricting("base-uri")
-	f := finding.Finding{ID: "csp.base-uri", Expected: "base-uri 'none' or 'self'", Actual: j.actual(rs)}
+	f := finding.Finding{ID: "csp.base-uri", Expected: "base-uri 'none' or 'self'", Actual: j.actual(rs), Vars: map[string]string{"directive": "base-uri", "value": j.wanted("base-uri", "base-uri 'self'")}}
 	switch names := dangerousInEffect(rs); {
 	case len(rs) == 0:
-		f.Severity = finding.Fail
-		f.Message = "no enforced policy sets base-uri (it has no fallback), so an injected <base> can redirect relative script URLs; add base-uri 'none' or 'self'"
+		f.Severity, f.Reason = finding.Fail, "absent"
+		f.Message = "no enforced policy sets base-uri (it has no fallback), so an injected <base> can redirect relative script URLs"
 	case len(names) > 0:
 		// As good as no base-uri at all: an injected <base> can point
 		// relative script URLs at the attacker's host.
-		f.Severity = finding.Fail
-		f.Message = fmt.Sprintf("base-uri allows %s, so an injected <base> can point relative script URLs anywhere; set base-uri 'none' or 'self'", strings.Join(names, " "))
+		f.Severity, f.Reason = finding.Fail, "wide-source"
+		f.Message = fmt.Sprintf("base-uri allows %s, so an injected <base> can point relative script URLs anywhere", strings.Join(names, " "))
 	default:
 		f.Message = "base-uri is restricted"
 	}
@@ -338,7 +344,7 @@ func (j *judge) required() {
 			continue // always judged
 		}
 		id := "csp." + name
-		f := finding.Finding{ID: id, Expected: name + " restricted"}
+		f := finding.Finding{ID: id, Expected: name + " restricted", Vars: map[string]string{"directive": name, "value": j.wanted(name, name+" 'self'")}}
 		if !sourceList[name] {
 			var found bool
 			for _, p := range j.enforced {
@@ -346,8 +352,8 @@ func (j *judge) required() {
 				found = found || ok
 			}
 			if !found {
-				f.Severity, f.Actual = finding.Warn, "(none)"
-				f.Message = fmt.Sprintf("no enforced policy sets %s; add it", name)
+				f.Severity, f.Reason, f.Actual = finding.Warn, "absent", "(none)"
+				f.Message = fmt.Sprintf("no enforced policy sets %s", name)
 			} else {
 				f.Actual, f.Message = name+" present", name+" is set"
 			}
@@ -358,11 +364,11 @@ func (j *judge) required() {
 		f.Actual = j.actual(rs)
 		switch {
 		case len(rs) == 0:
-			f.Severity = finding.Warn
-			f.Message = fmt.Sprintf("no enforced policy sets %s, so it is unrestricted; add %s 'none' or 'self'", name, name)
+			f.Severity, f.Reason = finding.Warn, "absent"
+			f.Message = fmt.Sprintf("no enforced policy sets %s, so it is unrestricted", name)
 		case inEffect(rs, dangerous[0]):
-			f.Severity = finding.Warn
-			f.Message = fmt.Sprintf("%s allows *, which restricts nothing; set %s 'none' or 'self'", name, name)
+			f.Severity, f.Reason = finding.Warn, "wide-source"
+			f.Message = fmt.Sprintf("%s allows *, which restricts nothing", name)
 		default:
 			f.Message = name + " is restricted"
 		}
@@ -384,15 +390,33 @@ func (j *judge) sources() {
 
 func (j *judge) source(d Directive, s Source) {
 	if s.Kind == KindHost && isIPv4(strings.TrimSuffix(s.Host, ".")) {
-		j.out.add(finding.Finding{ID: "csp.ip-source", Severity: finding.Info, Subject: d.Name, Expected: "host names", Actual: s.Raw,
-			Message: fmt.Sprintf("%s allows the IP address %s; browsers match it only literally, so use the host name", d.Name, s.Raw)})
+		j.out.add(finding.Finding{ID: "csp.ip-source", Reason: "ip", Severity: finding.Info, Subject: d.Name, Expected: "host names", Actual: s.Raw,
+			Message: fmt.Sprintf("%s allows the IP address %s; browsers match it only literally", d.Name, s.Raw), Vars: map[string]string{"directive": d.Name, "source": s.Raw}})
 	}
 	switch {
-	case (s.Kind == KindScheme || s.Kind == KindHost) && (s.Scheme == "http" || s.Scheme == "ws"):
-		j.out.add(finding.Finding{ID: "csp.http-source", Severity: finding.Warn, Subject: d.Name, Expected: "https sources", Actual: s.Raw,
-			Message: fmt.Sprintf("%s allows %s, which loads over unencrypted %s that anyone on the path can alter; use https or wss", d.Name, s.Raw, s.Scheme)})
+	case (s.Kind == KindScheme || s.Kind == KindHost) && (s.Scheme == "http" || s.Scheme == "ws") && j.allowedByAll(d, s):
+		j.out.add(finding.Finding{ID: "csp.http-source", Reason: "http", Severity: finding.Warn, Subject: d.Name, Expected: "https sources", Actual: s.Raw,
+			Message: fmt.Sprintf("%s allows %s, which loads over unencrypted %s that anyone on the path can alter", d.Name, s.Raw, s.Scheme), Vars: map[string]string{"directive": d.Name, "source": s.Raw}})
 	case s.Kind == KindNonce && decodedLen(s.Value) < 8:
-		j.out.add(finding.Finding{ID: "csp.nonce", Severity: finding.Warn, Subject: d.Name, Expected: "a random nonce of 16 bytes or more", Actual: s.Raw,
-			Message: fmt.Sprintf("%s nonce %s carries under 8 bytes and can be guessed; send a fresh random nonce of at least 16 bytes with every response", d.Name, s.Raw)})
+		j.out.add(finding.Finding{ID: "csp.nonce", Reason: "short", Severity: finding.Warn, Subject: d.Name, Expected: "a random nonce of 16 bytes or more", Actual: s.Raw,
+			Message: fmt.Sprintf("%s nonce %s carries under 8 bytes and can be guessed", d.Name, s.Raw), Vars: map[string]string{"directive": d.Name}})
 	}
+}
+
+// allowedByAll reports whether the source s of directive d is in effect:
+// every enforced policy allows it for d (CSP3 §4.1: each policy applies on
+// its own), so a source another policy blocks is no risk.
+func (j *judge) allowedByAll(d Directive, s Source) bool {
+	rs := j.restricting(d.Name)
+	return len(rs) == 0 || inEffect(rs, s)
+}
+
+// wanted is the profile's directive name with its sources, as a fix writes
+// it, or dflt when the profile names none.
+func (j *judge) wanted(name, dflt string) string {
+	list, ok := j.exp.Directives[name]
+	if !ok {
+		return dflt
+	}
+	return strings.TrimSpace(name + " " + orNothing(expected(list, j.in.Origin)))
 }

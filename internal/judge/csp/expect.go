@@ -112,3 +112,40 @@ func sortedKeys(m map[string][]string) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// Policy writes the profile's policy for origin as a header value, the one
+// a fix recommends: default-src first, then every directive the profile
+// names, then object-src 'none' and base-uri 'none' where the profile
+// requires them without naming them.
+func (e Expect) Policy(origin *url.URL) string {
+	names := sortedKeys(e.Directives)
+	var parts []string
+	add := func(name string) {
+		list := e.Directives[name]
+		if sourceList[name] {
+			parts = append(parts, strings.TrimSpace(name+" "+orNothing(expected(list, origin))))
+		} else {
+			parts = append(parts, strings.TrimSpace(name+" "+strings.Join(list, " ")))
+		}
+	}
+	if _, ok := e.Directives["default-src"]; ok {
+		add("default-src")
+	} else {
+		parts = append(parts, "default-src 'self'")
+	}
+	for _, n := range names {
+		if n != "default-src" {
+			add(n)
+		}
+	}
+	for _, n := range e.Require {
+		if _, ok := e.Directives[n]; ok {
+			continue
+		}
+		switch n {
+		case "object-src", "base-uri", "frame-ancestors", "form-action":
+			parts = append(parts, n+" 'none'")
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -30,7 +30,7 @@ type judge struct {
 // Judge checks the policies of in against exp. It returns at most one
 // finding per (ID, Subject), sorted by ID then Subject.
 func Judge(in Input, exp Expect) []finding.Finding {
-	j := &judge{in: in, exp: exp, out: newCollector(exp.Hint)}
+	j := &judge{in: in, exp: exp, out: newCollector(map[string]string{"policy": exp.Policy(in.Origin)})}
 	for _, v := range in.Enforced {
 		j.enforced = append(j.enforced, ParseList(v)...)
 	}
@@ -76,11 +76,12 @@ func (j *judge) addMeta() {
 	if n == 0 && len(ignored) == 0 {
 		return
 	}
-	msg := "a <meta http-equiv=\"Content-Security-Policy\"> policy is enforced together with the headers"
+	msg, reason := "a <meta http-equiv=\"Content-Security-Policy\"> policy is enforced together with the headers", "meta"
 	if len(ignored) > 0 {
-		msg += "; browsers ignore " + strings.Join(dedupe(ignored), ", ") + " in <meta>, so send those in the Content-Security-Policy header"
+		msg += "; browsers ignore " + strings.Join(dedupe(ignored), ", ") + " in <meta>"
+		reason = "meta-ignored"
 	}
-	j.out.add(finding.Finding{ID: "csp.meta", Severity: finding.Info, Actual: strings.Join(j.in.Meta, " | "), Message: msg})
+	j.out.add(finding.Finding{ID: "csp.meta", Reason: reason, Severity: finding.Info, Actual: strings.Join(j.in.Meta, " | "), Message: msg})
 }
 
 func (j *judge) reportOnly() {
@@ -91,14 +92,14 @@ func (j *judge) reportOnly() {
 	if n == 0 {
 		return
 	}
-	j.out.add(finding.Finding{ID: "csp.report-only", Severity: finding.Info, Actual: strings.Join(j.in.ReportOnly, ", "),
+	j.out.add(finding.Finding{ID: "csp.report-only", Reason: "report-only", Severity: finding.Info, Actual: strings.Join(j.in.ReportOnly, ", "),
 		Message: "Content-Security-Policy-Report-Only only reports violations and protects nothing; it is not counted as protection"})
 }
 
 // present judges the csp check itself.
 func (j *judge) present() bool {
 	if len(j.enforced) > 0 {
-		j.out.add(finding.Finding{ID: "csp", Severity: finding.Pass, Expected: "an enforced policy",
+		j.out.add(finding.Finding{ID: "csp", Reason: "ok", Severity: finding.Pass, Expected: "an enforced policy",
 			Actual: j.actualHeader(), Message: "an enforced Content-Security-Policy is present"})
 		return true
 	}
@@ -106,13 +107,13 @@ func (j *judge) present() bool {
 	if j.exp.Required {
 		sev = finding.Fail
 	}
-	msg := "no enforced Content-Security-Policy; send a Content-Security-Policy header"
+	msg, reason := "no enforced Content-Security-Policy", "absent"
 	if len(j.in.ReportOnly) > 0 {
-		msg = "only Content-Security-Policy-Report-Only is sent, which protects nothing; send the policy as Content-Security-Policy"
+		msg, reason = "only Content-Security-Policy-Report-Only is sent, which protects nothing", "report-only"
 	} else if len(j.in.Enforced) > 0 {
-		msg = "the Content-Security-Policy header holds no directive; send a policy such as default-src 'none'"
+		msg, reason = "the Content-Security-Policy header holds no directive", "empty"
 	}
-	j.out.add(finding.Finding{ID: "csp", Severity: sev, Expected: "an enforced policy", Actual: j.actualHeader(), Message: msg})
+	j.out.add(finding.Finding{ID: "csp", Reason: reason, Severity: sev, Expected: "an enforced policy", Actual: j.actualHeader(), Message: msg})
 	return false
 }
 
@@ -132,12 +133,12 @@ func (j *judge) syntax() {
 			if pr.Token != "" {
 				msg = pr.Directive + " " + pr.Token + ": " + pr.Reason
 			}
-			j.out.add(finding.Finding{ID: "csp.syntax", Severity: finding.Info, Subject: pr.Directive, Actual: pr.Token, Message: msg})
+			j.out.add(finding.Finding{ID: "csp.syntax", Reason: "syntax", Severity: finding.Info, Subject: pr.Directive, Actual: pr.Token, Message: msg})
 		}
 		for _, d := range p.Directives {
 			if deprecated[d.Name] {
-				j.out.add(finding.Finding{ID: "csp.deprecated", Severity: finding.Info, Subject: d.Name, Actual: d.String(),
-					Message: d.Name + " is deprecated and ignored by current browsers; remove it"})
+				j.out.add(finding.Finding{ID: "csp.deprecated", Reason: "deprecated", Severity: finding.Info, Subject: d.Name, Actual: d.String(),
+					Message: d.Name + " is deprecated and ignored by current browsers", Vars: map[string]string{"directive": d.Name}})
 			}
 		}
 	}
@@ -209,7 +210,7 @@ func dedupe(ss []string) []string {
 // collector keeps one finding per (ID, Subject): the worst severity wins
 // and the messages are joined, worst first.
 type collector struct {
-	hint string
+	vars map[string]string // the values every fix of a CSP finding is written with
 	m    map[string]*entry
 }
 
@@ -223,11 +224,25 @@ type msg struct {
 	text string
 }
 
-func newCollector(hint string) *collector {
-	return &collector{hint: hint, m: map[string]*entry{}}
+func newCollector(vars map[string]string) *collector {
+	return &collector{vars: vars, m: map[string]*entry{}}
 }
 
+// add keeps one finding per (id, subject): the worst one's severity,
+// reason and values, with the messages of all.
 func (c *collector) add(f finding.Finding) {
+	if f.Vars == nil {
+		f.Vars = c.vars
+	} else {
+		for k, v := range c.vars {
+			if _, ok := f.Vars[k]; !ok {
+				f.Vars[k] = v
+			}
+		}
+	}
+	if f.Reason == "" {
+		f.Reason = "ok"
+	}
 	e := c.m[f.Key()]
 	if e == nil {
 		c.m[f.Key()] = &entry{f: f, msgs: []msg{{f.Severity, f.Message}}}
@@ -243,7 +258,7 @@ func (c *collector) add(f finding.Finding) {
 	}
 	e.msgs = append(e.msgs, msg{f.Severity, f.Message})
 	if f.Severity > e.f.Severity {
-		e.f.Severity, e.f.Expected, e.f.Actual = f.Severity, f.Expected, f.Actual
+		e.f.Severity, e.f.Reason, e.f.Vars, e.f.Expected, e.f.Actual = f.Severity, f.Reason, f.Vars, f.Expected, f.Actual
 	}
 }
 
@@ -260,9 +275,6 @@ func (c *collector) result() []finding.Finding {
 		}
 		f := e.f
 		f.Message = strings.Join(dedupe(texts), "; ")
-		if c.hint != "" && f.Severity >= finding.Warn {
-			f.Message += "; " + c.hint
-		}
 		out = append(out, f)
 	}
 	sort.Slice(out, func(a, b int) bool {

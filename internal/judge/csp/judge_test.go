@@ -321,16 +321,58 @@ func keys(fs []finding.Finding) []string {
 	return out
 }
 
-func TestHint(t *testing.T) {
-	// why: Expect.Hint tells the admin where to change the CSP; it goes on
-	// fail and warn messages only.
-	exp := one("connect-src", "'self'")
-	exp.Hint = "set :http_security in prod.secret.exs"
-	for _, f := range Judge(hdr(pleroma27), exp) {
-		has := strings.HasSuffix(f.Message, exp.Hint)
-		if has != (f.Severity >= finding.Warn) {
-			t.Errorf("%s (%v): hint appended = %v: %s", key(f), f.Severity, has, f.Message)
+func TestReasonsAndFixValues(t *testing.T) {
+	// why: tests, baselines and dashboards key on reasons, not wording;
+	// a fix is written with the profile's policy and the directive's
+	// expected sources, which the judge hands over as values.
+	origin, _ := url.Parse("https://example.tld/")
+	for _, tc := range []struct {
+		policy, key, reason string
+	}{
+		{"default-src 'self'; script-src 'self' 'unsafe-inline'", "csp.script-src", "unsafe-inline"},
+		{"default-src 'self'; script-src 'self' 'unsafe-eval'", "csp.script-src", "unsafe-eval"},
+		{"default-src 'self'; script-src https:", "csp.script-src", "wide-source"},
+		{"default-src 'self'; connect-src 'self' https:", "csp.connect-src", "wide-source"},
+		{"default-src 'self'; connect-src 'self' https://cdn.example", "csp.connect-src", "extra-source"},
+		{"style-src 'self'", "csp.base-uri", "absent"},
+		{"default-src 'self'; img-src http://a.example", "csp.http-source img-src", "http"},
+		{"default-src 'self'; script-src 'nonce-abc'", "csp.nonce script-src", "short"},
+	} {
+		exp := one("connect-src", "'self'")
+		fs := Judge(Input{Enforced: []string{tc.policy}, Origin: origin}, exp)
+		var got *finding.Finding
+		for i := range fs {
+			if key(fs[i]) == tc.key {
+				got = &fs[i]
+			}
 		}
+		if got == nil || got.Reason != tc.reason {
+			t.Errorf("%q: %s: %+v, want reason %q", tc.policy, tc.key, got, tc.reason)
+			continue
+		}
+		if got.Vars["policy"] == "" || !strings.Contains(got.Vars["policy"], "connect-src 'self'") {
+			t.Errorf("%q: %s: fix policy %q, want the profile's", tc.policy, tc.key, got.Vars["policy"])
+		}
+	}
+}
+
+func TestHTTPSourceBlockedByAnotherPolicy(t *testing.T) {
+	// why: CSP3 §4.1: every enforced policy applies; an http: source one
+	// policy allows and another blocks loads nothing, so it is no risk.
+	origin, _ := url.Parse("https://example.tld/")
+	in := Input{Enforced: []string{"img-src 'self' http://a.example", "img-src 'self'"}, Origin: origin}
+	for _, f := range Judge(in, Expect{}) {
+		if f.ID == "csp.http-source" {
+			t.Errorf("an http source another policy blocks is reported: %+v", f)
+		}
+	}
+	in = Input{Enforced: []string{"img-src 'self' http://a.example", "img-src http:"}, Origin: origin}
+	found := false
+	for _, f := range Judge(in, Expect{}) {
+		found = found || f.ID == "csp.http-source"
+	}
+	if !found {
+		t.Error("an http source every policy allows is not reported")
 	}
 }
 

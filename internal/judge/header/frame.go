@@ -61,28 +61,35 @@ func judgeXFO(vs []string, want string, in Input) verdict {
 	var v verdict
 	switch {
 	case got == xfoNone:
-		v.useless = true
+		v.useless, v.reason = true, "invalid"
 		v.msg = "X-Frame-Options value is not understood by browsers, so it gives no clickjacking protection; send DENY"
 		for _, s := range set {
 			if strings.HasPrefix(s, "allow-from") {
+				v.reason = "allow-from"
 				v.msg = "ALLOW-FROM is obsolete and ignored by browsers, so this gives no clickjacking protection; send DENY or SAMEORIGIN, or list origins in CSP frame-ancestors"
 			}
 		}
 	case got < w:
-		v.sev = finding.Warn
+		v.sev, v.reason = finding.Warn, "weaker"
 		v.msg = "SAMEORIGIN lets pages of this site frame each other; send DENY"
 	case len(set) > 1:
 		v.msg = "the X-Frame-Options values together block all framing (HTML Standard), which is at least as strict as wanted"
 	default:
 		v.msg = "clickjacking protection is on"
 	}
-	if in.CSPFrameAncestors {
+	switch {
+	case in.CSPFrameAncestors:
 		// Browsers ignore X-Frame-Options when frame-ancestors is present.
 		if v.useless || v.sev > finding.Info {
 			v.sev = finding.Info
 		}
 		v.useless = false
 		v.msg = "CSP frame-ancestors governs framing and browsers ignore X-Frame-Options; " + v.msg
+	case in.CSPFrameAncestorsOpen:
+		// The HTML Standard skips X-Frame-Options whenever an enforced
+		// policy has frame-ancestors, even one that allows every origin.
+		v = verdict{useless: true, reason: "ignored",
+			msg: "browsers ignore X-Frame-Options because the enforced CSP has frame-ancestors, and that frame-ancestors lets any site frame the page: there is no clickjacking protection"}
 	}
 	return v
 }
@@ -93,7 +100,7 @@ func judgeXCTO(vs []string, _ string, _ Input) verdict {
 	if len(list) > 0 && strings.EqualFold(list[0], "nosniff") {
 		return verdict{msg: "MIME sniffing is off"}
 	}
-	return verdict{useless: true, msg: "browsers read only the first X-Content-Type-Options value and it is not nosniff, so MIME sniffing stays on; send nosniff"}
+	return verdict{useless: true, reason: "invalid", msg: "browsers read only the first X-Content-Type-Options value and it is not nosniff, so MIME sniffing stays on; send nosniff"}
 }
 
 func validXCTO(want string) error {

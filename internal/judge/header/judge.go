@@ -40,8 +40,13 @@ type Input struct {
 	Header http.Header
 	// MetaReferrer are the content values of <meta name=referrer>, in document order.
 	MetaReferrer []string
-	// CSPFrameAncestors is true when an enforced CSP has frame-ancestors.
+	// CSPFrameAncestors is true when an enforced CSP has a frame-ancestors
+	// that restricts framing.
 	CSPFrameAncestors bool
+	// CSPFrameAncestorsOpen is true when an enforced CSP has frame-ancestors
+	// but none that restricts (frame-ancestors *): browsers then ignore
+	// X-Frame-Options and anyone may frame the page.
+	CSPFrameAncestorsOpen bool
 }
 
 // Ids of the notes Judge adds beside the per-header findings (whose id is
@@ -53,8 +58,9 @@ const (
 
 // verdict is a comparator's judgement of a present header.
 type verdict struct {
-	sev finding.Severity
-	msg string
+	sev    finding.Severity
+	reason string // "" means ok
+	msg    string
 	// useless means the value gives no protection: judged as if absent,
 	// but at least a warning because someone meant to send it.
 	useless bool
@@ -126,13 +132,9 @@ func Judge(in Input, exp Expect) []finding.Finding {
 		}
 		r := exp.Rules[name]
 		fs = append(fs, judgeOne(name, k, r, in))
-		if r.Deprecated && k.obsolete != "" {
-			fs = append(fs, finding.Finding{ID: IDDeprecated, Severity: finding.Info, Subject: name,
-				Message: k.obsolete + "; the profile still asks for it, so keep it only if that guide matters to you"})
-		}
 	}
 	if v := values(in.Header, "feature-policy"); len(v) > 0 {
-		fs = append(fs, finding.Finding{ID: IDDeprecated, Severity: finding.Info, Subject: "feature-policy",
+		fs = append(fs, finding.Finding{ID: IDDeprecated, Reason: "obsolete", Severity: finding.Info, Subject: "feature-policy", Vars: map[string]string{"header": "Feature-Policy"},
 			Actual: strings.Join(v, ", "), Message: "Feature-Policy is obsolete; send the same features as Permissions-Policy instead"})
 	}
 	if exp.Fingerprint {
@@ -153,15 +155,15 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 	var v verdict
 	switch {
 	case name == "x-frame-options" && in.CSPFrameAncestors && !present:
-		v = verdict{msg: "no X-Frame-Options, but browsers follow the CSP frame-ancestors directive instead, so framing is controlled"}
+		v = verdict{reason: "frame-ancestors", msg: "no X-Frame-Options, but browsers follow the CSP frame-ancestors directive instead, so framing is controlled"}
 	case !present:
 		f.Actual = "(absent)"
-		v = verdict{sev: missing, msg: fmt.Sprintf("%s is not sent; send %s: %s", canonical(name), canonical(name), f.Expected)}
+		v = verdict{sev: missing, reason: "absent", msg: canonical(name) + " is not sent"}
 		switch {
 		case missing == finding.Pass:
 			v.msg = canonical(name) + " is not sent, which the profile accepts"
 		case r.Deprecated:
-			v.msg = fmt.Sprintf("%s is not sent; it is obsolete, but the profile's guide asks for %s: %s", canonical(name), canonical(name), f.Expected)
+			v.msg = canonical(name) + " is not sent; it is obsolete, but the profile's guide asks for it"
 		}
 	default:
 		if len(vs) == 0 {
@@ -172,10 +174,24 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 			v.sev = max(missing, finding.Warn)
 		}
 	}
-	f.Severity, f.Message = v.sev, v.msg
-	if f.Severity >= finding.Warn && r.Hint != "" {
-		f.Message += " (" + r.Hint + ")"
+	f.Severity, f.Reason, f.Message = v.sev, v.reason, v.msg
+	if f.Reason == "" {
+		f.Reason = "ok"
 	}
+	if present && r.Deprecated && k.obsolete != "" && f.Severity == finding.Pass {
+		// One row per header: the profile's guide asks for it, so it
+		// passes, and the note that browsers no longer use it goes in
+		// the same row.
+		f.Reason = "obsolete"
+		f.Message += "; " + k.obsolete
+	}
+	if f.Severity > finding.Pass && len(vs) > 1 && name == "referrer-policy" {
+		// Two senders (the application and a proxy adding its own): the
+		// fix is to remove one line, not to set what is already set.
+		f.Reason = "duplicate"
+		f.Message = fmt.Sprintf("%d Referrer-Policy values are sent (%s) and browsers use the last one they understand: %s", len(vs), strings.Join(vs, " | "), f.Message)
+	}
+	f.Vars = map[string]string{"header": canonical(name), "value": recommend(name, r.Want)}
 	return f
 }
 
@@ -258,4 +274,28 @@ func splitList(vs []string) []string {
 // rankOf finds v (lower-cased) in order, weakest first; -1 when unknown.
 func rankOf(order []string, v string) int {
 	return slices.Index(order, strings.ToLower(strings.Trim(v, " \t")))
+}
+
+// strictest is the value a fix recommends for a header when the profile
+// names none: today's advice (OWASP Secure Headers Project).
+var strictest = map[string]string{
+	"x-frame-options":                   "DENY",
+	"x-content-type-options":            "nosniff",
+	"referrer-policy":                   "strict-origin-when-cross-origin",
+	"x-xss-protection":                  "0",
+	"x-permitted-cross-domain-policies": "none",
+	"x-download-options":                "noopen",
+	"expect-ct":                         "max-age=0",
+	"permissions-policy":                "camera=(), microphone=(), geolocation=()",
+	"cross-origin-opener-policy":        "same-origin",
+	"cross-origin-resource-policy":      "same-site",
+	"cross-origin-embedder-policy":      "require-corp",
+}
+
+// recommend is the value a fix writes for the header name.
+func recommend(name, want string) string {
+	if want != "" {
+		return want
+	}
+	return strictest[name]
 }

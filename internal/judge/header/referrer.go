@@ -81,7 +81,7 @@ func judgeReferrer(vs []string, want string, in Input) verdict {
 		}
 	}
 	if got == "" {
-		return verdict{useless: true, msg: "no Referrer-Policy token is recognised, so the browser default strict-origin-when-cross-origin applies; send a valid policy"}
+		return verdict{useless: true, reason: "invalid", msg: "no Referrer-Policy token is recognised, so the browser default strict-origin-when-cross-origin applies; send a valid policy"}
 	}
 	if want == "" {
 		want = "strict-origin-when-cross-origin"
@@ -92,7 +92,7 @@ func judgeReferrer(vs []string, want string, in Input) verdict {
 	case r >= w:
 		return verdict{msg: fmt.Sprintf("the effective referrer policy is %s (from %s), at least as strict as %s", got, from, want)}
 	case r <= referrerRank("no-referrer-when-downgrade"):
-		return verdict{sev: finding.Fail, msg: fmt.Sprintf("the effective referrer policy is %s (from %s), which sends full URLs to other sites; send %s", got, from, want)}
+		return verdict{sev: finding.Fail, reason: "unsafe", msg: fmt.Sprintf("the effective referrer policy is %s (from %s), which sends full URLs to other sites", got, from)}
 	}
-	return verdict{sev: finding.Warn, msg: fmt.Sprintf("the effective referrer policy is %s (from %s), weaker than %s; send %s", got, from, want, want)}
+	return verdict{sev: finding.Warn, reason: "weaker", msg: fmt.Sprintf("the effective referrer policy is %s (from %s), weaker than %s", got, from, want)}
 }

@@ -55,7 +55,7 @@ func validXSS(want string) error { _, err := parseXSS(want); return err }
 func judgeXSS(vs []string, want string, _ Input) verdict {
 	got, err := parseXSS(vs[0])
 	if err != nil {
-		return verdict{sev: finding.Warn, msg: "X-XSS-Protection is not understood (" + err.Error() + "); send 0 or remove it"}
+		return verdict{sev: finding.Warn, reason: "invalid", msg: "X-XSS-Protection is not understood (" + err.Error() + ")"}
 	}
 	w, _ := parseXSS(want)
 	switch {
@@ -65,9 +65,9 @@ func judgeXSS(vs []string, want string, _ Input) verdict {
 		}
 		return verdict{msg: "the XSS auditor is off, as today's advice says"}
 	case !got.block:
-		return verdict{sev: finding.Warn, msg: "X-XSS-Protection: 1 without mode=block let old auditors rewrite pages, which leaked data across sites; send 0"}
+		return verdict{sev: finding.Warn, reason: "unsafe", msg: "X-XSS-Protection: 1 without mode=block let old auditors rewrite pages, which leaked data across sites"}
 	case want != "" && !w.on:
-		return verdict{sev: finding.Info, msg: "1; mode=block is harmless today since no browser has an XSS auditor, but could leak data in old ones; send 0"}
+		return verdict{sev: finding.Info, reason: "legacy", msg: "1; mode=block is harmless today since no browser has an XSS auditor, but could leak data in old ones"}
 	}
 	return verdict{msg: "X-XSS-Protection is 1; mode=block, as the profile asks"}
 }

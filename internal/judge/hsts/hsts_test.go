@@ -118,12 +118,23 @@ func TestJudge(t *testing.T) {
 
 func TestJudgeMessages(t *testing.T) {
 	f := Judge(nil, guide)[0]
-	if !strings.Contains(f.Message, guide.Hint) {
-		t.Errorf("missing-header message %q must carry the hint", f.Message)
+	if f.Reason != ReasonAbsent || f.Vars["value"] != "max-age=31536000; includeSubDomains" {
+		t.Errorf("a missing header: reason %q, fix value %q; want absent and the value to send", f.Reason, f.Vars["value"])
 	}
 	f = Judge([]string{"max-age=63072000; includeSubDomains", "max-age=63072000; includeSubDomains"}, guide)[0]
-	if !strings.Contains(f.Message, "2 Strict-Transport-Security headers") {
-		t.Errorf("duplicate-header message %q must say there are two", f.Message)
+	if f.Reason != ReasonDuplicate || !strings.Contains(f.Message, "2 Strict-Transport-Security headers") {
+		t.Errorf("duplicate headers: reason %q, message %q; want duplicate, saying there are two", f.Reason, f.Message)
+	}
+	for v, reason := range map[string]string{
+		"max-age=0":                           ReasonMaxAgeZero,
+		"max-age=60":                          ReasonMaxAgeShort,
+		"max-age=31536000":                    ReasonNoSubDomains,
+		"max-age=x":                           ReasonInvalid,
+		"max-age=63072000; includeSubDomains": "ok",
+	} {
+		if got := Judge([]string{v}, guide)[0].Reason; got != reason {
+			t.Errorf("Judge(%q).Reason = %q, want %q", v, got, reason)
+		}
 	}
 }
 
@@ -218,8 +229,8 @@ func TestRecorded(t *testing.T) {
 		if f.Severity != tt.want {
 			t.Errorf("%s: %v (%s), want %v", tt.file, f.Severity, f.Message, tt.want)
 		}
-		if f.Severity == finding.Fail && !strings.Contains(f.Message, guide.Hint) {
-			t.Errorf("%s: fail message %q lacks the hint", tt.file, f.Message)
+		if f.Severity == finding.Fail && f.Reason != ReasonAbsent {
+			t.Errorf("%s: reason %q, want absent", tt.file, f.Reason)
 		}
 	}
 }

@@ -36,12 +36,12 @@ const ID = "hsts"
 // more than one is at least a warning, as it is usually a proxy adding a
 // second copy.
 func Judge(values []string, exp Expect) []finding.Finding {
-	f := finding.Finding{ID: ID, Expected: exp.expected()}
+	f := finding.Finding{ID: ID, Expected: exp.expected(), Vars: map[string]string{"value": exp.recommended()}}
 	if len(values) == 0 {
-		f.Actual = "(absent)"
+		f.Actual, f.Reason = "(absent)", "absent"
 		if exp.Required {
 			f.Severity = finding.Fail
-			f.Message = "no Strict-Transport-Security header: browsers will accept a downgrade to plain HTTP; " + exp.hint()
+			f.Message = "no Strict-Transport-Security header: browsers will accept a downgrade to plain HTTP"
 		} else {
 			f.Severity = finding.Info
 			f.Message = "no Strict-Transport-Security header is sent; add one to make browsers refuse plain HTTP"
@@ -49,8 +49,9 @@ func Judge(values []string, exp Expect) []finding.Finding {
 		return []finding.Finding{f}
 	}
 	f.Actual = values[0]
-	f.Severity, f.Message = exp.judgeFirst(values[0])
+	f.Severity, f.Reason, f.Message = exp.judgeFirst(values[0])
 	if len(values) > 1 {
+		f.Reason = "duplicate"
 		if f.Severity < finding.Warn {
 			f.Severity = finding.Warn
 		}
@@ -61,28 +62,42 @@ func Judge(values []string, exp Expect) []finding.Finding {
 	return []finding.Finding{f}
 }
 
-func (e Expect) judgeFirst(v string) (finding.Severity, string) {
+// The reasons Judge gives besides "ok".
+const (
+	ReasonAbsent            = "absent"
+	ReasonDuplicate         = "duplicate"
+	ReasonInvalid           = "invalid"
+	ReasonMaxAgeZero        = "max-age-zero"
+	ReasonMaxAgeShort       = "max-age-short"
+	ReasonNoSubDomains      = "no-include-subdomains"
+	ReasonPreloadIneligible = "not-eligible"
+)
+
+func (e Expect) judgeFirst(v string) (finding.Severity, string, string) {
 	p, err := Parse(v)
 	if err != nil {
-		return finding.Fail, fmt.Sprintf("invalid Strict-Transport-Security header (%v), so browsers ignore it whole; send e.g. %q", err, e.expected())
+		return finding.Fail, ReasonInvalid, fmt.Sprintf("invalid Strict-Transport-Security header (%v), so browsers ignore it whole", err)
 	}
 	if p.MaxAge == 0 {
-		return finding.Fail, "max-age=0 tells browsers to forget this host's HSTS (RFC 6797 §6.1.1); set max-age to at least " + e.minText()
+		return finding.Fail, ReasonMaxAgeZero, "max-age=0 tells browsers to forget this host's HSTS (RFC 6797 §6.1.1)"
 	}
 	if p.MaxAge < e.MinMaxAge {
-		return finding.Fail, fmt.Sprintf("max-age=%d is shorter than the expected %s; raise it", p.MaxAge, e.minText())
+		return finding.Fail, ReasonMaxAgeShort, fmt.Sprintf("max-age=%d is shorter than the expected %s", p.MaxAge, e.minText())
 	}
 	if e.IncludeSubDomains && !p.IncludeSubDomains {
-		return finding.Warn, "includeSubDomains is missing, so subdomains can still be reached over plain HTTP; add it"
+		return finding.Warn, ReasonNoSubDomains, "includeSubDomains is missing, so subdomains can still be reached over plain HTTP"
 	}
-	return finding.Pass, fmt.Sprintf("HSTS is on for %s", duration(p.MaxAge))
+	return finding.Pass, "ok", fmt.Sprintf("HSTS is on for %s", duration(p.MaxAge))
 }
 
-func (e Expect) hint() string {
-	if e.Hint != "" {
-		return "turn it on: " + e.Hint
+// recommended is the header value a fix writes: the profile's minimum, at
+// least a year, with includeSubDomains when the profile asks for it.
+func (e Expect) recommended() string {
+	s := fmt.Sprintf("max-age=%d", max(e.MinMaxAge, 31536000))
+	if e.IncludeSubDomains {
+		s += "; includeSubDomains"
 	}
-	return "send Strict-Transport-Security: " + e.expected()
+	return s
 }
 
 func (e Expect) expected() string {

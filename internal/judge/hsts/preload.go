@@ -47,11 +47,11 @@ func Preload(in PreloadInput) finding.Finding {
 		note = " (warnings: " + strings.Join(warns, "; ") + ")"
 	}
 	if len(errs) == 0 {
-		f.Severity = finding.Pass
+		f.Severity, f.Reason = finding.Pass, "ok"
 		f.Message = "the host can be submitted to the HSTS preload list at hstspreload.org" + note
 		return f
 	}
-	f.Severity = finding.Info
+	f.Severity, f.Reason = finding.Info, ReasonPreloadIneligible
 	f.Message = "not eligible for the HSTS preload list: " + strings.Join(errs, "; ") + note
 	return f
 }
