@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/result"
 )
@@ -48,17 +49,17 @@ func fixture() *result.Report {
 				Cookies: []result.Cookie{{Name: "__Host-pleroma_key", SetBy: "https://example.tld/web/getting-started",
 					Secure: true, HTTPOnly: true, SameSite: "", Path: "/"}},
 				Findings: []finding.Finding{
-					{ID: "x-frame-options", Severity: finding.Pass, Expected: "DENY", Actual: "DENY",
+					{ID: "x-frame-options", Reason: "ok", Severity: finding.Pass, Expected: "DENY", Actual: "DENY",
 						Message: "clickjacking protection is on"},
-					{ID: "csp.script-src", Severity: finding.Fail, Expected: "'self'", Actual: "'self' 'unsafe-inline'",
+					{ID: "csp.script-src", Reason: "unsafe-inline", Severity: finding.Fail, Expected: "'self'", Actual: "'self' 'unsafe-inline'",
 						Message: "'unsafe-inline' lets injected <script> run; remove it from script-src"},
-					{ID: "hsts", Severity: finding.Pass, Expected: "max-age>=31536000", Actual: "max-age=63072000; includeSubDomains",
+					{ID: "hsts", Reason: "ok", Severity: finding.Pass, Expected: "max-age>=31536000", Actual: "max-age=63072000; includeSubDomains",
 						Message: "browsers keep to HTTPS for two years"},
-					{ID: "csp.connect-src", Severity: finding.Warn, Subject: "https:", Expected: "'self'", Actual: "'self' https:",
+					{ID: "csp.connect-src", Reason: "wide-source", Severity: finding.Warn, Subject: "https:", Expected: "'self'", Actual: "'self' https:",
 						Message: "connect-src allows any https: origin; list the origins the front end needs instead"},
-					{ID: "cookie.samesite", Severity: finding.Fail, Subject: "__Host-pleroma_key", Expected: "Lax | Strict", Actual: "",
+					{ID: "cookie.samesite", Reason: "weaker", Severity: finding.Fail, Subject: "__Host-pleroma_key", Expected: "Lax | Strict", Actual: "",
 						Message: "the session cookie has no SameSite attribute; set SameSite=Lax so that other sites cannot send it"},
-					{ID: "x-xss-protection", Severity: finding.Info, Expected: "0 or absent", Actual: "1; mode=block",
+					{ID: "x-xss-protection", Reason: "legacy", Severity: finding.Info, Expected: "0 or absent", Actual: "1; mode=block",
 						Message: "X-XSS-Protection is obsolete and the profile still asks for it; nothing to change"},
 				},
 			},
@@ -73,6 +74,12 @@ func fixture() *result.Report {
 			{URL: "https://example.tld/", ID: "csp.connect-src", Subject: "https:", Was: "", Now: "warn"},
 			{URL: "https://example.tld/", ID: "expect-ct", Was: "info", Now: ""},
 		},
+	}
+	for _, t := range r.Targets {
+		if t.Findings == nil {
+			t.Findings = []finding.Finding{}
+		}
+		check.Attach(t.Findings, check.Target{App: check.Pleroma, Servers: []check.Platform{check.Nginx}, Host: "example.tld"})
 	}
 	r.Finish()
 	return r
