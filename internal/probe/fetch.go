@@ -73,7 +73,8 @@ type Session struct {
 }
 
 // Session starts one. The TLS configs are cloned because the HTTP/2 set-up
-// writes to them.
+// writes to them. Each gets a TLS session cache of its own, so that a
+// second connection to the host (HTTP/1.1) resumes the first one's session.
 func (c *Client) Session() *Session {
 	return &Session{
 		Client:   c,
@@ -83,8 +84,11 @@ func (c *Client) Session() *Session {
 }
 
 func (c *Client) transport(tc *tls.Config) *http.Transport {
+	tc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
+	tc.NextProtos = []string{"h2", "http/1.1"}
 	return &http.Transport{
 		DialContext:            c.dial,
+		DialTLSContext:         (&tlsDialer{c: c, cfg: tc}).dial,
 		TLSClientConfig:        tc,
 		TLSHandshakeTimeout:    c.opt.Timeout,
 		ResponseHeaderTimeout:  c.opt.Timeout,
@@ -128,8 +132,15 @@ type Hop struct {
 // Chain is a GET and the redirects followed from it.
 type Chain struct {
 	Hops      []Hop
-	Body      []byte // the final response's body, at most MaxBodyBytes
-	Truncated bool   // the body was longer than MaxBodyBytes
+	Body      []byte // the final response's body, decoded, at most MaxBodyBytes
+	Truncated bool   // the body was longer than MaxBodyBytes (raw or decoded), or cut short
+	// Encoding is the final response's Content-Encoding, lower case ("gzip",
+	// "br"); "" when the body was sent as is.
+	Encoding string
+	// Undecoded is set when Encoding names a coding hardscan cannot decode
+	// (br, zstd): Body is then the raw bytes, and <meta> policies in it
+	// were not seen.
+	Undecoded bool
 	Stopped   string // why redirects stopped before a final response, if they did
 	Downgrade bool   // an https response redirected to plain http
 }
@@ -173,7 +184,7 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 	seen := map[string]bool{}
 	u := req.url
 	for hop := 0; ; hop++ {
-		h, body, truncated, err := c.once(ctx, u, req, !req.noSecrets && sameHost(u, req.url) && u.Scheme == "https")
+		h, b, err := c.once(ctx, u, req, !req.noSecrets && sameHost(u, req.url) && u.Scheme == "https")
 		if err != nil {
 			if len(ch.Hops) == 0 {
 				return nil, err
@@ -182,7 +193,7 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 			return ch, nil
 		}
 		ch.Hops = append(ch.Hops, h)
-		ch.Body, ch.Truncated = body, truncated
+		ch.Body, ch.Truncated, ch.Encoding, ch.Undecoded = b.data, b.truncated, b.encoding, b.undecoded
 		seen[u.String()] = true
 		if h.Location == nil || !req.follow {
 			return ch, nil
@@ -209,12 +220,12 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 }
 
 // once makes one request.
-func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, []byte, bool, error) {
+func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, body, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Hop{}, nil, false, fmt.Errorf("GET %s: %w", u, err)
+		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, err)
 	}
 	if secrets {
 		for k, vs := range c.opt.Header {
@@ -227,13 +238,14 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 		hr.Header.Set("User-Agent", c.opt.UserAgent)
 	}
 	hr.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	hr.Header.Set("Accept-Encoding", AcceptEncoding)
 	rt := http.RoundTripper(c.blind)
 	if req.verify {
 		rt = c.verified
 	}
 	resp, err := rt.RoundTrip(hr)
 	if err != nil {
-		return Hop{}, nil, false, fmt.Errorf("GET %s: %w", u, describe(ctx, err, c.opt.Timeout))
+		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, describe(ctx, err, c.opt.Timeout))
 	}
 	defer resp.Body.Close()
 	h := Hop{URL: u, Status: resp.StatusCode, Header: resp.Header, TLS: resp.TLS}
@@ -245,23 +257,15 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 			h.Location = l
 		}
 	}
-	var body []byte
-	truncated := false
+	var b body
 	if req.readBody && h.Location == nil {
-		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
-		if len(body) > MaxBodyBytes {
-			body, truncated = body[:MaxBodyBytes], true
-		}
-		if err != nil {
-			// The head arrived: judge it, and say the body was cut short.
-			truncated = true
-		}
+		b = readBody(resp.Body, strings.Join(resp.Header.Values("Content-Encoding"), ","))
 	} else {
 		// Drain a little so that the connection can be reused; a large
 		// body is not worth reading and closing the connection is cheaper.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	}
-	return h, body, truncated, nil
+	return h, b, nil
 }
 
 // describe turns transport errors into what a user can act on.
