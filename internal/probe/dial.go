@@ -26,7 +26,8 @@ import (
 //     the server allows (the ClientSessionCache); the transport's
 //     MaxConnsPerHost bounds how many.
 //   - A failed handshake fails the dials that waited for it with the same
-//     error: a certificate that did not verify once will not on a second try.
+//     error, and a certificate that did not verify fails every later dial
+//     of the session: it will not verify on a second try.
 type tlsDialer struct {
 	c   *Client
 	cfg *tls.Config
@@ -59,7 +60,9 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 			conn, err := d.handshake(ctx, network, addr, f.closed)
 			if err != nil {
 				f.err = err
-				d.forget(addr, f) // a later dial tries afresh
+				if !IsCertificateError(err) {
+					d.forget(addr, f) // a later dial tries afresh
+				}
 				close(f.done)
 				return nil, err
 			}
