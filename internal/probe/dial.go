@@ -118,6 +118,12 @@ func (d *tlsDialer) handshake(ctx context.Context, network, addr string, closed 
 		raw = &notifyConn{Conn: raw, closed: closed}
 	}
 	cfg := d.cfg.Clone()
+	if !cfg.InsecureSkipVerify {
+		if cfg.RootCAs, err = d.c.rootPool(ctx); err != nil {
+			_ = raw.Close()
+			return nil, err
+		}
+	}
 	if host, _, err := net.SplitHostPort(addr); err == nil {
 		cfg.ServerName = host
 	}

@@ -29,7 +29,10 @@ const (
 type Options struct {
 	Timeout   time.Duration // each request: connect, TLS, headers and capped body
 	Resolve   []Resolve
-	RootCAs   *x509.CertPool // nil: the system's roots
+	RootCAs   *x509.CertPool // nil: the system's roots, and ExtraRoots
+	// ExtraRoots are PEM CA certificates trusted as well as the system's
+	// roots (--cacert), when RootCAs is nil.
+	ExtraRoots [][]byte
 	Insecure  bool           // -k: never verify
 	Header    http.Header    // -H: sent only to the target's own host over HTTPS
 	UserAgent string
@@ -44,6 +47,13 @@ type Client struct {
 	dialer   *net.Dialer
 	verified *tls.Config // verifies certificates against RootCAs
 	blind    *tls.Config // skips verification: certificate problems are findings, not the end of a scan
+
+	// roots is the pool verification uses, once loaded is closed.
+	// Parsing the system's roots takes tens of milliseconds, more than a
+	// round trip on a near network: it runs beside the first connections'
+	// TCP handshakes, which are all that must wait for it.
+	roots  *x509.CertPool
+	loaded chan struct{}
 }
 
 // NewClient builds a client from opt.
@@ -54,11 +64,39 @@ func NewClient(opt Options) *Client {
 	if opt.MaxConnsPerHost <= 0 {
 		opt.MaxConnsPerHost = 2
 	}
-	return &Client{
+	c := &Client{
 		opt:      opt,
 		dialer:   &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
-		verified: &tls.Config{RootCAs: opt.RootCAs, MinVersion: tls.VersionTLS10},
+		verified: &tls.Config{MinVersion: tls.VersionTLS10},
 		blind:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // judged, not trusted
+		roots:    opt.RootCAs,
+		loaded:   make(chan struct{}),
+	}
+	if c.roots != nil {
+		close(c.loaded)
+		return c
+	}
+	go func() {
+		defer close(c.loaded)
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		for _, pem := range opt.ExtraRoots {
+			pool.AppendCertsFromPEM(pem)
+		}
+		c.roots = pool
+	}()
+	return c
+}
+
+// rootPool waits for the roots to be loaded.
+func (c *Client) rootPool(ctx context.Context) (*x509.CertPool, error) {
+	select {
+	case <-c.loaded:
+		return c.roots, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 
