@@ -27,15 +27,15 @@ const (
 
 // Options configure the client shared by every target of a run.
 type Options struct {
-	Timeout   time.Duration // each request: connect, TLS, headers and capped body
-	Resolve   []Resolve
-	RootCAs   *x509.CertPool // nil: the system's roots, and ExtraRoots
+	Timeout time.Duration // each request: connect, TLS, headers and capped body
+	Resolve []Resolve
+	RootCAs *x509.CertPool // nil: the system's roots, and ExtraRoots
 	// ExtraRoots are PEM CA certificates trusted as well as the system's
 	// roots (--cacert), when RootCAs is nil.
 	ExtraRoots [][]byte
-	Insecure  bool           // -k: never verify
-	Header    http.Header    // -H: sent only to the target's own host over HTTPS
-	UserAgent string
+	Insecure   bool        // -k: never verify
+	Header     http.Header // -H: sent only to the target's own host over HTTPS
+	UserAgent  string
 	// MaxConnsPerHost bounds the connections open to one host at once.
 	MaxConnsPerHost int
 }
