@@ -61,7 +61,7 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		Tool:          result.Tool{Name: "hardscan", Version: Version},
 		StartedAt:     start.UTC().Truncate(time.Second),
 	}
-	opt := report.Options{Color: c.color, Verbose: !c.brief, FailOn: c.failOn}
+	opt := report.Options{Color: c.color, Verbose: c.verbose, Width: c.width, FailOn: c.failOn}
 	if c.never {
 		opt.FailOn = finding.Fail + 1
 	}
