@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/result"
@@ -36,28 +35,6 @@ func checkName(f finding.Finding) string {
 	return Sanitize(f.ID + " (" + f.Subject + ")")
 }
 
-// facts lists what is known about t besides its URL and error, each as one
-// short phrase: profile, software, HTTP status, grade, TLS.
-func facts(t *result.Target) []string {
-	var out []string
-	if t.Profile != "" {
-		out = append(out, "profile "+Sanitize(t.Profile))
-	}
-	if s := t.Software; s != nil && s.Name != "" {
-		out = append(out, Sanitize(strings.TrimSpace(s.Name+" "+s.Version)))
-	}
-	if t.Status != 0 {
-		out = append(out, fmt.Sprintf("status %d", t.Status))
-	}
-	if t.Grade != "" {
-		out = append(out, "grade "+Sanitize(t.Grade))
-	}
-	if t.TLS != nil {
-		out = append(out, tlsFacts(t.TLS))
-	}
-	return out
-}
-
 func tlsFacts(t *result.TLS) string {
 	s := Sanitize(t.Version)
 	if s == "" {
@@ -80,10 +57,10 @@ func tlsFacts(t *result.TLS) string {
 
 // summary is the run's one-line tally.
 func summary(s result.Summary) string {
-	return fmt.Sprintf("%d %s, %d %s: %d pass, %d info, %d warn, %d fail",
+	return fmt.Sprintf("%d %s, %d %s: %d fail, %d warn, %d info, %d pass",
 		s.Targets, plural(s.Targets, "target", "targets"),
 		s.Errors, plural(s.Errors, "error", "errors"),
-		s.Pass, s.Info, s.Warn, s.Fail)
+		s.Fail, s.Warn, s.Info, s.Pass)
 }
 
 func plural(n int, one, many string) string {

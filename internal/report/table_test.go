@@ -91,24 +91,27 @@ func one() *result.Report {
 	return r
 }
 
-// The table's wording and layout at the two widths people use most, for
-// one target and for several; a person reads these files.
-func TestTableGolden(t *testing.T) {
+// The human formats' wording and layout: the table at the two widths
+// people use most, for one target and for several, markdown and HTML; a
+// person reads these files.
+func TestHumanGolden(t *testing.T) {
 	for _, tc := range []struct {
-		file string
-		r    *result.Report
-		opt  Options
+		file   string
+		format string
+		r      *result.Report
+		opt    Options
 	}{
-		{"table-80.golden", one(), Options{Width: 80}},
-		{"table-120.golden", one(), Options{Width: 120}},
-		{"table-verbose-80.golden", one(), Options{Width: 80, Verbose: true}},
-		{"table-many-80.golden", many(), Options{Width: 80}},
-		{"table-many-120.golden", many(), Options{Width: 120}},
-		{"table-many-color-120.golden", many(), Options{Width: 120, Color: true}},
+		{"table-80.golden", "table", one(), Options{Width: 80}},
+		{"table-120.golden", "table", one(), Options{Width: 120}},
+		{"table-verbose-80.golden", "table", one(), Options{Width: 80, Verbose: true}},
+		{"table-many-80.golden", "table", many(), Options{Width: 80}},
+		{"table-many-120.golden", "table", many(), Options{Width: 120}},
+		{"table-many-color-120.golden", "table", many(), Options{Width: 120, Color: true}},
+		{"many.md.golden", "markdown", many(), Options{}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Write(&buf, "table", tc.r, tc.opt); err != nil {
+			if err := Write(&buf, tc.format, tc.r, tc.opt); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tc.file, buf.Bytes())
