@@ -55,6 +55,7 @@ var writers = []struct {
 	{"prometheus", writeProm},
 	{"junit", writeJUnit},
 	{"markdown", writeMarkdown},
+	{"html", writeHTML},
 }
 
 // Formats lists the format names Write and NewStream accept.

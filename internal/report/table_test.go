@@ -108,6 +108,8 @@ func TestHumanGolden(t *testing.T) {
 		{"table-many-120.golden", "table", many(), Options{Width: 120}},
 		{"table-many-color-120.golden", "table", many(), Options{Width: 120, Color: true}},
 		{"many.md.golden", "markdown", many(), Options{}},
+		{"one.html.golden", "html", one(), Options{}},
+		{"many.html.golden", "html", many(), Options{}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var buf bytes.Buffer
