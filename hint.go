@@ -97,7 +97,7 @@ func resolveCovers(rules []probe.Resolve, u *url.URL) error {
 		return nil // the host is not one --resolve speaks of
 	}
 	return &usageError{
-		msg: fmt.Sprintf("--resolve covers %s on port %s but not port %s, which %s uses", host, strings.Join(ports, ", "), port, u.Redacted()),
+		msg:  fmt.Sprintf("--resolve covers %s on port %s but not port %s, which %s uses", host, strings.Join(ports, ", "), port, u.Redacted()),
 		hint: fmt.Sprintf("add --resolve %s:%s:ADDR (or %s:*:ADDR for every port)", host, port, host),
 	}
 }

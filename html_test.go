@@ -213,4 +213,3 @@ func (r *recorder) requests() []string {
 	defer r.mu.Unlock()
 	return append([]string(nil), r.seen...)
 }
-

@@ -43,7 +43,7 @@ func site() *result.Target {
 			{ID: "csp.connect-src", Reason: "extra-source", Severity: finding.Warn, Subject: "https:", Expected: "'self' blob: https://example.tld wss://example.tld", Actual: "'self' blob: https://example.tld wss://example.tld https:",
 				Message: "connect-src allows any https: origin beyond the profile's; remove it if the front end does not need it"},
 			{ID: "cookie.secure", Reason: "absent", Severity: finding.Warn, Subject: "tracker" + evil, Expected: "Secure", Actual: "",
-				Message: "the cookie " + evil + " is sent over plain HTTP too",
+				Message:  "the cookie " + evil + " is sent over plain HTTP too",
 				Accepted: &finding.Accepted{Was: finding.Fail, Reason: "a test cookie, gone next release"}},
 			{ID: "cookie.session", Reason: "not-seen", Severity: finding.Info, Expected: "__Host-pleroma_key", Actual: "(not seen)",
 				Message: "no session cookie was seen: Pleroma 2.5 and later set it only on authenticated requests; pass -H 'Authorization: Bearer TOKEN' to have it judged"},
