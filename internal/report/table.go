@@ -381,7 +381,7 @@ func (t *screen) compact(sev finding.Severity, fs []finding.Finding) {
 	for _, f := range fs {
 		col = max(col, width(checkName(f)))
 	}
-	col = min(col, 32)
+	col = min(col, max(24, t.width/3))
 	for i, f := range fs {
 		lead := "      "
 		if i == 0 {
