@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/result"
@@ -77,4 +78,41 @@ func changeWord(s, empty string) string {
 		return empty
 	}
 	return Sanitize(s)
+}
+
+// platformFirst puts first in each fix the snippets for what the target
+// runs: its application (the software detected, else the profile), then
+// the web server its Server header names, then the others in the
+// catalogue's order; so that the fix on the first screen is the one that
+// applies. The findings' own Fix values are not changed.
+func platformFirst(t *result.Target, fs []finding.Finding) []finding.Finding {
+	var own []string
+	if t.Software != nil && t.Software.Name != "" {
+		own = append(own, strings.ToLower(t.Software.Name))
+	}
+	if t.Profile != "" {
+		own = append(own, strings.ToLower(t.Profile))
+	}
+	for _, v := range t.Headers["server"] {
+		name, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(v)), "/")
+		own = append(own, strings.TrimSpace(name))
+	}
+	rank := func(p string) int {
+		if i := slices.Index(own, strings.ToLower(p)); i >= 0 {
+			return i
+		}
+		return len(own)
+	}
+	out := make([]finding.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = f
+		if f.Fix == nil || len(f.Fix.Snippets) < 2 {
+			continue
+		}
+		fix := *f.Fix
+		fix.Snippets = slices.Clone(fix.Snippets)
+		slices.SortStableFunc(fix.Snippets, func(a, b finding.Snippet) int { return cmp.Compare(rank(a.Platform), rank(b.Platform)) })
+		out[i].Fix = &fix
+	}
+	return out
 }

@@ -255,7 +255,7 @@ func htmlTargetOf(i int, t *result.Target) htmlTarget {
 	if t.Error != nil {
 		h.Error = Sanitize(*t.Error)
 	}
-	for _, f := range sortFindings(t.Findings, true) {
+	for _, f := range platformFirst(t, sortFindings(t.Findings, true)) {
 		hf := htmlFindingOf(f)
 		switch f.Severity {
 		case finding.Fail, finding.Warn:

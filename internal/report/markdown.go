@@ -100,7 +100,7 @@ func mdTarget(buf *bytes.Buffer, t *result.Target) {
 		fmt.Fprintf(buf, "**Error:** %s\n\n", md(Sanitize(*t.Error)))
 	}
 	var info, pass []finding.Finding
-	for _, f := range sortFindings(t.Findings, true) {
+	for _, f := range platformFirst(t, sortFindings(t.Findings, true)) {
 		switch f.Severity {
 		case finding.Fail, finding.Warn:
 			mdFinding(buf, f)

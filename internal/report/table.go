@@ -249,7 +249,7 @@ func (t *screen) target(tg *result.Target, opt Options) {
 	}
 
 	var action, info, pass []finding.Finding
-	for _, f := range sortFindings(tg.Findings, true) {
+	for _, f := range platformFirst(tg, sortFindings(tg.Findings, true)) {
 		switch f.Severity {
 		case finding.Fail, finding.Warn:
 			action = append(action, f)

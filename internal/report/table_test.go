@@ -217,3 +217,22 @@ func TestTableOverview(t *testing.T) {
 		t.Errorf("no changes section:\n%s", details)
 	}
 }
+
+// The snippet for what the target runs comes first: its application, then
+// the web server its Server header names, then the rest in catalogue order.
+func TestPlatformFirst(t *testing.T) {
+	tg := &result.Target{Software: &result.Software{Name: "Pleroma"}, Profile: "pleroma",
+		Headers: map[string][]string{"server": {"nginx/1.22.1"}}}
+	fix := &finding.Fix{Snippets: []finding.Snippet{{Platform: "apache"}, {Platform: "caddy"}, {Platform: "nginx"}, {Platform: "pleroma"}}}
+	got := platformFirst(tg, []finding.Finding{{ID: "hsts", Fix: fix}})[0].Fix.Snippets
+	var order []string
+	for _, s := range got {
+		order = append(order, s.Platform)
+	}
+	if strings.Join(order, " ") != "pleroma nginx apache caddy" {
+		t.Errorf("order %v, want pleroma nginx apache caddy", order)
+	}
+	if fix.Snippets[0].Platform != "apache" {
+		t.Error("the finding's own fix was reordered in place")
+	}
+}
