@@ -62,7 +62,7 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		Tool:          result.Tool{Name: "hardscan", Version: Version},
 		StartedAt:     start.UTC().Truncate(time.Second),
 	}
-	opt := report.Options{Color: c.color, Verbose: !c.brief, FailOn: c.failOn}
+	opt := report.Options{Color: c.color, Verbose: c.verbose, Width: c.width, FailOn: c.failOn}
 	if c.never {
 		opt.FailOn = finding.Fail + 1
 	}
@@ -91,10 +91,14 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		}
 		emit := record
 		if c.progress && isTerminal(stderr) && (c.input != "" || len(c.urls) > 1) {
-			bar := startProgress(stderr, len(c.urls))
+			total := len(c.urls)
 			if c.input != "" {
-				bar.total = 0 // the list is read lazily: its length is unknown
+				total = listTotal(c.input) // 0: a list on stdin has no known length
+				if total > 0 {
+					total += len(c.urls)
+				}
 			}
+			bar := startProgress(stderr, total)
 			defer bar.end()
 			emit = func(t *result.Target) error {
 				bar.add(t.Error != nil)

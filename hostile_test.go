@@ -59,7 +59,7 @@ func runMeasured(t *testing.T, args ...string) (o outcome, alloc uint64, took ti
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	code := run(context.Background(), jsonFirst(args), strings.NewReader(""), &stdout, &stderr)
 	took = time.Since(start)
 	runtime.ReadMemStats(&after)
 	if !utf8.Valid(stdout.Bytes()) {

@@ -44,7 +44,7 @@ func monServer(t *testing.T, opt vhost.Options, dead ...string) (*vhost.Server, 
 // monRun runs the command with its own stdin and stdout.
 func monRun(stdin io.Reader, stdout io.Writer, args ...string) (code int, stderr string) {
 	var errBuf bytes.Buffer
-	code = run(context.Background(), args, stdin, stdout, &errBuf)
+	code = run(context.Background(), jsonFirst(args), stdin, stdout, &errBuf)
 	return code, errBuf.String()
 }
 

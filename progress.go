@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 )
@@ -89,4 +90,32 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// listTotal counts the targets of a -i list that is a regular file, so that
+// the progress line can say done/total and the time left. The scan still
+// reads the list lazily; this is one more quick pass over the file. It is 0
+// when the count is unknown: standard input, a pipe, an unreadable file.
+// Duplicates are counted, so the time left errs long.
+func listTotal(path string) int {
+	if path == "" || path == "-" {
+		return 0
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return 0
+	}
+	lr := newListReader(f)
+	n := 0
+	for {
+		_, _, ok, err := lr.next()
+		if err != nil || !ok {
+			return n
+		}
+		n++
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/net/http/httpguts"
+	"golang.org/x/term"
 
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
@@ -39,35 +40,14 @@ type config struct {
 	quiet       bool
 	color       bool
 	progress    bool
-	brief       bool
+	verbose     bool
+	width       int // columns the table and --help are laid out for
 	input       string
 	units       []string
 	configs     []string
 	urls        []string
 	demo        bool
 }
-
-const usageText = `hardscan checks whether a live web instance is hardened.
-
-Usage:
-  hardscan [flags] URL...              scan one or more live instances
-  hardscan [flags] -i FILE|-           scan the URLs in FILE (one a line, # comments), or stdin
-  hardscan [flags] --unit FILE...      audit systemd unit files (with their drop-ins) locally
-  hardscan [flags] --config FILE       audit a Pleroma/Akkoma config file (prod.secret.exs) locally
-  hardscan --demo                      scan a built-in loopback replica of a default Pleroma
-
-A bare host (example.tld) means https://example.tld/.
-
-Flags:
-`
-
-const exitText = `
-Exit status:
-  0  every target was scanned and no finding reaches --fail-on
-  1  at least one finding reaches --fail-on (with --baseline: a new one)
-  2  usage error: bad flag, bad URL, unreadable input, bad profile file
-  3  at least one target could not be scanned; wins over 1
-`
 
 // flags defines the command line on a fresh FlagSet.
 func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
@@ -76,7 +56,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.SortFlags = false
 	r := &rawFlags{}
 	fs.StringVarP(&c.profileArg, "profile", "p", "auto", "what to expect (`NAME|FILE`): auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
-	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table on a terminal, else json)")
+	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table)")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
 	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity (`LEVEL`) that makes the exit status 1: fail, warn, info, never")
 	fs.StringVar(&c.baseline, "baseline", "", "an earlier JSON report `FILE`: report what changed, exit on new findings only")
@@ -92,10 +72,13 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.StringArrayVar(&c.units, "unit", nil, "audit this systemd unit `FILE` and its drop-ins; repeatable")
 	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on (for cron mail)")
-	fs.StringVar(&r.color, "color", "auto", "colour the table (`WHEN`): auto, always, never (NO_COLOR is honoured)")
+	fs.StringVar(&r.color, "color", "auto", "colour the table (`WHEN`): auto (on a terminal), always, never; NO_COLOR, CLICOLOR_FORCE, FORCE_COLOR and TERM=dumb are honoured")
 	fs.BoolVar(&r.progress, "progress", false, "show progress on stderr (the default when stderr is a terminal and there are several targets)")
 	fs.BoolVar(&r.noProgress, "no-progress", false, "never show a progress bar")
-	fs.BoolVar(&c.brief, "brief", false, "leave passed checks out of the table (they are counted in one line)")
+	fs.BoolVarP(&c.verbose, "verbose", "v", false, "the table lists passed checks too")
+	// --brief was the default's name before -v; it stays accepted, unlisted.
+	fs.Bool("brief", false, "leave passed checks out of the table (the default)")
+	_ = fs.MarkHidden("brief")
 	fs.BoolVar(&c.demo, "demo", false, "scan a built-in loopback replica of a default Pleroma 2.7")
 	fs.BoolVar(&r.listProfiles, "list-profiles", false, "list the built-in profiles")
 	fs.StringVar(&r.showProfile, "show-profile", "", "print the built-in profile `NAME` as a profile file (JSON)")
@@ -108,13 +91,47 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 // hiddenDefaults are defaults the usage text already explains.
 var hiddenDefaults = map[string]bool{"backend-port": true, "format": true}
 
-// flagUsages lays out the flags one a line, without pflag's type names and
-// "[=true|false]" noise: a switch is just its name, a value flag names its value.
-func flagUsages(fs *pflag.FlagSet) string {
-	type row struct{ left, usage string }
-	var rows []row
-	width := 0
+// helpText is --help laid out for width columns: each row's description
+// wraps in its own column, or below the row's name when the column would be
+// too narrow to read.
+func helpText(fs *pflag.FlagSet, width int) string {
+	var b strings.Builder
+	b.WriteString("hardscan checks whether a live web instance is hardened.\n\nUsage:\n")
+	helpRows(&b, width, usageRows)
+	b.WriteString("\n")
+	for _, l := range report.Wrap("A bare host (example.tld) means https://example.tld/.", width) {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("\nFlags:\n")
+	helpRows(&b, width, flagRows(fs))
+	b.WriteString("\nExit status:\n")
+	helpRows(&b, width, exitRows)
+	return b.String()
+}
+
+var usageRows = [][2]string{
+	{"  hardscan [flags] URL...", "scan one or more live instances"},
+	{"  hardscan [flags] -i FILE|-", "scan the URLs in FILE (one a line, # comments), or stdin"},
+	{"  hardscan [flags] --unit FILE...", "audit systemd unit files (with their drop-ins) locally"},
+	{"  hardscan [flags] --config FILE", "audit a Pleroma/Akkoma config file (prod.secret.exs) locally"},
+	{"  hardscan --demo", "scan a built-in loopback replica of a default Pleroma"},
+}
+
+var exitRows = [][2]string{
+	{"  0", "every target was scanned and no finding reaches --fail-on"},
+	{"  1", "at least one finding reaches --fail-on (with --baseline: a new one)"},
+	{"  2", "usage error: bad flag, bad URL, unreadable input, bad profile file"},
+	{"  3", "at least one target could not be scanned; wins over 1"},
+}
+
+// flagRows lists the flags, without pflag's type names and "[=true|false]"
+// noise: a switch is just its name, a value flag names its value.
+func flagRows(fs *pflag.FlagSet) [][2]string {
+	var rows [][2]string
 	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
 		name, usage := pflag.UnquoteUsage(f)
 		left := "      --" + f.Name
 		if f.Shorthand != "" {
@@ -126,14 +143,35 @@ func flagUsages(fs *pflag.FlagSet) string {
 		if d := f.DefValue; d != "" && d != "false" && d != "[]" && d != "0" && !hiddenDefaults[f.Name] {
 			usage += " (default " + d + ")"
 		}
-		rows = append(rows, row{left, usage})
-		width = max(width, len(left))
+		rows = append(rows, [2]string{left, usage})
 	})
-	var b strings.Builder
+	return rows
+}
+
+// helpRows writes rows of a name and its description in two columns.
+func helpRows(b *strings.Builder, width int, rows [][2]string) {
+	col := 0
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%-*s  %s\n", width, r.left, r.usage)
+		col = max(col, len(r[0]))
 	}
-	return b.String()
+	col += 2
+	const minText = 30 // narrower than this, a description goes below its name
+	for _, r := range rows {
+		if width-col < minText {
+			b.WriteString(r[0] + "\n")
+			for _, l := range report.Wrap(r[1], width-8) {
+				b.WriteString("        " + l + "\n")
+			}
+			continue
+		}
+		for i, l := range report.Wrap(r[1], width-col) {
+			left := ""
+			if i == 0 {
+				left = r[0]
+			}
+			fmt.Fprintf(b, "%-*s%s\n", col, left, l)
+		}
+	}
 }
 
 // rawFlags are flag values that need checking before they enter config.
@@ -150,11 +188,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	c := &config{}
 	fs, r := flags(c, stderr)
 	if err := fs.Parse(args); err != nil {
-		return fail(stderr, &usageError{msg: err.Error(), hint: "hardscan --help lists the flags"})
+		return fail(stderr, &usageError{msg: err.Error(), hint: flagHint(fs, err)})
 	}
 	switch {
 	case r.help:
-		fmt.Fprint(stdout, usageText+flagUsages(fs)+exitText)
+		fmt.Fprint(stdout, helpText(fs, outputWidth(stdout, os.Getenv)))
 		return exitOK
 	case r.version:
 		fmt.Fprintf(stdout, "hardscan %s\n", Version)
@@ -218,25 +256,19 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	if c.backendPort < -1 || c.backendPort > 65535 {
 		return usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", c.backendPort)
 	}
-	isTTY := isTerminal(stdout)
 	if c.format == "" {
-		c.format = "json"
-		if isTTY && c.output == "" {
-			c.format = "table"
-		}
+		c.format = "table"
 	}
 	if !contains(report.Formats(), c.format) {
-		return usagef("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", "))
+		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", ")),
+			hint: didYouMean(c.format, report.Formats(), "")}
 	}
-	switch r.color {
-	case "always":
-		c.color = true
-	case "never":
-	case "auto":
-		c.color = isTTY && c.output == "" && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
-	default:
-		return usagef("--color %q: want auto, always or never", r.color)
+	if !contains([]string{"auto", "always", "never"}, r.color) {
+		return &usageError{msg: fmt.Sprintf("--color %q: want auto, always or never", r.color),
+			hint: didYouMean(r.color, []string{"auto", "always", "never"}, "")}
 	}
+	c.color = useColor(r.color, isTerminal(stdout), c.output != "", os.Getenv)
+	c.width = outputWidth(stdout, os.Getenv)
 	// Progress is on by default; it is drawn only when stderr is a terminal
 	// and there are several targets (see execute).
 	c.progress = !r.noProgress
@@ -293,8 +325,12 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		return nil
 	}
 	for _, u := range c.urls {
-		if _, err := parseTarget(u); err != nil {
+		target, err := parseTarget(u)
+		if err != nil {
 			return &usageError{msg: err.Error()}
+		}
+		if err := resolveCovers(c.scan.Resolve, target); err != nil {
+			return err
 		}
 	}
 	if len(c.urls) == 0 && c.input == "" && len(c.units) == 0 && len(c.configs) == 0 {
@@ -335,9 +371,10 @@ func loadProfile(arg string) (*profile.Profile, error) {
 		return p, nil
 	}
 	if _, err := os.Stat(arg); err != nil {
+		names := append([]string{"auto"}, profile.Names()...)
 		return nil, &usageError{
 			msg:  fmt.Sprintf("--profile %q: neither a built-in profile nor a readable file", arg),
-			hint: "built-in profiles: auto, " + strings.Join(profile.Names(), ", "),
+			hint: didYouMean(arg, names, "built-in profiles: "+strings.Join(names, ", ")),
 		}
 	}
 	p, err := profile.Load(arg)
@@ -365,12 +402,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// isTerminal reports whether w is a character device (a terminal).
+// isTerminal reports whether w is a terminal (not merely a character
+// device: /dev/null is one too).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

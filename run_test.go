@@ -29,7 +29,7 @@ type outcome struct {
 func runArgs(t *testing.T, args ...string) outcome {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	code := run(context.Background(), jsonFirst(args), strings.NewReader(""), &stdout, &stderr)
 	o := outcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	if strings.HasPrefix(strings.TrimSpace(o.stdout), "{") {
 		var r result.Report

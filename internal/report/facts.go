@@ -36,28 +36,6 @@ func checkName(f finding.Finding) string {
 	return Sanitize(f.ID + " (" + f.Subject + ")")
 }
 
-// facts lists what is known about t besides its URL and error, each as one
-// short phrase: profile, software, HTTP status, grade, TLS.
-func facts(t *result.Target) []string {
-	var out []string
-	if t.Profile != "" {
-		out = append(out, "profile "+Sanitize(t.Profile))
-	}
-	if s := t.Software; s != nil && s.Name != "" {
-		out = append(out, Sanitize(strings.TrimSpace(s.Name+" "+s.Version)))
-	}
-	if t.Status != 0 {
-		out = append(out, fmt.Sprintf("status %d", t.Status))
-	}
-	if t.Grade != "" {
-		out = append(out, "grade "+Sanitize(t.Grade))
-	}
-	if t.TLS != nil {
-		out = append(out, tlsFacts(t.TLS))
-	}
-	return out
-}
-
 func tlsFacts(t *result.TLS) string {
 	s := Sanitize(t.Version)
 	if s == "" {
@@ -80,10 +58,10 @@ func tlsFacts(t *result.TLS) string {
 
 // summary is the run's one-line tally.
 func summary(s result.Summary) string {
-	return fmt.Sprintf("%d %s, %d %s: %d pass, %d info, %d warn, %d fail",
+	return fmt.Sprintf("%d %s, %d %s: %d fail, %d warn, %d info, %d pass",
 		s.Targets, plural(s.Targets, "target", "targets"),
 		s.Errors, plural(s.Errors, "error", "errors"),
-		s.Pass, s.Info, s.Warn, s.Fail)
+		s.Fail, s.Warn, s.Info, s.Pass)
 }
 
 func plural(n int, one, many string) string {
@@ -100,4 +78,41 @@ func changeWord(s, empty string) string {
 		return empty
 	}
 	return Sanitize(s)
+}
+
+// platformFirst puts first in each fix the snippets for what the target
+// runs: its application (the software detected, else the profile), then
+// the web server its Server header names, then the others in the
+// catalogue's order; so that the fix on the first screen is the one that
+// applies. The findings' own Fix values are not changed.
+func platformFirst(t *result.Target, fs []finding.Finding) []finding.Finding {
+	var own []string
+	if t.Software != nil && t.Software.Name != "" {
+		own = append(own, strings.ToLower(t.Software.Name))
+	}
+	if t.Profile != "" {
+		own = append(own, strings.ToLower(t.Profile))
+	}
+	for _, v := range t.Headers["server"] {
+		name, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(v)), "/")
+		own = append(own, strings.TrimSpace(name))
+	}
+	rank := func(p string) int {
+		if i := slices.Index(own, strings.ToLower(p)); i >= 0 {
+			return i
+		}
+		return len(own)
+	}
+	out := make([]finding.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = f
+		if f.Fix == nil || len(f.Fix.Snippets) < 2 {
+			continue
+		}
+		fix := *f.Fix
+		fix.Snippets = slices.Clone(fix.Snippets)
+		slices.SortStableFunc(fix.Snippets, func(a, b finding.Snippet) int { return cmp.Compare(rank(a.Platform), rank(b.Platform)) })
+		out[i].Fix = &fix
+	}
+	return out
 }

@@ -66,7 +66,7 @@ func TestHostileText(t *testing.T) {
 		}
 		out := buf.String()
 		// Our own colour codes are the only escapes allowed.
-		for _, code := range []string{sgrBold, sgrReset, sgr[finding.Pass], sgr[finding.Info], sgr[finding.Warn], sgr[finding.Fail]} {
+		for _, code := range []string{sgrBold, sgrDim, sgrReset, sgr[finding.Pass], sgr[finding.Info], sgr[finding.Warn], sgr[finding.Fail]} {
 			out = strings.ReplaceAll(out, code, "")
 		}
 		for _, bad := range []string{"\x1b", "\x07", "\u202e", "\xff"} {

@@ -21,6 +21,9 @@ import (
 
 // Options tune the writers; the zero value is plain and terse.
 type Options struct {
+	// Width is the most columns a line of the table takes; run decides it
+	// once from COLUMNS or the terminal. 0 means DefaultWidth.
+	Width int
 	// Color adds ANSI colours to the table; run decides it once from
 	// --color, NO_COLOR, TERM and whether stdout is a terminal.
 	Color bool
@@ -52,6 +55,7 @@ var writers = []struct {
 	{"prometheus", writeProm},
 	{"junit", writeJUnit},
 	{"markdown", writeMarkdown},
+	{"html", writeHTML},
 }
 
 // Formats lists the format names Write and NewStream accept.

@@ -17,11 +17,11 @@ func TestBreakWordsKeepsEscapesWhole(t *testing.T) {
 		{strings.Repeat(`\\`, 10), 5},
 		{strings.Repeat("é", 30), 7},
 	} {
-		out := breakWords(tc.in, tc.width)
-		if strings.ReplaceAll(out, "\n", "") != tc.in {
-			t.Errorf("breakWords(%q) lost or added text: %q", tc.in, out)
+		lines := Wrap(tc.in, tc.width)
+		if strings.Join(lines, "") != tc.in {
+			t.Errorf("Wrap(%q) lost or added text: %q", tc.in, lines)
 		}
-		for _, line := range strings.Split(out, "\n") {
+		for _, line := range lines {
 			if len([]rune(line)) > tc.width {
 				t.Errorf("line %q is wider than %d", line, tc.width)
 			}
