@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,7 +13,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/net/http/httpguts"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/gate"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/internal/report"
@@ -29,9 +28,9 @@ type config struct {
 	profile     *profile.Profile // nil: auto
 	format      string
 	output      string
-	failOn      finding.Severity
-	never       bool // --fail-on never
+	gate        gate.Gate // --fail-on
 	baseline    string
+	accept      bool
 	concurrency int
 	scan        probe.Options
 	backendPort int // -1: from the profile
@@ -78,7 +77,8 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table on a terminal, else json)")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
 	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity (`LEVEL`) that makes the exit status 1: fail, warn, info, never")
-	fs.StringVar(&c.baseline, "baseline", "", "an earlier JSON report `FILE`: report what changed, exit on new findings only")
+	fs.StringVar(&c.baseline, "baseline", "", "the accepted state, a JSON report `FILE`: report what changed, exit 1 on new or worse findings only; never rewritten by a scan")
+	fs.BoolVar(&c.accept, "accept", false, "with --baseline: write this scan's JSON report to the baseline file (accept today's state)")
 	fs.IntVarP(&c.concurrency, "concurrency", "c", 32, "`N` targets scanned at once")
 	fs.DurationVar(&c.scan.Timeout, "timeout", 10*time.Second, "limit for each request (connect + TLS + headers), a `DURATION` such as 10s")
 	fs.StringArrayVar(&r.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, curl's meaning; * matches any; ADDR may carry a port); repeatable")
@@ -90,7 +90,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.StringVarP(&c.input, "input", "i", "", "scan the URLs in `FILE`, one a line (- for stdin)")
 	fs.StringArrayVar(&c.units, "unit", nil, "audit this systemd unit `FILE` and its drop-ins; repeatable")
 	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
-	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on (for cron mail)")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on; else what does, as text on stdout, even with -o (for cron mail)")
 	fs.StringVar(&r.color, "color", "auto", "colour the table (`WHEN`): auto, always, never (NO_COLOR is honoured)")
 	fs.BoolVar(&r.progress, "progress", false, "show progress on stderr (the default when stderr is a terminal and there are several targets)")
 	fs.BoolVar(&r.noProgress, "no-progress", false, "never show a progress bar")
@@ -195,16 +195,11 @@ func listProfiles(stdout io.Writer) int {
 
 // validate checks every flag before any network traffic.
 func validate(c *config, r *rawFlags, stdout io.Writer) error {
-	switch strings.ToLower(r.failOn) {
-	case "never":
-		c.never = true
-	default:
-		sev, err := finding.ParseSeverity(r.failOn)
-		if err != nil || sev == finding.Pass {
-			return &usageError{msg: fmt.Sprintf("--fail-on %q: want fail, warn, info or never", r.failOn)}
-		}
-		c.failOn = sev
+	g, err := gate.Parse(r.failOn)
+	if err != nil {
+		return &usageError{msg: err.Error()}
 	}
+	c.gate = g
 	if c.concurrency < 1 || c.concurrency > 10000 {
 		return usagef("--concurrency %d: want a number from 1 to 10000", c.concurrency)
 	}
@@ -277,10 +272,8 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		}
 		c.profile = p
 	}
-	if c.baseline != "" {
-		if _, err := os.Stat(c.baseline); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return usagef("--baseline: %v", err)
-		}
+	if err := validateBaseline(c); err != nil {
+		return err
 	}
 	for _, path := range append(append([]string{}, c.units...), c.configs...) {
 		if _, err := os.Stat(path); err != nil {
