@@ -146,6 +146,17 @@ type rawFlags struct {
 
 // run is the whole command, with its streams, so tests drive it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return serveCommand(ctx, args[1:], stdout, stderr)
+	}
+	if wantsNagios(args) {
+		return runNagios(ctx, args, stdin, stdout, stderr)
+	}
+	return scanCommand(ctx, args, stdin, stdout, stderr)
+}
+
+// scanCommand is hardscan without a subcommand: scan, audit, list.
+func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &config{}
 	fs, r := flags(c, stderr)
 	if err := fs.Parse(args); err != nil {
