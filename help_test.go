@@ -11,8 +11,14 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // The --help text is part of the contract (SPEC): a change to it must be seen.
 func TestHelpGolden(t *testing.T) {
-	o := runArgs(t, "--help")
-	golden := filepath.Join("testdata", "help.golden")
+	helpGolden(t, "help.golden", "--help")
+	helpGolden(t, "help-serve.golden", "serve", "--help")
+}
+
+func helpGolden(t *testing.T, name string, args ...string) {
+	t.Helper()
+	o := runArgs(t, args...)
+	golden := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(golden, []byte(o.stdout), 0o644); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ package main
 import (
 	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,4 +122,123 @@ func TestCronRecipeAsWritten(t *testing.T) {
 		t.Fatalf("accepting the state without HSTS: exit %d stderr %q", o.code, o.stderr)
 	}
 	silent("accepted without HSTS", noHSTS)
+}
+
+// readmeMarked returns the code block that follows the HTML comment
+// "<!-- marker -->" in README.md.
+func readmeMarked(t *testing.T, marker string) string {
+	t.Helper()
+	raw, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(raw), "<!-- "+marker+" -->\n```")
+	if !ok {
+		t.Fatalf("README has no block marked %q", marker)
+	}
+	_, rest, _ = strings.Cut(rest, "\n")
+	block, _, ok := strings.Cut(rest, "\n```")
+	if !ok {
+		t.Fatalf("unterminated block after %q", marker)
+	}
+	return block + "\n"
+}
+
+func needPromtool(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("promtool not installed (Debian package prometheus)")
+	}
+	return p
+}
+
+func promtool(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(needPromtool(t), args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// The README's scrape config and alerting rules are what promtool accepts.
+func TestReadmePrometheusFiles(t *testing.T) {
+	needPromtool(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"prometheus.yml": readmeMarked(t, "promtool check config"),
+		"rules.yml":      readmeMarked(t, "promtool check rules"),
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	promtool(t, dir, "check", "config", "prometheus.yml")
+	promtool(t, dir, "check", "rules", "rules.yml")
+}
+
+// The README's rules fire when they should: on a check that regressed
+// (against the baseline in the textfile, and from the exporter's
+// history), and on a certificate close to expiry; not on a check that
+// always failed and was accepted.
+func TestReadmeAlertsFire(t *testing.T) {
+	needPromtool(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "rules.yml"), []byte(readmeMarked(t, "promtool check rules")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A day of hourly samples: at 10h hsts fails on a.example (it passed
+	// before); b.example fails csp from the start, as accepted.
+	const tests = `rule_files: [rules.yml]
+evaluation_interval: 1h
+tests:
+  - interval: 1h
+    input_series:
+      - series: 'hardscan_check_severity{instance="a.example",url="https://a.example/",check="hsts",subject=""}'
+        values: '0x9 3x14'
+      - series: 'hardscan_check_severity{instance="b.example",url="https://b.example/",check="csp",subject=""}'
+        values: '3x24'
+      - series: 'hardscan_check_severity{job="textfile",url="https://c.example/",check="hsts",subject=""}'
+        values: '3x24'
+      - series: 'hardscan_check_change{job="textfile",url="https://c.example/",check="hsts",subject=""}'
+        values: '3x24'
+      - series: 'hardscan_tls_not_after_timestamp_seconds{instance="a.example",url="https://a.example/"}'
+        values: '1209600x24'
+      - series: 'hardscan_scan_success{instance="a.example",url="https://a.example/"}'
+        values: '1x24'
+    alert_rule_test:
+      - eval_time: 5h
+        alertname: HardscanCheckRegressed
+        exp_alerts:
+          - exp_labels: {severity: warning, job: textfile, url: "https://c.example/", check: hsts}
+            exp_annotations:
+              summary: "hsts fails on https://c.example/"
+              description: "hardscan's hsts check got worse on https://c.example/: fix it, or accept it (hardscan --accept, or a silence)."
+      - eval_time: 12h
+        alertname: HardscanCheckRegressed
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: a.example, url: "https://a.example/", check: hsts}
+            exp_annotations:
+              summary: "hsts fails on https://a.example/"
+              description: "hardscan's hsts check got worse on https://a.example/: fix it, or accept it (hardscan --accept, or a silence)."
+          - exp_labels: {severity: warning, job: textfile, url: "https://c.example/", check: hsts}
+            exp_annotations:
+              summary: "hsts fails on https://c.example/"
+              description: "hardscan's hsts check got worse on https://c.example/: fix it, or accept it (hardscan --accept, or a silence)."
+      - eval_time: 1h
+        alertname: HardscanCertificateExpiresSoon
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: a.example, url: "https://a.example/"}
+            exp_annotations:
+              summary: "the certificate of https://a.example/ expires in 13d 23h 0m 0s"
+      - eval_time: 12h
+        alertname: HardscanScanFailed
+        exp_alerts: []
+`
+	if err := os.WriteFile(filepath.Join(dir, "tests.yml"), []byte(tests), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	promtool(t, dir, "test", "rules", "tests.yml")
 }

@@ -53,6 +53,7 @@ Usage:
   hardscan [flags] --unit FILE...      audit systemd unit files (with their drop-ins) locally
   hardscan [flags] --config FILE       audit a Pleroma/Akkoma config file (prod.secret.exs) locally
   hardscan --demo                      scan a built-in loopback replica of a default Pleroma
+  hardscan serve [flags]               a Prometheus exporter: /probe?target=URL scans on demand
 
 A bare host (example.tld) means https://example.tld/.
 
@@ -62,9 +63,10 @@ Flags:
 const exitText = `
 Exit status:
   0  every target was scanned and no finding reaches --fail-on
-  1  at least one finding reaches --fail-on (with --baseline: a new one)
+  1  at least one finding reaches --fail-on (with --baseline: a new or worse one)
   2  usage error: bad flag, bad URL, unreadable input, bad profile file
   3  at least one target could not be scanned; wins over 1
+With -f nagios, Nagios' states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors too).
 `
 
 // flags defines the command line on a fresh FlagSet.
