@@ -2,12 +2,14 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 )
 
-// hardscan's direct dependencies are the ones the project allows; adding
-// one is a decision to write down, not an accident of an import.
+// hardscan's direct dependencies are the ones the project allows, each with
+// the reason it earns its place; adding one is a decision to write down, not
+// an accident of an import.
 func TestDirectDependencies(t *testing.T) {
 	raw, err := os.ReadFile("go.mod")
 	if err != nil {
@@ -24,6 +26,11 @@ func TestDirectDependencies(t *testing.T) {
 		// The terminal's width for the table and --help; the Go team's own
 		// ioctl wrapper beats one per platform of ours.
 		"golang.org/x/term": true,
+		// Tests only: the Prometheus project's own parser (expfmt) and
+		// lint (promlint) check our exposition as Prometheus reads it.
+		"github.com/prometheus/client_golang": true,
+		"github.com/prometheus/client_model":  true,
+		"github.com/prometheus/common":        true,
 	}
 	inBlock := false
 	for _, line := range strings.Split(string(raw), "\n") {
@@ -46,6 +53,19 @@ func TestDirectDependencies(t *testing.T) {
 		}
 		if !allowed[fields[0]] {
 			t.Errorf("direct dependency %s is not one of the allowed ones", fields[0])
+		}
+	}
+}
+
+// The Prometheus libraries are for tests: the binary does not link them.
+func TestBinaryLeavesPrometheusOut(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "github.com/prometheus/") {
+			t.Errorf("hardscan links %s", pkg)
 		}
 	}
 }

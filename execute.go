@@ -17,6 +17,7 @@ import (
 	"github.com/hardscan/hardscan/internal/baseline"
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/gate"
 	"github.com/hardscan/hardscan/internal/probe"
 	replica "github.com/hardscan/hardscan/internal/replica"
 	"github.com/hardscan/hardscan/internal/report"
@@ -31,17 +32,13 @@ var errInterrupted = errors.New("interrupted: no report written")
 // contents, which are read lazily.
 func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.Writer) int {
 	var base *result.Report
+	var accepted *baseline.Baseline
 	if c.baseline != "" {
-		b, err := baseline.Load(c.baseline)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			// The first run of a cron job: nothing to compare with yet.
-			base = &result.Report{}
-		case err != nil:
-			return fail(stderr, usagef("--baseline: %v", err))
-		default:
-			base = b
+		b, err := loadBaseline(c, stderr)
+		if err != nil {
+			return fail(stderr, err)
 		}
+		base, accepted = b, baseline.New(b)
 	}
 	src, closeSrc, err := openInput(c, stdin)
 	if err != nil {
@@ -62,15 +59,12 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		Tool:          result.Tool{Name: "hardscan", Version: Version},
 		StartedAt:     start.UTC().Truncate(time.Second),
 	}
-	opt := report.Options{Color: c.color, Verbose: c.verbose, Width: c.width, FailOn: c.failOn}
-	if c.never {
-		opt.FailOn = finding.Fail + 1
-	}
+	opt := report.Options{Color: c.color, Verbose: c.verbose, Width: c.width, Gate: c.gate}
 	// Only ndjson streams: a streamed run keeps no target, just the tally,
-	// so that a list of a million hosts does not grow in memory. A
-	// baseline needs the findings, so it keeps them.
-	keep := c.format != "ndjson" || base != nil
-	var sum tally
+	// so that a list of a million hosts does not grow in memory. The alert
+	// text (-q, or a regression with -o) and --accept need the findings.
+	keep := c.format != "ndjson" || base != nil || c.quiet
+	sum := tally{gate: gate.NewTally(c.gate)}
 	write := func(w io.Writer) error {
 		stream, err := report.NewStream(w, c.format, opt)
 		if err != nil {
@@ -78,7 +72,12 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		}
 		record := func(t *result.Target) error {
 			t.Summary = finding.Tally(t.Findings)
-			sum.add(t, c.failOn)
+			if accepted != nil {
+				// Each target carries its own changes, for ndjson.
+				t.Changes = accepted.Target(t)
+				rep.Changes = append(rep.Changes, t.Changes...)
+			}
+			sum.add(t)
 			if keep {
 				rep.Targets = append(rep.Targets, t)
 			}
@@ -115,10 +114,11 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		rep.DurationMS = time.Since(start).Milliseconds()
 		rep.Summary = sum.summary
 		if base != nil {
-			rep.Changes = baseline.Diff(base, rep)
+			baseline.Sort(rep.Changes)
 			if rep.Changes == nil {
 				rep.Changes = []result.Change{}
 			}
+			sum.gate.Changes(rep.Changes)
 		}
 		return stream.Close(rep)
 	}
@@ -126,11 +126,13 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 	switch {
 	case c.output != "":
 		err = report.WriteFileAtomic(c.output, write)
-	case c.quiet || c.format != "ndjson":
-		// Render whole, so that a failure never leaves half a report and
-		// -q can stay silent.
+	case c.quiet:
+		// -q prints the alert text below instead of the report.
+		err = write(io.Discard)
+	case c.format != "ndjson":
+		// Render whole, so that a failure never leaves half a report.
 		var buf bytes.Buffer
-		if err = write(&buf); err == nil && !(c.quiet && exitCode(c, rep, &sum) == exitOK) {
+		if err = write(&buf); err == nil {
 			_, err = stdout.Write(buf.Bytes())
 		}
 	default:
@@ -143,7 +145,22 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		}
 		return fail(stderr, &codedError{err: err, code: exitErrors})
 	}
-	return exitCode(c, rep, &sum)
+	st := sum.gate.Status()
+	// What got worse is printed as text whenever stdout is free for it:
+	// under -q, and with -o (SPEC "-q"; issue 11: a regression mails).
+	if c.quiet || (c.output != "" && st.Baseline && st.Reached) {
+		if err := report.WriteAlert(stdout, rep, opt); err != nil {
+			return fail(stderr, &codedError{err: err, code: exitErrors})
+		}
+	}
+	if c.accept {
+		if err := writeAccepted(c, base, rep); err != nil {
+			return fail(stderr, &codedError{err: err, code: exitErrors})
+		}
+		// Today's state is the accepted one now: nothing is worse than it.
+		st.Reached = false
+	}
+	return exitCode(c, st)
 }
 
 // startDemo serves the replica of a default Pleroma 2.7 on loopback and
@@ -183,33 +200,22 @@ func (e *codedError) ExitCode() int { return e.code }
 // tally is what the summary and the exit status need of every target.
 type tally struct {
 	summary result.Summary
-	reached bool // a finding reaches --fail-on
+	gate    *gate.Tally
 }
 
-func (s *tally) add(t *result.Target, failOn finding.Severity) {
+func (s *tally) add(t *result.Target) {
 	s.summary.Add(t)
-	if w, ok := finding.Worst(t.Findings); ok && w >= failOn {
-		s.reached = true
-	}
+	s.gate.Target(t)
 }
 
-// exitCode applies SPEC's table: errors win, then findings at --fail-on (new
-// ones only, with a baseline).
-func exitCode(c *config, rep *result.Report, sum *tally) int {
-	switch {
-	case sum.summary.Errors > 0:
-		return exitErrors
-	case c.never:
-		return exitOK
-	case rep.Changes != nil:
-		if baseline.NewFindings(rep.Changes, c.failOn) {
-			return exitFindings
-		}
-		return exitOK
-	case sum.reached:
-		return exitFindings
+// exitCode is SPEC's table, from the one gate.Status of the run: errors
+// win, then what reaches --fail-on (with a baseline: what regressed).
+// -f nagios maps the same status to the Nagios plugin states.
+func exitCode(c *config, st gate.Status) int {
+	if c.format == "nagios" {
+		return st.Nagios()
 	}
-	return exitOK
+	return st.Code()
 }
 
 // openInput opens -i, checking before any scan that it is readable and not

@@ -39,11 +39,16 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &ue) && ue.hint != "" {
 		fmt.Fprintf(stderr, "hint: %s\n", oneLine(ue.hint))
 	}
+	code := exitUsage
 	var coded interface{ ExitCode() int }
 	if errors.As(err, &coded) {
-		return coded.ExitCode()
+		code = coded.ExitCode()
 	}
-	return exitUsage
+	// -f nagios reports usage errors its own way (see runNagios).
+	if r, ok := stderr.(interface{ recordUsage(string) }); ok && code == exitUsage {
+		r.recordUsage(oneLine(err.Error()))
+	}
+	return code
 }
 
 func oneLine(s string) string {

@@ -403,15 +403,15 @@ func TestMonitorBaseline(t *testing.T) {
 			for _, e := range tc.edits {
 				setFinding(base, e.id, e.subject, e.sev)
 			}
-			path := filepath.Join(t.TempDir(), "last.json")
+			dir := t.TempDir()
+			path, out := filepath.Join(dir, "accepted.json"), filepath.Join(dir, "last.json")
 			saveReport(t, base, path)
-			// -o names the baseline itself, as a cron job does: the
-			// baseline must be read before the report replaces it.
-			o := runArgs(t, append(flags, "--baseline", path, "-o", path)...)
+			before, _ := os.ReadFile(path)
+			o := runArgs(t, append(flags, "--baseline", path, "-o", out)...)
 			if o.code != tc.code {
 				t.Errorf("exit %d, want %d: %s; stderr %q", o.code, tc.code, tc.why, o.stderr)
 			}
-			r := readReport(t, path)
+			r := readReport(t, out)
 			if r.Changes == nil {
 				t.Fatalf("changes is null with --baseline, want a list")
 			}
@@ -429,13 +429,21 @@ func TestMonitorBaseline(t *testing.T) {
 			if strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
 				t.Errorf("changes = %v, want %v", got, tc.want)
 			}
-			// The file now holds this run's report.
-			if f := find(r.Targets[0], "hsts"); f == nil || f.Severity != finding.Fail || hasSubject(r.Targets[0], "old_session") {
-				t.Errorf("-o does not hold the new report")
+			// A scan never rewrites the accepted state: the next run
+			// sees the same changes and exits the same way.
+			if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+				t.Errorf("the scan rewrote the baseline")
 			}
-			// A second run against it has nothing new.
+			if o := runArgs(t, append(flags, "--baseline", path, "-f", "json")...); o.code != tc.code || o.report == nil || len(o.report.Changes) != len(tc.want) {
+				t.Errorf("rerun: exit %d, report %v; want %d and the same changes", o.code, o.report, tc.code)
+			}
+			// --accept makes today's state the accepted one: exit 0 now,
+			// and nothing changed on the next run.
+			if o := runArgs(t, append(flags, "--baseline", path, "--accept", "-f", "json")...); o.code != exitOK {
+				t.Errorf("--accept: exit %d, want 0; stderr %q", o.code, o.stderr)
+			}
 			if o := runArgs(t, append(flags, "--baseline", path, "-f", "json")...); o.code != exitOK || o.report == nil || len(o.report.Changes) != 0 {
-				t.Errorf("rerun: exit %d, changes %v; want 0 and none", o.code, o.report)
+				t.Errorf("after --accept: exit %d, report %v; want 0 and no changes", o.code, o.report)
 			}
 		})
 	}
@@ -637,7 +645,7 @@ func TestMonitorPrometheus(t *testing.T) {
 			if s.labels["severity"] == "fail" {
 				fails[s.labels["url"]] = s.value
 			}
-		case "hardscan_grade":
+		case "hardscan_grade_score":
 			grades[s.labels["url"]] = true
 		}
 	}

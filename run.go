@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/gate"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/internal/report"
@@ -31,9 +30,9 @@ type config struct {
 	profile     *profile.Profile // nil: auto
 	format      string
 	output      string
-	failOn      finding.Severity
-	never       bool // --fail-on never
+	gate        gate.Gate // --fail-on
 	baseline    string
+	accept      bool
 	concurrency int
 	scan        probe.Options
 	backendPort int // -1: from the profile
@@ -59,7 +58,8 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table)")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
 	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity (`LEVEL`) that makes the exit status 1: fail, warn, info, never")
-	fs.StringVar(&c.baseline, "baseline", "", "an earlier JSON report `FILE`: report what changed, exit on new findings only")
+	fs.StringVar(&c.baseline, "baseline", "", "the accepted state, a JSON report `FILE`: report what changed, exit 1 on new or worse findings only; never rewritten by a scan")
+	fs.BoolVar(&c.accept, "accept", false, "with --baseline: write this scan's JSON report to the baseline file (accept today's state)")
 	fs.IntVarP(&c.concurrency, "concurrency", "c", 32, "`N` targets scanned at once")
 	fs.DurationVar(&c.scan.Timeout, "timeout", 10*time.Second, "limit for each request (connect + TLS + headers), a `DURATION` such as 10s")
 	fs.StringArrayVar(&r.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, curl's meaning; * matches any; ADDR may carry a port); repeatable")
@@ -71,7 +71,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.StringVarP(&c.input, "input", "i", "", "scan the URLs in `FILE`, one a line (- for stdin)")
 	fs.StringArrayVar(&c.units, "unit", nil, "audit this systemd unit `FILE` and its drop-ins; repeatable")
 	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
-	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on (for cron mail)")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when nothing reaches --fail-on; else what does, as text on stdout, even with -o (for cron mail)")
 	fs.StringVar(&r.color, "color", "auto", "colour the table (`WHEN`): auto (on a terminal), always, never; NO_COLOR, CLICOLOR_FORCE, FORCE_COLOR and TERM=dumb are honoured")
 	fs.BoolVar(&r.progress, "progress", false, "show progress on stderr (the default when stderr is a terminal and there are several targets)")
 	fs.BoolVar(&r.noProgress, "no-progress", false, "never show a progress bar")
@@ -115,13 +115,15 @@ var usageRows = [][2]string{
 	{"  hardscan [flags] --unit FILE...", "audit systemd unit files (with their drop-ins) locally"},
 	{"  hardscan [flags] --config FILE", "audit a Pleroma/Akkoma config file (prod.secret.exs) locally"},
 	{"  hardscan --demo", "scan a built-in loopback replica of a default Pleroma"},
+	{"  hardscan serve [flags]", "a Prometheus exporter: /probe?target=URL scans on demand"},
 }
 
 var exitRows = [][2]string{
 	{"  0", "every target was scanned and no finding reaches --fail-on"},
-	{"  1", "at least one finding reaches --fail-on (with --baseline: a new one)"},
+	{"  1", "at least one finding reaches --fail-on (with --baseline: a new or worse one)"},
 	{"  2", "usage error: bad flag, bad URL, unreadable input, bad profile file"},
 	{"  3", "at least one target could not be scanned; wins over 1"},
+	{"", "with -f nagios, Nagios' states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors too)"},
 }
 
 // flagRows lists the flags, without pflag's type names and "[=true|false]"
@@ -185,6 +187,17 @@ type rawFlags struct {
 
 // run is the whole command, with its streams, so tests drive it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return serveCommand(ctx, args[1:], stdout, stderr)
+	}
+	if wantsNagios(args) {
+		return runNagios(ctx, args, stdin, stdout, stderr)
+	}
+	return scanCommand(ctx, args, stdin, stdout, stderr)
+}
+
+// scanCommand is hardscan without a subcommand: scan, audit, list.
+func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &config{}
 	fs, r := flags(c, stderr)
 	if err := fs.Parse(args); err != nil {
@@ -237,16 +250,11 @@ func listProfiles(stdout io.Writer) int {
 
 // validate checks every flag before any network traffic.
 func validate(c *config, r *rawFlags, stdout io.Writer) error {
-	switch strings.ToLower(r.failOn) {
-	case "never":
-		c.never = true
-	default:
-		sev, err := finding.ParseSeverity(r.failOn)
-		if err != nil || sev == finding.Pass {
-			return &usageError{msg: fmt.Sprintf("--fail-on %q: want fail, warn, info or never", r.failOn)}
-		}
-		c.failOn = sev
+	g, err := gate.Parse(r.failOn)
+	if err != nil {
+		return &usageError{msg: err.Error()}
 	}
+	c.gate = g
 	if c.concurrency < 1 || c.concurrency > 10000 {
 		return usagef("--concurrency %d: want a number from 1 to 10000", c.concurrency)
 	}
@@ -308,10 +316,8 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		}
 		c.profile = p
 	}
-	if c.baseline != "" {
-		if _, err := os.Stat(c.baseline); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return usagef("--baseline: %v", err)
-		}
+	if err := validateBaseline(c); err != nil {
+		return err
 	}
 	for _, path := range append(append([]string{}, c.units...), c.configs...) {
 		if _, err := os.Stat(path); err != nil {

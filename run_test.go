@@ -642,50 +642,6 @@ func TestMissingCookieDependsOnVersion(t *testing.T) {
 	}
 }
 
-// The cron recipe: the same file is the baseline and the output. The first
-// run (no file yet) reports every finding as new; the next, unchanged, is
-// silent under -q and exits 0; a regression exits 1 and names the change.
-func TestCronRecipe(t *testing.T) {
-	sts := startSite(t, scenario(t, "pleroma-2.7-sts"))
-	last := filepath.Join(t.TempDir(), "last.json")
-	cron := func(args []string) outcome {
-		return runArgs(t, append(args, "-q", "-p", "pleroma", "--baseline", last, "-o", last, "example.tld")...)
-	}
-	first := cron(sts)
-	if first.code != exitOK || first.stdout != "" {
-		t.Errorf("first run: exit %d stdout %q (a clean site: nothing new reaches fail)", first.code, first.stdout)
-	}
-	raw, err := os.ReadFile(last)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r result.Report
-	if err := json.Unmarshal(raw, &r); err != nil || len(r.Changes) == 0 {
-		t.Fatalf("first run's report: %v, %d changes (every finding is new)", err, len(r.Changes))
-	}
-	if again := cron(sts); again.code != exitOK || again.stdout != "" {
-		t.Errorf("unchanged run: exit %d stdout %q", again.code, again.stdout)
-	}
-	// An upgrade drops HSTS: the same host, now served by the default replica.
-	regressed := cron(startSite(t, scenario(t, "pleroma-2.7-default")))
-	if regressed.code != exitFindings {
-		t.Errorf("regressed run: exit %d, want 1", regressed.code)
-	}
-	raw, _ = os.ReadFile(last)
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, ch := range r.Changes {
-		if ch.ID == "hsts" && ch.Was == "pass" && ch.Now == "fail" {
-			found = true
-		}
-	}
-	if !found {
-		t.Errorf("changes %+v lack hsts pass -> fail", r.Changes)
-	}
-}
-
 // A cookie's value can be a session token: no report format prints it.
 func TestCookieValuesStayOutOfReports(t *testing.T) {
 	site := scenario(t, "pleroma-2.7-sts")

@@ -128,29 +128,48 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-func TestNewFindings(t *testing.T) {
-	ch := func(was, now string) []result.Change { return []result.Change{{URL: a, ID: "x", Was: was, Now: now}} }
-	never := finding.Fail + 1
-	for _, tc := range []struct {
-		changes []result.Change
-		failOn  finding.Severity
-		want    bool
-		why     string
-	}{
-		{nil, finding.Fail, false, "no changes"},
-		{ch("", "fail"), finding.Fail, true, "an appeared fail reaches --fail-on fail"},
-		{ch("", "warn"), finding.Fail, false, "an appeared warn is below --fail-on fail"},
-		{ch("", "warn"), finding.Warn, true, "an appeared warn reaches --fail-on warn"},
-		{ch("warn", "fail"), finding.Fail, true, "worsened to fail"},
-		{ch("warn", "fail"), finding.Warn, true, "worsened, and both reach warn: still worse than before"},
-		{ch("fail", "warn"), finding.Warn, false, "improved: not new"},
-		{ch("fail", ""), finding.Pass, false, "disappeared: not new"},
-		{ch("info", "warn"), never, false, "--fail-on never"},
-		{ch("pass", "info"), finding.Info, true, "--fail-on info"},
-	} {
-		if got := NewFindings(tc.changes, tc.failOn); got != tc.want {
-			t.Errorf("%+v fail-on %v: got %v, want %v (%s)", tc.changes, tc.failOn, got, tc.want, tc.why)
-		}
+// Each target line of ndjson carries its own changes: the same as the
+// whole report's, target by target.
+func TestTargetAgreesWithDiff(t *testing.T) {
+	old := run(target(a, f("hsts", "", finding.Pass), f("csp", "", finding.Warn)), target(b, f("hsts", "", finding.Fail)))
+	now := run(target(a, f("hsts", "", finding.Fail)), target(b, f("hsts", "", finding.Fail)), target("https://c.example/", f("csp", "", finding.Info)))
+	bl := New(old)
+	var got []result.Change
+	for _, tg := range now.Targets {
+		got = append(got, bl.Target(tg)...)
+	}
+	if want := Diff(old, now); !reflect.DeepEqual(got, want) {
+		t.Errorf("per target %+v\nwhole %+v", got, want)
+	}
+	if ch := bl.Target(now.Targets[1]); ch == nil || len(ch) != 0 {
+		t.Errorf("an unchanged target's changes = %#v, want an empty list, not null", ch)
+	}
+}
+
+// A site that is down says nothing about its headers: its site-down
+// findings are unknown, not changes (SPEC "What a scan does").
+func TestSiteDownIsNotAChange(t *testing.T) {
+	down := f("x-frame-options", "", finding.Info)
+	down.Reason = "site-down"
+	old := run(target(a, f("x-frame-options", "", finding.Pass)))
+	now := run(target(a, down, f("site.down", "", finding.Fail)))
+	got := Diff(old, now)
+	if len(got) != 1 || got[0].ID != "site.down" {
+		t.Errorf("changes %+v, want site.down only", got)
+	}
+}
+
+// Accepting while a target is down keeps what the baseline knew of it.
+func TestAcceptKeepsErroredTargets(t *testing.T) {
+	old := run(target(a, f("hsts", "", finding.Fail)), target(b, f("hsts", "", finding.Pass)))
+	now := run(target(a, f("hsts", "", finding.Pass)), errored(b))
+	now.Changes = Diff(old, now)
+	acc := Accept(old, now)
+	if acc.Changes != nil || len(acc.Targets) != 2 || acc.Targets[1].Error != nil || acc.Summary.Errors != 0 {
+		t.Fatalf("accepted %+v", acc)
+	}
+	if d := Diff(acc, run(target(a, f("hsts", "", finding.Pass)), target(b, f("hsts", "", finding.Fail)))); len(d) != 1 || d[0].URL != b {
+		t.Errorf("b's regression after accepting during its outage: %+v", d)
 	}
 }
 

@@ -46,7 +46,9 @@ func jsonReport(r *result.Report) *result.Report {
 	c.Targets = make([]*result.Target, 0, len(r.Targets))
 	for _, t := range r.Targets {
 		if t != nil {
-			c.Targets = append(c.Targets, jsonTarget(t))
+			jt := jsonTarget(t)
+			jt.Changes = nil // listed once, in the report's changes
+			c.Targets = append(c.Targets, jt)
 		}
 	}
 	return &c

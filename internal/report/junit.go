@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/gate"
 	"github.com/hardscan/hardscan/internal/result"
 )
 
@@ -49,14 +50,15 @@ type (
 )
 
 // writeJUnit writes one testsuite per target and one testcase per finding.
-// A finding at or above Options.FailOn is a <failure>; a lower info or warn
-// finding passes with its message in <system-out> (info is not <skipped>:
-// the check did run). A target that could not be scanned has one extra
+// A finding that reaches Options.Gate is a <failure>; with a baseline
+// (r.Changes not nil), only a new or worse one is, so that the verdict
+// matches the exit status. Another info or warn finding passes with its
+// message in <system-out> (info is not <skipped>: the check did run). A target that could not be scanned has one extra
 // testcase, "scan", with an <error>. All server text is sanitised, which
 // also keeps out characters XML 1.0 forbids (encoding/xml would turn the
 // rest into U+FFFD).
 func writeJUnit(buf *bytes.Buffer, r *result.Report, opt Options) error {
-	failOn := opt.failOn()
+	fails := failing(r, opt.Gate)
 	all := junitSuites{Name: "hardscan", Time: seconds(r.DurationMS)}
 	for _, t := range r.Targets {
 		if t == nil {
@@ -76,7 +78,7 @@ func writeJUnit(buf *bytes.Buffer, r *result.Report, opt Options) error {
 		for _, f := range t.Findings {
 			c := junitCase{Name: checkName(f), ClassName: url}
 			switch {
-			case f.Severity >= failOn:
+			case fails(t.Name(), f):
 				s.Failures++
 				c.Failure = &junitProblem{
 					Message: Sanitize(f.Message),
@@ -85,6 +87,9 @@ func writeJUnit(buf *bytes.Buffer, r *result.Report, opt Options) error {
 				}
 			case f.Severity != finding.Pass:
 				c.SystemOut = f.Severity.String() + ": " + Sanitize(f.Message)
+				if r.Changes != nil && opt.Gate.Reaches(f.Severity) {
+					c.SystemOut = f.Severity.String() + " (as accepted in the baseline): " + Sanitize(f.Message)
+				}
 			}
 			s.Cases = append(s.Cases, c)
 		}
@@ -125,3 +130,19 @@ func junitProperties(t *result.Target) []junitProperty {
 
 // seconds formats milliseconds as JUnit's decimal seconds.
 func seconds(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }
+
+// failing returns whether a finding of the target at url fails the run
+// under g: it reaches g, and with a baseline it is a regression.
+func failing(r *result.Report, g gate.Gate) func(url string, f finding.Finding) bool {
+	if r.Changes == nil {
+		return func(_ string, f finding.Finding) bool { return g.Reaches(f.Severity) }
+	}
+	type key struct{ url, id, subject string }
+	worse := map[key]bool{}
+	for _, c := range g.Regressions(r.Changes) {
+		worse[key{c.URL, c.ID, c.Subject}] = true
+	}
+	return func(url string, f finding.Finding) bool {
+		return g.Reaches(f.Severity) && worse[key{url, f.ID, f.Subject}]
+	}
+}

@@ -2,10 +2,13 @@ package report
 
 import (
 	"bytes"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/result"
@@ -68,28 +71,34 @@ func TestPrometheus(t *testing.T) {
 	r := fixture()
 	r.Targets = append(r.Targets,
 		&result.Target{URL: weird, Profile: "modern", Grade: "A+",
-			Findings: []finding.Finding{{ID: "hsts", Severity: finding.Warn}}},
+			Findings: []finding.Finding{{ID: "hsts", Severity: finding.Warn}, {ID: "hsts", Severity: finding.Fail}}},
 		&result.Target{URL: weird, Profile: "modern", Grade: "F"}, // listed twice
 		&result.Target{URL: "https://c.example/", Grade: "Z?"},
 	)
 	r.Finish()
-	var buf bytes.Buffer
-	if err := Write(&buf, "prometheus", r, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	got := parseProm(t, buf.String())
+	got := parseProm(t, promText(t, r, Options{}))
 	for key, want := range map[string]float64{
-		"hardscan_findings|url=https://example.tld/|profile=pleroma|severity=fail": 2,
-		"hardscan_findings|url=https://example.tld/|profile=pleroma|severity=pass": 2,
-		"hardscan_findings|url=" + weird + "|profile=modern|severity=warn":         1,
-		"hardscan_findings|url=" + weird + "|profile=modern|severity=info":         0,
-		"hardscan_scan_success|url=https://example.tld/":                           1,
-		"hardscan_scan_success|url=https://down.example/":                          0,
-		"hardscan_grade|url=https://example.tld/|grade=B":                          4,
-		"hardscan_grade|url=" + weird + "|grade=A+":                                6,
-		"hardscan_tls_days_left|url=https://example.tld/":                          37,
-		"hardscan_scan_duration_seconds":                                           0.412,
-		"hardscan_last_run_timestamp_seconds":                                      1795575600.412,
+		"hardscan_check_severity|url=https://example.tld/|check=csp.script-src|subject=":                         3,
+		"hardscan_check_severity|url=https://example.tld/|check=cookie.samesite|subject=__Host-pleroma_key":      3,
+		"hardscan_check_severity|url=https://example.tld/|check=x-frame-options|subject=":                        0,
+		"hardscan_check_severity|url=" + weird + "|check=hsts|subject=":                                          3, // the worse of two
+		"hardscan_findings|url=https://example.tld/|severity=fail":                                               2,
+		"hardscan_findings|url=https://example.tld/|severity=pass":                                               2,
+		"hardscan_findings|url=" + weird + "|severity=warn":                                                      1,
+		"hardscan_findings|url=" + weird + "|severity=info":                                                      0,
+		"hardscan_scan_success|url=https://example.tld/":                                                         1,
+		"hardscan_scan_success|url=https://down.example/":                                                        0,
+		"hardscan_target_info|url=https://example.tld/|kind=site|profile=pleroma|software=pleroma|version=2.7.0": 1,
+		"hardscan_grade_score|url=https://example.tld/":                                                          70,
+		"hardscan_grade_score|url=" + weird:                                                                      100,
+		"hardscan_tls_verified|url=https://example.tld/":                                                         1,
+		"hardscan_tls_not_after_timestamp_seconds|url=https://example.tld/":                                      1798761600,
+		"hardscan_check_change|url=https://example.tld/|check=cookie.samesite|subject=__Host-pleroma_key":        3,
+		"hardscan_check_change|url=https://example.tld/|check=csp.connect-src|subject=https:":                    2,
+		"hardscan_check_change|url=https://example.tld/|check=expect-ct|subject=":                                -1,
+		"hardscan_regressions|url=https://example.tld/":                                                          1,
+		"hardscan_scan_duration_seconds":                                                                         0.412,
+		"hardscan_last_run_timestamp_seconds":                                                                    1795575600.412,
 	} {
 		if v, ok := got[key]; !ok || v != want {
 			t.Errorf("%q = %v (present %v), want %v", key, v, ok, want)
@@ -97,23 +106,56 @@ func TestPrometheus(t *testing.T) {
 	}
 	for key := range got {
 		for _, absent := range []string{
-			"hardscan_findings|url=https://down.example/",     // errored: counts unknown
-			"hardscan_grade|url=https://c.example/",           // unknown grade
-			"hardscan_tls_days_left|url=https://down.example", // no TLS
-			"grade=F", // the second of a repeated URL
+			"hardscan_findings|url=https://down.example/",                       // errored: counts unknown
+			"hardscan_check_severity|url=https://down.example/",                 // the same
+			"hardscan_grade_score|url=https://c.example/",                       // unknown grade
+			"hardscan_tls_not_after_timestamp_seconds|url=https://down.example", // no TLS
+			"grade=", // the grade is a value, never a label
 		} {
 			if strings.Contains(key, absent) {
 				t.Errorf("unexpected series %q", key)
 			}
 		}
 	}
+	// Without a baseline there is nothing to compare with.
+	r.Changes = nil
+	for key := range parseProm(t, promText(t, r, Options{})) {
+		if strings.HasPrefix(key, "hardscan_check_change") || strings.HasPrefix(key, "hardscan_regressions") {
+			t.Errorf("%s without a baseline", key)
+		}
+	}
 }
 
-func TestGrades(t *testing.T) {
-	order := []string{"F", "E", "D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A", "A+"}
-	for i := 1; i < len(order); i++ {
-		if grades[order[i-1]] >= grades[order[i]] {
-			t.Errorf("grade %s (%v) not below %s (%v)", order[i-1], grades[order[i-1]], order[i], grades[order[i]])
-		}
+func promText(t *testing.T, r *result.Report, opt Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, "prometheus", r, opt); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// The Prometheus project's own lint (what `promtool check metrics` runs)
+// finds nothing: base units, names, HELP on every family.
+func TestPrometheusLint(t *testing.T) {
+	problems, err := promlint.New(strings.NewReader(promText(t, fixture(), Options{}))).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("promlint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+// Debian's promtool agrees (.ci/run has it; elsewhere the test skips).
+func TestPrometheusPromtool(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("promtool not installed (Debian package prometheus)")
+	}
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = strings.NewReader(promText(t, fixture(), Options{}))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/gate"
 	"github.com/hardscan/hardscan/internal/result"
 )
 
@@ -30,18 +30,10 @@ type Options struct {
 	// Verbose lists passed checks in the table; without it the table lists
 	// info, warn and fail findings and counts the passes in one line.
 	Verbose bool
-	// FailOn is the lowest severity that junit reports as a <failure>. The
-	// zero value (Pass) means Fail, the --fail-on default; a value above
-	// finding.Fail (--fail-on never) marks no finding as a failure.
-	FailOn finding.Severity
-}
-
-// failOn is FailOn with its zero value resolved.
-func (o Options) failOn() finding.Severity {
-	if o.FailOn == finding.Pass {
-		return finding.Fail
-	}
-	return o.FailOn
+	// Gate is --fail-on (the zero value is the default, fail): it decides
+	// which junit cases fail, Nagios' state and what the alert text lists,
+	// as it decides the exit status.
+	Gate gate.Gate
 }
 
 // writers maps each format to its whole-report writer, in --help order.
@@ -56,6 +48,7 @@ var writers = []struct {
 	{"junit", writeJUnit},
 	{"markdown", writeMarkdown},
 	{"html", writeHTML},
+	{"nagios", writeNagios},
 }
 
 // Formats lists the format names Write and NewStream accept.

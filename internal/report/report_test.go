@@ -11,6 +11,7 @@ import (
 
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/gate"
 	"github.com/hardscan/hardscan/internal/result"
 )
 
@@ -98,12 +99,19 @@ func TestGolden(t *testing.T) {
 		{"report.ndjson.golden", "ndjson", Options{}},
 		{"report.md.golden", "markdown", Options{}},
 		{"junit.xml.golden", "junit", Options{}},
-		{"junit-warn.xml.golden", "junit", Options{FailOn: finding.Warn}},
+		{"junit-warn.xml.golden", "junit", Options{Gate: gate.At(finding.Warn)}},
 		{"report.prom.golden", "prometheus", Options{}},
+		{"nagios.golden", "nagios", Options{}},
+		{"junit-no-baseline.xml.golden", "junit", Options{}},
+		{"nagios-no-baseline.golden", "nagios", Options{Gate: gate.At(finding.Warn)}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
+			r := fixture()
+			if strings.Contains(tc.file, "no-baseline") {
+				r.Changes = nil
+			}
 			var buf bytes.Buffer
-			if err := Write(&buf, tc.format, fixture(), tc.opt); err != nil {
+			if err := Write(&buf, tc.format, r, tc.opt); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tc.file, buf.Bytes())

@@ -63,6 +63,10 @@ type Target struct {
 	Cookies   []Cookie            `json:"cookies"`
 	Findings  []finding.Finding   `json:"findings"`
 	Summary   finding.Counts      `json:"summary"`
+	// Changes are this target's changes against a baseline: set (never
+	// nil) only with --baseline, and written only on ndjson lines; the
+	// JSON report lists them once, in Report.Changes.
+	Changes []Change `json:"changes,omitzero"`
 	// Line is the input line the target came from (-i FILE), 0 otherwise.
 	Line int `json:"line,omitempty"`
 	// Index orders targets as they were given; local audits come first
@@ -100,13 +104,14 @@ type localTarget struct {
 	Error    *string           `json:"error"`
 	Findings []finding.Finding `json:"findings"`
 	Summary  finding.Counts    `json:"summary"`
+	Changes  []Change          `json:"changes,omitzero"`
 }
 
 // MarshalJSON writes a site with every field and a local file with only
 // its own.
 func (t *Target) MarshalJSON() ([]byte, error) {
 	if !t.IsSite() {
-		return json.Marshal(localTarget{Kind: t.Kind, Path: t.Path, Error: t.Error, Findings: t.Findings, Summary: t.Summary})
+		return json.Marshal(localTarget{Kind: t.Kind, Path: t.Path, Error: t.Error, Findings: t.Findings, Summary: t.Summary, Changes: t.Changes})
 	}
 	type site Target // no methods: no recursion
 	if t.Kind == "" {
