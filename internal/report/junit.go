@@ -64,7 +64,7 @@ func writeJUnit(buf *bytes.Buffer, r *result.Report, opt Options) error {
 		if t == nil {
 			continue
 		}
-		url := Sanitize(t.URL)
+		url := Sanitize(t.Name())
 		s := junitSuite{Name: url, Properties: junitProperties(t)}
 		if !r.StartedAt.IsZero() {
 			s.Timestamp = r.StartedAt.UTC().Format("2006-01-02T15:04:05Z")
