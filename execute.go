@@ -146,19 +146,19 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		return fail(stderr, &codedError{err: err, code: exitErrors})
 	}
 	st := sum.gate.Status()
-	// What got worse is printed as text whenever stdout is free for it:
-	// under -q, and with -o (SPEC "-q"; issue 11: a regression mails).
-	if c.quiet || (c.output != "" && st.Baseline && st.Reached) {
-		if err := report.WriteAlert(stdout, rep, opt); err != nil {
-			return fail(stderr, &codedError{err: err, code: exitErrors})
-		}
-	}
 	if c.accept {
 		if err := writeAccepted(c, base, rep); err != nil {
 			return fail(stderr, &codedError{err: err, code: exitErrors})
 		}
 		// Today's state is the accepted one now: nothing is worse than it.
 		st.Reached = false
+	}
+	// What got worse is printed as text whenever stdout is free for it:
+	// under -q, and with -o (SPEC "-q"; issue 11: a regression mails).
+	if (c.quiet && st.Code() != exitOK) || (c.output != "" && st.Baseline && st.Reached) {
+		if err := report.WriteAlert(stdout, rep, opt); err != nil {
+			return fail(stderr, &codedError{err: err, code: exitErrors})
+		}
 	}
 	return exitCode(c, st)
 }

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -428,6 +429,31 @@ func TestMonitorBaseline(t *testing.T) {
 			}
 			if strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
 				t.Errorf("changes = %v, want %v", got, tc.want)
+			}
+			// With -o, stdout is free: what got worse is printed there,
+			// and nothing else is.
+			if worse := o.code == exitFindings; worse != (o.stdout != "") || worse && !strings.Contains(o.stdout, "hsts") {
+				t.Errorf("exit %d with stdout %q: want what got worse printed exactly when the run fails", o.code, o.stdout)
+			}
+			// Every format agrees with the exit status: junit fails the
+			// new or worse cases only, ndjson lines carry their changes.
+			j := runArgs(t, append(flags, "--baseline", path, "-f", "junit")...)
+			var suites struct {
+				Failures int `xml:"failures,attr"`
+			}
+			if err := xml.Unmarshal([]byte(j.stdout), &suites); err != nil || j.code != tc.code || (suites.Failures > 0) != (tc.code == exitFindings) {
+				t.Errorf("junit: exit %d, %d failures (%v); want exit %d and failures only with it", j.code, suites.Failures, err, tc.code)
+			}
+			nd := runArgs(t, append(flags, "--baseline", path, "-f", "ndjson")...)
+			var line struct {
+				URL     string           `json:"url"`
+				Changes *[]result.Change `json:"changes"`
+			}
+			if err := json.Unmarshal([]byte(nd.stdout), &line); err != nil || line.Changes == nil || len(*line.Changes) != len(tc.want) || nd.code != tc.code {
+				t.Errorf("ndjson: exit %d, line %+v (%v); want its %d changes and exit %d", nd.code, line, err, len(tc.want), tc.code)
+			}
+			if r.Targets[0].Changes != nil {
+				t.Errorf("the JSON report repeats the changes in its targets")
 			}
 			// A scan never rewrites the accepted state: the next run
 			// sees the same changes and exits the same way.
