@@ -116,43 +116,12 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
-			dir := t.TempDir()
-			file := filepath.Join(dir, p.name+".html")
-			if err := os.WriteFile(file, p.page, 0o644); err != nil {
-				t.Fatal(err)
+			console, requests, shot := render(t, chromium, p.page, p.width, p.height)
+			for _, line := range console {
+				t.Errorf("console: %s", line)
 			}
-			proxy := startRecorder(t)
-			png := filepath.Join(dir, p.name+".png")
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, chromium,
-				"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-				"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-				"--user-data-dir="+filepath.Join(dir, "profile"),
-				"--enable-logging=stderr", "--v=0",
-				// Whatever the browser fetches goes to the recorder, loopback included.
-				"--proxy-server=http://"+proxy.addr, "--proxy-bypass-list=<-loopback>",
-				"--window-size="+strconv.Itoa(p.width)+","+strconv.Itoa(p.height), "--screenshot="+png,
-				"file://"+file)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("chromium: %v\n%s", err, stderr.String())
-			}
-			sc := bufio.NewScanner(&stderr)
-			for sc.Scan() {
-				if strings.Contains(sc.Text(), ":CONSOLE") {
-					t.Errorf("console: %s", sc.Text())
-				}
-			}
-			for _, req := range proxy.requests() {
-				if !browserOwn(req) {
-					t.Errorf("the page made a request: %q", req)
-				}
-			}
-			shot, err := os.ReadFile(png)
-			if err != nil || !bytes.HasPrefix(shot, []byte("\x89PNG")) {
-				t.Fatalf("no screenshot: %v", err)
+			for _, req := range requests {
+				t.Errorf("the page made a request: %q", req)
 			}
 			if *update && p.name != "report-demo-phone" {
 				if err := os.WriteFile(filepath.Join("docs", p.name+".png"), shot, 0o644); err != nil {
@@ -161,6 +130,62 @@ func TestHTMLInChromium(t *testing.T) {
 			}
 		})
 	}
+	// The harness sees what it looks for: a style the page's CSP does not
+	// allow and an image to fetch are reported.
+	t.Run("a bad page is caught", func(t *testing.T) {
+		bad := []byte(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="style-src 'none'">` +
+			`<style>body{color:red}</style></head><body><img src="http://fetch.example/x.png"></body></html>`)
+		console, requests, _ := render(t, chromium, bad, 400, 300)
+		if len(console) == 0 || len(requests) == 0 {
+			t.Errorf("a page with a refused style and an image: console %q, requests %q; the checks above see nothing", console, requests)
+		}
+	})
+}
+
+// render loads page in headless Chromium and returns its console lines,
+// the requests it sent (the browser's own aside) and a screenshot.
+func render(t *testing.T, chromium string, page []byte, width, height int) (console, requests []string, shot []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "page.html")
+	if err := os.WriteFile(file, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	proxy := startRecorder(t)
+	png := filepath.Join(dir, "page.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+		"--user-data-dir="+filepath.Join(dir, "profile"),
+		"--enable-logging=stderr", "--v=0",
+		// Whatever the browser fetches goes to the recorder, loopback included.
+		"--proxy-server=http://"+proxy.addr, "--proxy-bypass-list=<-loopback>",
+		"--window-size="+strconv.Itoa(width)+","+strconv.Itoa(height), "--screenshot="+png,
+		"file://"+file)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	}
+	sc := bufio.NewScanner(&stderr)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), ":CONSOLE") {
+			console = append(console, sc.Text())
+		}
+	}
+	for _, req := range proxy.requests() {
+		if !browserOwn(req) {
+			requests = append(requests, req)
+		}
+	}
+	shot, err := os.ReadFile(png)
+	if err != nil || !bytes.HasPrefix(shot, []byte("\x89PNG")) {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	return console, requests, shot
 }
 
 // browserOwn reports whether a proxied request line is Chromium's own

@@ -55,7 +55,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.SortFlags = false
 	r := &rawFlags{}
 	fs.StringVarP(&c.profileArg, "profile", "p", "auto", "what to expect (`NAME|FILE`): auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
-	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table)")
+	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table; with -o, the one the file's extension names: .json, .html, .md ...)")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
 	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity (`LEVEL`) that makes the exit status 1: fail, warn, info, never")
 	fs.StringVar(&c.baseline, "baseline", "", "the accepted state, a JSON report `FILE`: report what changed, exit 1 on new or worse findings only; never rewritten by a scan")
@@ -265,7 +265,7 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		return usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", c.backendPort)
 	}
 	if c.format == "" {
-		c.format = "table"
+		c.format = formatFromName(c.output)
 	}
 	if !contains(report.Formats(), c.format) {
 		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", ")),

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -177,4 +179,25 @@ func stripDuration(s string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// Without -f, a report written with -o takes the format its file's name
+// says, so that `-o last.json` stays a JSON report a baseline can read.
+func TestFormatFromOutputName(t *testing.T) {
+	for name, want := range map[string]string{
+		"": "table", "report.txt": "table", "last.json": "json", "LAST.JSON": "json", "r.ndjson": "ndjson",
+		"r.html": "html", "r.htm": "html", "r.md": "markdown", "junit.xml": "junit", "hardscan.prom": "prometheus",
+	} {
+		if got := formatFromName(name); got != want {
+			t.Errorf("formatFromName(%q) = %q, want %q", name, got, want)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "report.html")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--demo", "-o", out}, strings.NewReader(""), &stdout, &stderr); code != exitFindings {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if page, err := os.ReadFile(out); err != nil || !strings.HasPrefix(string(page), "<!DOCTYPE html>") {
+		t.Errorf("-o report.html without -f: %v %.40q", err, page)
+	}
 }
