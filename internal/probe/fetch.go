@@ -148,6 +148,10 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	}
 	if to, ok := lookup(c.opt.Resolve, host, port); ok {
 		addr = to
+	} else if names(c.opt.Resolve, host) {
+		// --resolve says "do not ask DNS for this host": a port no rule
+		// covers (a redirect's, the backend's) is refused, not looked up.
+		return nil, fmt.Errorf("no --resolve rule for %s:%s, and hardscan asks no DNS for a host --resolve names", host, port)
 	}
 	return c.dialer.DialContext(ctx, network, addr)
 }

@@ -77,7 +77,10 @@ func splitAddr(addr string) (ip, port string, err error) {
 }
 
 // lookup returns where to connect for host:port, and whether a rule matched.
-// The first matching rule wins, as in curl.
+// The first matching rule wins, as in curl. A port no rule names goes to the
+// address of the host's first rule that carries no port of its own: a user
+// who says example.tld:443 is at 192.0.2.1 means its port 80 is there too,
+// and asking DNS instead would scan another machine.
 func lookup(rules []Resolve, host, port string) (string, bool) {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	for _, r := range rules {
@@ -88,5 +91,22 @@ func lookup(rules []Resolve, host, port string) (string, bool) {
 			return net.JoinHostPort(r.Addr, port), true
 		}
 	}
+	for _, r := range rules {
+		if r.Host == host && net.ParseIP(r.Addr) != nil { // a bare IP: no port of its own
+			return net.JoinHostPort(r.Addr, port), true
+		}
+	}
 	return "", false
+}
+
+// names reports whether a rule names host (or every host), so that it is
+// never looked up in DNS.
+func names(rules []Resolve, host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, r := range rules {
+		if r.Host == "*" || r.Host == host {
+			return true
+		}
+	}
+	return false
 }
