@@ -196,10 +196,12 @@ func TestMonitorListFile(t *testing.T) {
 		if strings.Contains(stdout, "hunter2") || strings.Contains(stderr, "hunter2") {
 			t.Errorf("a password from the list is echoed")
 		}
-		// Each host was scanned once: 3 requests under -p pleroma.
+		// Each host was scanned once: 6 requests under -p pleroma (/, the
+		// cookie path, the error page and / again over HTTPS; / and the
+		// deep path over HTTP).
 		for _, h := range []string{"a.test", "b.test", "c.test", "z.test"} {
-			if st := srv.Host(h); st.Requests != 3 || st.Handshakes != 1 {
-				t.Errorf("%s: %d requests, %d handshakes; want 3 and 1 (scanned once, one handshake)", h, st.Requests, st.Handshakes)
+			if st := srv.Host(h); st.Requests != 6 || st.Handshakes != 1 {
+				t.Errorf("%s: %d requests, %d handshakes; want 6 and 1 (scanned once, one handshake)", h, st.Requests, st.Handshakes)
 			}
 		}
 		if st := srv.Stats(); st.Hosts != 4 {
@@ -698,8 +700,8 @@ func TestMonitorManyTargets(t *testing.T) {
 		}
 	}
 	st := srv.Stats()
-	if st.Hosts != 450 || st.Requests != 450*3 {
-		t.Errorf("server saw %d hosts, %d requests; want 450 and 1350 (3 a target)", st.Hosts, st.Requests)
+	if st.Hosts != 450 || st.Requests != 450*6 {
+		t.Errorf("server saw %d hosts, %d requests; want 450 and 2700 (6 a target)", st.Hosts, st.Requests)
 	}
 	if st.Handshakes != 450 {
 		t.Errorf("%d TLS handshakes for 450 live targets, want one each", st.Handshakes)

@@ -247,21 +247,16 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		}
 		c.scan.Resolve = append(c.scan.Resolve, rule)
 	}
-	if len(r.cacert) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
+	// The system's roots are added by the client, in the background.
+	for _, path := range r.cacert {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return usagef("--cacert: %v", err)
 		}
-		for _, path := range r.cacert {
-			pem, err := os.ReadFile(path)
-			if err != nil {
-				return usagef("--cacert: %v", err)
-			}
-			if !pool.AppendCertsFromPEM(pem) {
-				return usagef("--cacert %s: no PEM certificate in the file", path)
-			}
+		if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+			return usagef("--cacert %s: no PEM certificate in the file", path)
 		}
-		c.scan.RootCAs = pool
+		c.scan.ExtraRoots = append(c.scan.ExtraRoots, pem)
 	}
 	if len(r.headers) > 0 {
 		c.scan.Header = http.Header{}

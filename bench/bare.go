@@ -10,19 +10,25 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // bareMain is the floor: for each host of the list, the same requests
 // hardscan made (the recipe, counted by the server), with a client set up
 // as hardscan's (two transports, at most 2 connections a host, HTTP/2
-// allowed), reading the bodies and judging nothing.
+// allowed, the same Accept-Encoding), reading the bodies and judging
+// nothing. Like hardscan it starts the requests together: the plain-HTTP
+// ones at once, the HTTPS ones as soon as the root's connection is up (so
+// that HTTP/2 carries them all on it), each a goroutine.
 func bareMain(args []string) error {
 	fs := flag.NewFlagSet("bare", flag.ContinueOnError)
 	list := fs.String("i", "", "list of hosts")
@@ -30,7 +36,7 @@ func bareMain(args []string) error {
 	caFile := fs.String("cacert", "", "CA certificate")
 	httpsAddr := fs.String("https", "", "address for every host's port 443")
 	httpAddr := fs.String("http", "", "address for every host's port 80")
-	recipe := fs.String("recipe", "https /,http /", "requests per target, 'scheme path' separated by commas")
+	recipe := fs.String("recipe", "https /,http /", "requests per target, 'scheme path' separated by commas; * in a path is 16 random hex digits")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,7 +60,7 @@ func bareMain(args []string) error {
 			return fmt.Errorf("recipe step %q", step)
 		}
 	}
-	// The root first, as hardscan fetches it before the cookie paths.
+	// The root first: the others wait for its connection.
 	slices.SortStableFunc(secure, func(a, b string) int {
 		switch {
 		case a == "/" && b != "/":
@@ -64,6 +70,9 @@ func bareMain(args []string) error {
 		}
 		return 0
 	})
+	if len(secure) == 0 || secure[0] != "/" {
+		return errors.New("recipe without https /")
+	}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		to := *httpAddr
 		if strings.HasSuffix(addr, ":443") {
@@ -80,13 +89,20 @@ func bareMain(args []string) error {
 	}
 	verifiedTLS := &tls.Config{RootCAs: pool}
 	blindTLS := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the plain-HTTP probe, as hardscan's
-	get := func(rt http.RoundTripper, url string) error {
+	get := func(rt http.RoundTripper, url string, trace *httptrace.ClientTrace) error {
+		if strings.Contains(url, "*") {
+			url = strings.Replace(url, "*", fmt.Sprintf("%016x", rand.Uint64()), 1)
+		}
 		req, err := http.NewRequest(http.MethodGet, url, nil)
 		if err != nil {
 			return err
 		}
+		if trace != nil {
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+		}
 		req.Header.Set("User-Agent", "hardscan-bench")
 		req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+		req.Header.Set("Accept-Encoding", "gzip, deflate")
 		resp, err := rt.RoundTrip(req)
 		if err != nil {
 			return err
@@ -127,22 +143,37 @@ func bareMain(args []string) error {
 				// done: every target is another host, so a connection kept
 				// idle afterwards is never used again and only holds memory.
 				verified, blind := transport(verifiedTLS), transport(blindTLS)
-				var plainErr error
+				var errs atomic.Int32
 				var pw sync.WaitGroup
+				for _, p := range plain {
+					pw.Add(1)
+					go func() {
+						defer pw.Done()
+						if get(blind, "http://"+h+p, nil) != nil {
+							errs.Add(1)
+						}
+					}()
+				}
+				connected := make(chan struct{})
+				var once sync.Once
+				up := func() { once.Do(func() { close(connected) }) }
 				pw.Add(1)
 				go func() {
 					defer pw.Done()
-					for _, p := range plain {
-						if err := get(blind, "http://"+h+p); err != nil {
-							plainErr = err
-						}
+					defer up()
+					if get(verified, "https://"+h+"/", &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { up() }}) != nil {
+						errs.Add(1)
 					}
 				}()
-				var secureErr error
-				for _, p := range secure {
-					if err := get(verified, "https://"+h+p); err != nil {
-						secureErr = err
-					}
+				<-connected
+				for _, p := range secure[1:] {
+					pw.Add(1)
+					go func() {
+						defer pw.Done()
+						if get(verified, "https://"+h+p, nil) != nil {
+							errs.Add(1)
+						}
+					}()
 				}
 				pw.Wait()
 				verified.CloseIdleConnections()
@@ -150,7 +181,7 @@ func bareMain(args []string) error {
 				us := time.Since(start).Microseconds()
 				mu.Lock()
 				res.Targets++
-				if secureErr != nil || plainErr != nil {
+				if errs.Load() > 0 {
 					res.Errors++
 				}
 				clients = append(clients, us)

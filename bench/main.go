@@ -3,6 +3,7 @@
 // does nothing with the answers: the floor hardscan is compared with.
 //
 //	go run ./bench -n 2000,20000 -c 64
+//	go run ./bench -rtt 100ms       # latency mode: round trips per scan
 //
 // It serves fixtures/vhost in this process (one HTTPS and one HTTP listener
 // answering for every *.test name), builds hardscan, and runs both the
@@ -35,7 +36,20 @@ func main() {
 	conc := flag.Int("c", 64, "concurrency, for hardscan (-c) and the bare loop")
 	prof := flag.String("p", "pleroma", "hardscan profile (pleroma: 3 requests a target; auto adds NodeInfo)")
 	keep := flag.Bool("keep", false, "keep the work directory (binary, lists, reports) and print its path")
+	rtt := flag.Duration("rtt", 0, "latency mode: scan one target at a time through a proxy adding this round-trip time, and report round trips per scan for auto and -p")
+	scans := flag.Int("scans", 7, "latency mode: scans per profile")
 	flag.Parse()
+	if *rtt > 0 {
+		prof := *prof
+		if prof == "auto" {
+			prof = "pleroma"
+		}
+		if err := latencyMain(*rtt, max(*scans, 1), prof); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

@@ -27,12 +27,15 @@ const (
 
 // Options configure the client shared by every target of a run.
 type Options struct {
-	Timeout   time.Duration // each request: connect, TLS, headers and capped body
-	Resolve   []Resolve
-	RootCAs   *x509.CertPool // nil: the system's roots
-	Insecure  bool           // -k: never verify
-	Header    http.Header    // -H: sent only to the target's own host over HTTPS
-	UserAgent string
+	Timeout time.Duration // each request: connect, TLS, headers and capped body
+	Resolve []Resolve
+	RootCAs *x509.CertPool // nil: the system's roots, and ExtraRoots
+	// ExtraRoots are PEM CA certificates trusted as well as the system's
+	// roots (--cacert), when RootCAs is nil.
+	ExtraRoots [][]byte
+	Insecure   bool        // -k: never verify
+	Header     http.Header // -H: sent only to the target's own host over HTTPS
+	UserAgent  string
 	// MaxConnsPerHost bounds the connections open to one host at once.
 	MaxConnsPerHost int
 }
@@ -44,6 +47,13 @@ type Client struct {
 	dialer   *net.Dialer
 	verified *tls.Config // verifies certificates against RootCAs
 	blind    *tls.Config // skips verification: certificate problems are findings, not the end of a scan
+
+	// roots is the pool verification uses, once loaded is closed.
+	// Parsing the system's roots takes tens of milliseconds, more than a
+	// round trip on a near network: it runs beside the first connections'
+	// TCP handshakes, which are all that must wait for it.
+	roots  *x509.CertPool
+	loaded chan struct{}
 }
 
 // NewClient builds a client from opt.
@@ -54,11 +64,39 @@ func NewClient(opt Options) *Client {
 	if opt.MaxConnsPerHost <= 0 {
 		opt.MaxConnsPerHost = 2
 	}
-	return &Client{
+	c := &Client{
 		opt:      opt,
 		dialer:   &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
-		verified: &tls.Config{RootCAs: opt.RootCAs, MinVersion: tls.VersionTLS10},
+		verified: &tls.Config{MinVersion: tls.VersionTLS10},
 		blind:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // judged, not trusted
+		roots:    opt.RootCAs,
+		loaded:   make(chan struct{}),
+	}
+	if c.roots != nil {
+		close(c.loaded)
+		return c
+	}
+	go func() {
+		defer close(c.loaded)
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		for _, pem := range opt.ExtraRoots {
+			pool.AppendCertsFromPEM(pem)
+		}
+		c.roots = pool
+	}()
+	return c
+}
+
+// rootPool waits for the roots to be loaded.
+func (c *Client) rootPool(ctx context.Context) (*x509.CertPool, error) {
+	select {
+	case <-c.loaded:
+		return c.roots, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 
@@ -73,7 +111,8 @@ type Session struct {
 }
 
 // Session starts one. The TLS configs are cloned because the HTTP/2 set-up
-// writes to them.
+// writes to them. Each gets a TLS session cache of its own, so that a
+// second connection to the host (HTTP/1.1) resumes the first one's session.
 func (c *Client) Session() *Session {
 	return &Session{
 		Client:   c,
@@ -83,8 +122,11 @@ func (c *Client) Session() *Session {
 }
 
 func (c *Client) transport(tc *tls.Config) *http.Transport {
+	tc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
+	tc.NextProtos = []string{"h2", "http/1.1"}
 	return &http.Transport{
 		DialContext:            c.dial,
+		DialTLSContext:         (&tlsDialer{c: c, cfg: tc}).dial,
 		TLSClientConfig:        tc,
 		TLSHandshakeTimeout:    c.opt.Timeout,
 		ResponseHeaderTimeout:  c.opt.Timeout,
@@ -128,8 +170,15 @@ type Hop struct {
 // Chain is a GET and the redirects followed from it.
 type Chain struct {
 	Hops      []Hop
-	Body      []byte // the final response's body, at most MaxBodyBytes
-	Truncated bool   // the body was longer than MaxBodyBytes
+	Body      []byte // the final response's body, decoded, at most MaxBodyBytes
+	Truncated bool   // the body was longer than MaxBodyBytes (raw or decoded), or cut short
+	// Encoding is the final response's Content-Encoding, lower case ("gzip",
+	// "br"); "" when the body was sent as is.
+	Encoding string
+	// Undecoded is set when Encoding names a coding hardscan cannot decode
+	// (br, zstd): Body is then the raw bytes, and <meta> policies in it
+	// were not seen.
+	Undecoded bool
 	Stopped   string // why redirects stopped before a final response, if they did
 	Downgrade bool   // an https response redirected to plain http
 }
@@ -173,7 +222,7 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 	seen := map[string]bool{}
 	u := req.url
 	for hop := 0; ; hop++ {
-		h, body, truncated, err := c.once(ctx, u, req, !req.noSecrets && sameHost(u, req.url) && u.Scheme == "https")
+		h, b, err := c.once(ctx, u, req, !req.noSecrets && sameHost(u, req.url) && u.Scheme == "https")
 		if err != nil {
 			if len(ch.Hops) == 0 {
 				return nil, err
@@ -182,7 +231,7 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 			return ch, nil
 		}
 		ch.Hops = append(ch.Hops, h)
-		ch.Body, ch.Truncated = body, truncated
+		ch.Body, ch.Truncated, ch.Encoding, ch.Undecoded = b.data, b.truncated, b.encoding, b.undecoded
 		seen[u.String()] = true
 		if h.Location == nil || !req.follow {
 			return ch, nil
@@ -209,12 +258,12 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 }
 
 // once makes one request.
-func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, []byte, bool, error) {
+func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, body, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Hop{}, nil, false, fmt.Errorf("GET %s: %w", u, err)
+		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, err)
 	}
 	if secrets {
 		for k, vs := range c.opt.Header {
@@ -227,13 +276,14 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 		hr.Header.Set("User-Agent", c.opt.UserAgent)
 	}
 	hr.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	hr.Header.Set("Accept-Encoding", AcceptEncoding)
 	rt := http.RoundTripper(c.blind)
 	if req.verify {
 		rt = c.verified
 	}
 	resp, err := rt.RoundTrip(hr)
 	if err != nil {
-		return Hop{}, nil, false, fmt.Errorf("GET %s: %w", u, describe(ctx, err, c.opt.Timeout))
+		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, describe(ctx, err, c.opt.Timeout))
 	}
 	defer resp.Body.Close()
 	h := Hop{URL: u, Status: resp.StatusCode, Header: resp.Header, TLS: resp.TLS}
@@ -245,23 +295,15 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 			h.Location = l
 		}
 	}
-	var body []byte
-	truncated := false
+	var b body
 	if req.readBody && h.Location == nil {
-		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
-		if len(body) > MaxBodyBytes {
-			body, truncated = body[:MaxBodyBytes], true
-		}
-		if err != nil {
-			// The head arrived: judge it, and say the body was cut short.
-			truncated = true
-		}
+		b = readBody(resp.Body, strings.Join(resp.Header.Values("Content-Encoding"), ","))
 	} else {
 		// Drain a little so that the connection can be reused; a large
 		// body is not worth reading and closing the connection is cheaper.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	}
-	return h, body, truncated, nil
+	return h, b, nil
 }
 
 // describe turns transport errors into what a user can act on.

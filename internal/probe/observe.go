@@ -1,12 +1,16 @@
 package probe
 
 import (
+	"bufio"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"math/rand/v2"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -29,6 +33,10 @@ type Observed struct {
 	CertErr      error    // why it did not
 	Insecure     bool     // -k: verification was not attempted
 	Software     *result.Software
+	// Down is set when the root's final response is a 5xx: the server in
+	// front answered, the application behind it did not (and, with auto,
+	// detection could not ask it what it is).
+	Down bool
 
 	// DeepHTTP is GET http://host/<a deep path>?<a query> (DeepPath): its
 	// first hop must redirect keeping the path and query.
@@ -47,6 +55,14 @@ type Observed struct {
 	parsed  bool
 }
 
+// DeepPath is the path and query of Observed.DeepHTTP: two segments and a
+// query, which a redirect that drops or mangles either shows.
+const DeepPath = "/hardscan/deep/path?probe=1"
+
+// ErrorPrefix starts the path of Observed.ErrorPage; a random suffix keeps
+// caches from answering for the application.
+const ErrorPrefix = "/hardscan-404-"
+
 // Probe is what the backend port said.
 type Probe struct {
 	Port   int
@@ -62,84 +78,219 @@ type Plan struct {
 	BackendPort int
 }
 
-// Observe makes every request of one target: the HTTPS chain while the
-// HTTP probe runs, then (when detect is set) software detection, then what
-// plan asks for, at once. plan is called with the detected software.
-func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plan func(*result.Software) Plan) (*Observed, error) {
-	o := &Observed{URL: u, Insecure: c.opt.Insecure}
-	httpURL := &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}
-
-	var wg sync.WaitGroup
-	var rootErr error
-	wg.Add(1)
+// Observe makes every request of one target, each as soon as what it
+// depends on is known (SPEC: requests that do not depend on each other start
+// at once): the HTTPS root, the error page, the second root, the plain-HTTP
+// root and deep path, NodeInfo (when detect is set), and the cookie paths
+// and backend ports of every plan in plans. Only NodeInfo's document waits,
+// for its link. The plan to keep is then pick(the detected software): with
+// a fixed profile plans holds just that one; with auto it holds each
+// built-in profile's, fetched before detection says which applies, since
+// waiting for detection costs two round trips and the extra paths cost
+// little. Speculative backend probes that pick does not keep are cancelled:
+// a filtered port must not hold a scan that does not need it.
+func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []Plan, pick func(*result.Software) Plan) (*Observed, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	o := &Observed{URL: u, Insecure: c.opt.Insecure, DeepPath: DeepPath}
+	var plain sync.WaitGroup
+	plain.Add(2)
 	go func() {
-		defer wg.Done()
-		o.HTTP, o.HTTPErr = c.get(ctx, request{url: httpURL, noSecrets: true})
+		defer plain.Done()
+		o.HTTP, o.HTTPErr = c.get(ctx, request{url: &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}, noSecrets: true})
 	}()
+	go func() {
+		defer plain.Done()
+		deep, _ := url.Parse("http://" + hostOnly(u) + DeepPath)
+		o.DeepHTTP, o.DeepHTTPErr = c.get(ctx, request{url: deep, noSecrets: true})
+	}()
+
+	// The backend ports of every plan, each cancellable on its own.
+	type backend struct {
+		probe  *Probe
+		cancel context.CancelFunc
+		done   chan struct{}
+	}
+	backends := map[int]*backend{}
+	var paths []string
+	seenPath := map[string]bool{}
+	for _, pl := range plans {
+		for _, p := range pl.CookiePaths {
+			if !seenPath[p] {
+				seenPath[p] = true
+				paths = append(paths, p)
+			}
+		}
+		if port := pl.BackendPort; port > 0 && backends[port] == nil {
+			bctx, bcancel := context.WithCancel(ctx)
+			b := &backend{cancel: bcancel, done: make(chan struct{})}
+			backends[port] = b
+			go func() {
+				defer close(b.done)
+				b.probe = c.probeBackend(bctx, u.Hostname(), port)
+			}()
+		}
+	}
+
 	verify := !o.Insecure
-	o.Root, rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true})
-	if rootErr != nil && verify && IsCertificateError(rootErr) {
-		o.CertErr = rootErr
+	r := c.round(ctx, u, verify, false, detect, paths)
+	if r.rootErr != nil && verify && IsCertificateError(r.rootErr) {
+		// Certificate problems are findings: judge the site without
+		// verification, and without -H secrets, since whoever answered
+		// may not be the host.
+		o.CertErr = r.rootErr
 		verify = false
-		o.Root, rootErr = c.get(ctx, request{url: u, follow: true, readBody: true, noSecrets: true})
+		r = c.round(ctx, u, false, true, detect, paths)
 	}
-	o.Verified = verify && rootErr == nil
-	if rootErr != nil {
-		wg.Wait()
-		return o, rootErr
+	o.Verified = verify && r.rootErr == nil
+	o.Root, o.ErrorPage, o.Again = r.root, r.errorPage, r.again
+	if r.rootErr != nil {
+		cancel()
+		plain.Wait()
+		for _, b := range backends {
+			<-b.done
+		}
+		return o, r.rootErr
 	}
-	// Detection waits for the root response so that it reuses its
-	// connection: one TLS handshake per target where the server allows.
+	o.Down = o.Root.Final().Status >= 500
 	if detect {
-		o.Software = c.detect(ctx, u, verify)
+		o.Software = r.software
 		if o.Software == nil {
 			o.Software = serverSoftware(o.Root)
 		}
 	}
-	pl := plan(o.Software)
-	paths := pl.CookiePaths
-	o.CookieChains = make([]*Chain, len(paths))
-	for i, p := range paths {
-		wg.Add(1)
+	pl := pick(o.Software)
+	for port, b := range backends {
+		if port != pl.BackendPort {
+			b.cancel()
+		}
+	}
+	var late sync.WaitGroup
+	o.CookieChains = make([]*Chain, len(pl.CookiePaths))
+	for i, p := range pl.CookiePaths {
+		if ch, ok := r.cookies[p]; ok {
+			o.CookieChains[i] = ch
+			continue
+		}
+		// A path no plan named: fetch it now.
+		late.Add(1)
 		go func() {
-			defer wg.Done()
-			cu := *u
-			cu.Path, cu.RawQuery, cu.Fragment = p, "", ""
-			ch, err := c.get(ctx, request{url: &cu, verify: verify, noSecrets: !verify})
-			if err == nil {
-				o.CookieChains[i] = ch
-			}
+			defer late.Done()
+			o.CookieChains[i] = c.cookiePath(ctx, u, p, verify, r.noSecrets)
 		}()
 	}
 	if port := pl.BackendPort; port > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		if b := backends[port]; b != nil {
+			<-b.done
+			o.Backend = b.probe
+		} else {
 			o.Backend = c.probeBackend(ctx, u.Hostname(), port)
-		}()
+		}
 	}
-	wg.Wait()
+	late.Wait()
+	plain.Wait()
+	for _, b := range backends {
+		<-b.done
+	}
 	return o, nil
 }
 
-// probeBackend connects to the backend port and, when it accepts, asks it for /.
+// round is the HTTPS requests of a target, made together over one
+// transport: verified, or blind after the certificate did not verify.
+type round struct {
+	root      *Chain
+	rootErr   error
+	errorPage *Chain
+	again     *Chain
+	cookies   map[string]*Chain // by path; nil chains for failed requests
+	software  *result.Software
+	noSecrets bool
+}
+
+func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, detect bool, paths []string) *round {
+	r := &round{cookies: make(map[string]*Chain, len(paths)), noSecrets: noSecrets}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	run := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	run(func() {
+		r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
+	})
+	run(func() {
+		eu := *u
+		eu.Path, eu.RawPath, eu.RawQuery, eu.Fragment = ErrorPrefix+fmt.Sprintf("%016x", rand.Uint64()), "", "", ""
+		r.errorPage, _ = c.get(ctx, request{url: &eu, verify: verify, readBody: true, noSecrets: noSecrets})
+	})
+	run(func() {
+		// Fetched always, beside the root: waiting to see whether the
+		// root carries a nonce would cost a round trip on every site that
+		// uses them, and on HTTP/2 this request rides the same connection.
+		r.again, _ = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
+	})
+	for _, p := range paths {
+		run(func() {
+			ch := c.cookiePath(ctx, u, p, verify, noSecrets)
+			mu.Lock()
+			r.cookies[p] = ch
+			mu.Unlock()
+		})
+	}
+	if detect {
+		run(func() { r.software = c.detect(ctx, u, verify) })
+	}
+	wg.Wait()
+	return r
+}
+
+// cookiePath fetches one of the profile's cookie paths, first hop only; nil
+// when it failed.
+func (c *Session) cookiePath(ctx context.Context, u *url.URL, path string, verify, noSecrets bool) *Chain {
+	cu := *u
+	cu.Path, cu.RawPath, cu.RawQuery, cu.Fragment = path, "", "", ""
+	ch, err := c.get(ctx, request{url: &cu, verify: verify, noSecrets: noSecrets})
+	if err != nil {
+		return nil
+	}
+	return ch
+}
+
+// probeBackend asks the backend port for / on a connection of its own: the
+// connect says whether the port is open, the answer whether an application
+// server is behind it. One connection, so two round trips, not three.
 func (c *Session) probeBackend(ctx context.Context, host string, port int) *Probe {
 	p := &Probe{Port: port}
 	addr := net.JoinHostPort(host, fmt.Sprint(port))
-	dctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
-	conn, err := c.dial(dctx, "tcp", addr)
-	cancel()
+	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
+	defer cancel()
+	conn, err := c.dial(ctx, "tcp", addr)
 	if err != nil {
 		return p
 	}
-	_ = conn.Close()
+	defer conn.Close()
 	p.Open = true
-	ch, err := c.get(ctx, request{url: &url.URL{Scheme: "http", Host: addr, Path: "/"}, noSecrets: true})
-	if err != nil {
-		p.Err = err
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+	req.Header.Set("User-Agent", c.opt.UserAgent)
+	if err := req.Write(conn); err != nil {
+		p.Err = fmt.Errorf("GET http://%s/: %w", addr, describe(ctx, err, c.opt.Timeout))
 		return p
 	}
-	p.Status = ch.Hops[0].Status
+	resp, err := http.ReadResponse(bufio.NewReader(io.LimitReader(conn, MaxHeaderBytes)), req)
+	if err != nil {
+		p.Err = fmt.Errorf("GET http://%s/: %w", addr, describe(ctx, err, c.opt.Timeout))
+		return p
+	}
+	_ = resp.Body.Close()
+	p.Status = resp.StatusCode
 	return p
 }
 

@@ -34,6 +34,9 @@ type Scanner struct {
 	// builtins caches the parsed built-in profiles auto picks from, so
 	// that a profile file is parsed once a run, not per target.
 	builtins sync.Map // name -> *profile.Profile
+
+	plansOnce sync.Once
+	plans     []probe.Plan
 }
 
 // Scan fetches and judges one target. It never returns nil: a target with no
@@ -42,7 +45,7 @@ func (s *Scanner) Scan(ctx context.Context, u *url.URL) *result.Target {
 	t := result.NewSite(u.String())
 	c := s.Client.Session()
 	defer c.CloseIdle()
-	o, err := c.Observe(ctx, u, s.Profile == nil, s.plan)
+	o, err := c.Observe(ctx, u, s.Profile == nil, s.candidates(), s.plan)
 	if o != nil && o.Software != nil {
 		t.Software = o.Software
 	}
@@ -140,9 +143,29 @@ func fill(t *result.Target, o *probe.Observed, now time.Time) {
 	}
 }
 
+// candidates are the plans a scan may pick, fetched before detection picks
+// one: the fixed profile's, or with auto every built-in profile's.
+func (s *Scanner) candidates() []probe.Plan {
+	s.plansOnce.Do(func() {
+		if s.Profile != nil {
+			s.plans = []probe.Plan{s.planOf(s.Profile)}
+			return
+		}
+		for _, name := range profile.Names() {
+			if p, err := s.builtin(name); err == nil {
+				s.plans = append(s.plans, s.planOf(p))
+			}
+		}
+	})
+	return s.plans
+}
+
 // plan is what the profile for the detected software asks the probe for.
 func (s *Scanner) plan(sw *result.Software) probe.Plan {
-	prof := s.profileFor(&probe.Observed{Software: sw})
+	return s.planOf(s.profileFor(&probe.Observed{Software: sw}))
+}
+
+func (s *Scanner) planOf(prof *profile.Profile) probe.Plan {
 	paths := append([]string{}, prof.CookiePaths...)
 	if s.Authorized {
 		paths = append(paths, prof.AuthCookiePaths...)

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hardscan/hardscan/fixtures/vhost"
+)
+
+// delayProxy forwards loopback TCP connections to one address as if over a
+// link with a round-trip time of rtt: the client's first bytes reach the
+// server a round trip after it connected (TCP's handshake, which loopback
+// completes at once) plus half a round trip, and every later chunk takes
+// half a round trip each way. Chunks are delayed, not spaced: a response
+// in many chunks costs one trip, as on a real link with room to spare.
+type delayProxy struct {
+	ln  net.Listener
+	to  string
+	rtt time.Duration
+	wg  sync.WaitGroup
+}
+
+func startDelayProxy(to string, rtt time.Duration) (*delayProxy, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("proxy listen: %w", err)
+	}
+	p := &delayProxy{ln: ln, to: to, rtt: rtt}
+	p.wg.Add(1)
+	go p.serve()
+	return p, nil
+}
+
+func (p *delayProxy) Addr() string { return p.ln.Addr().String() }
+
+func (p *delayProxy) Close() {
+	_ = p.ln.Close()
+	p.wg.Wait()
+}
+
+func (p *delayProxy) serve() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		go p.handle(c)
+	}
+}
+
+func (p *delayProxy) handle(client net.Conn) {
+	accepted := time.Now()
+	server, err := net.Dial("tcp", p.to)
+	if err != nil {
+		_ = client.Close()
+		return
+	}
+	var both sync.WaitGroup
+	both.Add(2)
+	go func() { defer both.Done(); p.pipe(server, client, accepted.Add(p.rtt)) }()
+	go func() { defer both.Done(); p.pipe(client, server, time.Time{}) }()
+	both.Wait()
+	_ = client.Close()
+	_ = server.Close()
+}
+
+type chunk struct {
+	b   []byte
+	due time.Time
+}
+
+// pipe copies src to dst, each chunk half a round trip after it was read
+// (or after notBefore, when later), then half-closes dst.
+func (p *delayProxy) pipe(dst, src net.Conn, notBefore time.Time) {
+	chunks := make(chan chunk, 256)
+	go func() {
+		defer close(chunks)
+		for {
+			buf := make([]byte, 32<<10)
+			n, err := src.Read(buf)
+			if n > 0 {
+				at := time.Now()
+				if at.Before(notBefore) {
+					at = notBefore
+				}
+				chunks <- chunk{buf[:n], at.Add(p.rtt / 2)}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	failed := false
+	for c := range chunks {
+		if failed {
+			continue // drain, so that the reader ends
+		}
+		time.Sleep(time.Until(c.due))
+		if _, err := dst.Write(c.b); err != nil {
+			failed = true
+			_ = src.Close()
+		}
+	}
+	if tc, ok := dst.(*net.TCPConn); ok && !failed {
+		_ = tc.CloseWrite()
+	} else {
+		_ = dst.Close()
+	}
+}
+
+// latencyMain scans one target at a time through delaying proxies, for auto
+// and a fixed profile, and reports round trips per scan: the wall time of
+// the whole hardscan process (start-up included) over the RTT.
+func latencyMain(rtt time.Duration, scans int, fixedProf string) error {
+	dir, err := os.MkdirTemp("", "hardscan-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "hardscan")
+	fmt.Fprintln(os.Stderr, "building hardscan ...")
+	build := exec.Command("go", "build", "-o", bin, "github.com/hardscan/hardscan")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+	srv, err := vhost.Start(vhost.Options{})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ca, err := srv.WriteCA(dir)
+	if err != nil {
+		return err
+	}
+	secure, err := startDelayProxy(srv.HTTPSAddr, rtt)
+	if err != nil {
+		return err
+	}
+	defer secure.Close()
+	plain, err := startDelayProxy(srv.HTTPAddr, rtt)
+	if err != nil {
+		return err
+	}
+	defer plain.Close()
+
+	fmt.Printf("\nround trips per scan at %s RTT (wall time of one `hardscan URL` / RTT, %d scans each)\n", rtt, scans)
+	fmt.Printf("%-10s %6s %6s %6s %6s %8s %6s\n", "profile", "min", "median", "max", "req", "tls/scan", "errors")
+	for i, prof := range []string{"auto", fixedProf} {
+		var walls []time.Duration
+		errs := 0
+		srv.Reset()
+		for k := range scans {
+			host := fmt.Sprintf("rtt%d-%03d.test", i, k)
+			args := []string{"-p", prof, "--cacert", ca, "--backend-port", "0", "--no-progress",
+				"--fail-on", "never", "-f", "json", "-o", filepath.Join(dir, "out.json"),
+				"--resolve", "*:443:" + secure.Addr(), "--resolve", "*:80:" + plain.Addr(), "--resolve", "*:*:" + srv.ClosedAddr,
+				"https://" + host + "/"}
+			cmd := exec.Command(bin, args...)
+			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+			start := time.Now()
+			err := cmd.Run()
+			walls = append(walls, time.Since(start))
+			if err != nil {
+				errs++
+			}
+		}
+		sort.Slice(walls, func(a, b int) bool { return walls[a] < walls[b] })
+		st := srv.Stats()
+		if st.Requests == 0 {
+			return errors.New("the server saw no request: the proxies are not in the way")
+		}
+		rt := func(d time.Duration) float64 { return d.Seconds() / rtt.Seconds() }
+		fmt.Printf("%-10s %6.2f %6.2f %6.2f %6.1f %8.2f %6d\n", prof, rt(walls[0]), rt(walls[len(walls)/2]), rt(walls[len(walls)-1]),
+			float64(st.Requests)/float64(scans), float64(st.Handshakes)/float64(scans), errs)
+	}
+	fmt.Println("floor: 3 round trips for a fixed profile (TCP, TLS 1.3, the requests), 4 for auto (NodeInfo's link, then its document)")
+	return nil
+}

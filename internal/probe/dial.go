@@ -1,0 +1,149 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"sync"
+	"time"
+)
+
+// tlsDialer opens the TLS connections of one transport of one session.
+//
+// A session starts all of a target's requests at once. net/http would dial a
+// connection for each of them (up to MaxConnsPerHost) before it learns that
+// the first one speaks HTTP/2 and could have carried them all, and would then
+// throw the extra ones away after their handshakes. So a dial to an address
+// that already has a connection, or one in the making, waits for it:
+//   - HTTP/2: the transport hands that connection to every waiting request
+//     as soon as it is pooled, so the waiting dial is not needed; it stays
+//     parked (a dial that failed would fail its request) until the
+//     transport gives it up, the session ends, or that connection closes,
+//     when it dials afresh.
+//   - HTTP/1.1: one connection carries one request at a time, so a second
+//     connection is opened at once, resuming the first's TLS session where
+//     the server allows (the ClientSessionCache); the transport's
+//     MaxConnsPerHost bounds how many.
+//   - A failed handshake fails the dials that waited for it with the same
+//     error, and a certificate that did not verify fails every later dial
+//     of the session: it will not verify on a second try.
+type tlsDialer struct {
+	c   *Client
+	cfg *tls.Config
+
+	mu    sync.Mutex
+	first map[string]*firstDial // by address
+}
+
+type firstDial struct {
+	done   chan struct{} // closed when the handshake is over
+	h2     bool
+	err    error
+	closed chan struct{} // closed with the connection
+}
+
+// errNotNeeded ends a parked dial; no request ever sees it.
+var errNotNeeded = errors.New("connection not needed: the first one multiplexes")
+
+func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	for {
+		d.mu.Lock()
+		f := d.first[addr]
+		if f == nil {
+			f = &firstDial{done: make(chan struct{}), closed: make(chan struct{})}
+			if d.first == nil {
+				d.first = map[string]*firstDial{}
+			}
+			d.first[addr] = f
+			d.mu.Unlock()
+			conn, err := d.handshake(ctx, network, addr, f.closed)
+			if err != nil {
+				f.err = err
+				if !IsCertificateError(err) {
+					d.forget(addr, f) // a later dial tries afresh
+				}
+				close(f.done)
+				return nil, err
+			}
+			f.h2 = conn.ConnectionState().NegotiatedProtocol == "h2"
+			close(f.done)
+			return conn, nil
+		}
+		d.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if f.err != nil {
+			return nil, f.err
+		}
+		if !f.h2 {
+			return d.handshake(ctx, network, addr, nil)
+		}
+		t := time.NewTimer(d.c.opt.Timeout)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, errNotNeeded
+		case <-t.C:
+			return nil, errNotNeeded
+		case <-f.closed:
+			t.Stop()
+			d.forget(addr, f)
+		}
+	}
+}
+
+func (d *tlsDialer) forget(addr string, f *firstDial) {
+	d.mu.Lock()
+	if d.first[addr] == f {
+		delete(d.first, addr)
+	}
+	d.mu.Unlock()
+}
+
+// handshake connects and runs the TLS handshake, both within the timeout,
+// as the transport would for a dial of its own. closed, when not nil, is
+// closed when the connection is.
+func (d *tlsDialer) handshake(ctx context.Context, network, addr string, closed chan struct{}) (*tls.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.c.opt.Timeout)
+	defer cancel()
+	raw, err := d.c.dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if closed != nil {
+		raw = &notifyConn{Conn: raw, closed: closed}
+	}
+	cfg := d.cfg.Clone()
+	if !cfg.InsecureSkipVerify {
+		if cfg.RootCAs, err = d.c.rootPool(ctx); err != nil {
+			_ = raw.Close()
+			return nil, err
+		}
+	}
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		cfg.ServerName = host
+	}
+	conn := tls.Client(raw, cfg)
+	if err := conn.HandshakeContext(ctx); err != nil {
+		_ = raw.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// notifyConn closes a channel when it is closed. It wraps the TCP
+// connection under the TLS one, since the transport must see a *tls.Conn.
+type notifyConn struct {
+	net.Conn
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (c *notifyConn) Close() error {
+	c.once.Do(func() { close(c.closed) })
+	return c.Conn.Close()
+}

@@ -1,0 +1,412 @@
+package probe
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/internal/result"
+)
+
+// lab is a site on loopback: HTTPS with a certificate of its own CA for
+// site.test, plain HTTP, and counts of what the client asked.
+type lab struct {
+	ca          *replica.CA
+	https, http *httptest.Server
+	closed      string // where nothing listens
+
+	mu       sync.Mutex
+	requests []string // "scheme path?query", in arrival order
+	accept   []string // Accept-Encoding of each HTTPS request
+	conns    atomic.Int64
+	hands    atomic.Int64
+	protos   map[string]bool
+}
+
+type labOptions struct {
+	h1        bool             // HTTPS speaks HTTP/1.1 only
+	untrusted bool             // a certificate from a CA the client does not trust
+	handler   http.HandlerFunc // the HTTPS site; nil: 200 on /, 404 elsewhere
+}
+
+func startLab(t *testing.T, opt labOptions) *lab {
+	t.Helper()
+	ca, err := replica.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"site.test"}
+	cert, err := ca.Leaf(names, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if opt.untrusted {
+		cert, err = replica.Untrusted(names)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &lab{ca: ca, protos: map[string]bool{}}
+	h := opt.handler
+	if h == nil {
+		h = func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/" {
+				http.NotFound(w, r)
+				return
+			}
+			_, _ = w.Write([]byte("<!DOCTYPE html><title>site</title>"))
+		}
+	}
+	l.https = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.requests = append(l.requests, "https "+r.URL.RequestURI())
+		l.accept = append(l.accept, r.Header.Get("Accept-Encoding"))
+		l.protos[r.Proto] = true
+		l.mu.Unlock()
+		h(w, r)
+	}))
+	l.https.EnableHTTP2 = !opt.h1
+	l.https.TLS = &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+			l.hands.Add(1)
+			return nil, nil
+		},
+	}
+	l.https.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are the point of some tests
+	l.https.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			l.conns.Add(1)
+		}
+	}
+	l.https.StartTLS()
+	l.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.requests = append(l.requests, "http "+r.URL.RequestURI())
+		l.mu.Unlock()
+		http.Redirect(w, r, "https://site.test"+r.URL.RequestURI(), http.StatusMovedPermanently)
+	}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.closed = ln.Addr().String()
+	_ = ln.Close()
+	t.Cleanup(func() { l.https.Close(); l.http.Close() })
+	return l
+}
+
+func (l *lab) session(t *testing.T) *Session {
+	t.Helper()
+	c := NewClient(Options{
+		Timeout: 5 * time.Second, RootCAs: l.ca.Pool(), UserAgent: "hardscan-test",
+		Resolve: []Resolve{
+			{"site.test", "443", strings.TrimPrefix(l.https.URL, "https://")},
+			{"site.test", "80", strings.TrimPrefix(l.http.URL, "http://")},
+			{"*", "*", l.closed},
+		},
+	})
+	s := c.Session()
+	t.Cleanup(s.CloseIdle)
+	return s
+}
+
+// asked lists the requests in a stable order, the error page's random
+// suffix replaced by *.
+func (l *lab) asked() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]string, len(l.requests))
+	for i, r := range l.requests {
+		if rest, ok := strings.CutPrefix(r, "https "+ErrorPrefix); ok && len(rest) == 16 {
+			r = "https " + ErrorPrefix + "*"
+		}
+		out[i] = r
+	}
+	sort.Strings(out)
+	return out
+}
+
+var site = &url.URL{Scheme: "https", Host: "site.test", Path: "/"}
+
+func fixed(pl Plan) ([]Plan, func(*result.Software) Plan) {
+	return []Plan{pl}, func(*result.Software) Plan { return pl }
+}
+
+// Every request of a target, each once, over one TLS connection where the
+// server speaks HTTP/2, and over at most two (the second resumed) where it
+// speaks HTTP/1.1 only.
+func TestObserveRequestsAndConnections(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		h1        bool
+		maxConns  int64
+		wantProto string
+	}{
+		{name: "h2", maxConns: 1, wantProto: "HTTP/2.0"},
+		{name: "h1", h1: true, maxConns: 2, wantProto: "HTTP/1.1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := startLab(t, labOptions{h1: tc.h1})
+			plans, pick := fixed(Plan{CookiePaths: []string{"/login"}})
+			o, err := l.session(t).Observe(context.Background(), site, false, plans, pick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				"http " + DeepPath, "http /",
+				"https /", "https /", "https " + ErrorPrefix + "*", "https /login",
+			}
+			sort.Strings(want)
+			if got := l.asked(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if n := l.conns.Load(); n < 1 || n > tc.maxConns {
+				t.Errorf("%d TLS connections, want 1 to %d", n, tc.maxConns)
+			}
+			// Over HTTP/2 no second connection is started; over HTTP/1.1
+			// one may be, and on loopback the first may have carried every
+			// request before it is up, so that it is given up.
+			if h := l.hands.Load(); h > tc.maxConns {
+				t.Errorf("%d TLS handshakes, want at most %d", h, tc.maxConns)
+			}
+			if !l.protos[tc.wantProto] || len(l.protos) != 1 {
+				t.Errorf("protocols %v, want only %s", l.protos, tc.wantProto)
+			}
+			if !o.Verified || o.Root.Final().Status != 200 || o.Again == nil || o.Again.Final().Status != 200 {
+				t.Fatalf("root %+v again %+v verified %v", o.Root, o.Again, o.Verified)
+			}
+			if o.ErrorPage == nil || o.ErrorPage.Final().Status != 404 || !strings.HasPrefix(o.ErrorPage.Final().URL.Path, ErrorPrefix) {
+				t.Errorf("error page %+v, want a 404 for %s...", o.ErrorPage, ErrorPrefix)
+			}
+			if o.DeepPath != DeepPath || o.DeepHTTPErr != nil || len(o.DeepHTTP.Hops) != 1 {
+				t.Fatalf("deep path %q: %+v, %v", o.DeepPath, o.DeepHTTP, o.DeepHTTPErr)
+			}
+			if loc := o.DeepHTTP.Hops[0].Location; loc == nil || loc.String() != "https://site.test"+DeepPath {
+				t.Errorf("deep path redirect to %v, want https://site.test%s (first hop only, not followed)", loc, DeepPath)
+			}
+			if len(o.CookieChains) != 1 || o.CookieChains[0] == nil || o.CookieChains[0].Final().URL.Path != "/login" {
+				t.Errorf("cookie chains %+v", o.CookieChains)
+			}
+		})
+	}
+}
+
+// The error page is not followed: a redirect on it is what is judged.
+func TestObserveErrorPageNotFollowed(t *testing.T) {
+	l := startLab(t, labOptions{handler: func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.Redirect(w, r, "/", http.StatusFound)
+		}
+	}})
+	plans, pick := fixed(Plan{})
+	o, err := l.session(t).Observe(context.Background(), site, false, plans, pick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.ErrorPage.Hops) != 1 || o.ErrorPage.Final().Status != http.StatusFound {
+		t.Errorf("error page hops %+v, want the 302 alone", o.ErrorPage.Hops)
+	}
+}
+
+// With auto, the cookie paths and backend ports of every plan start at once;
+// only the picked plan's are kept.
+func TestObserveAutoSpeculative(t *testing.T) {
+	l := startLab(t, labOptions{handler: func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+		case "/.well-known/nodeinfo":
+			_ = json.NewEncoder(w).Encode(map[string]any{"links": []map[string]string{
+				{"rel": nodeInfoSchema + "2.1", "href": "https://site.test/nodeinfo/2.1"}}})
+		case "/nodeinfo/2.1":
+			_, _ = w.Write([]byte(`{"software":{"name":"Pleroma","version":"2.7.0"}}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}})
+	pleroma := Plan{CookiePaths: []string{"/web/getting-started"}, BackendPort: 4000}
+	mastodon := Plan{CookiePaths: []string{"/auth/sign_in"}, BackendPort: 3000}
+	var picked *result.Software
+	o, err := l.session(t).Observe(context.Background(), site, true, []Plan{mastodon, pleroma, {}}, func(sw *result.Software) Plan {
+		picked = sw
+		if sw != nil && sw.Name == "pleroma" {
+			return pleroma
+		}
+		return Plan{}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if picked == nil || picked.Name != "pleroma" || picked.Version != "2.7.0" || o.Software != picked {
+		t.Fatalf("software %+v, picked with %+v", o.Software, picked)
+	}
+	asked := strings.Join(l.asked(), "\n")
+	for _, p := range []string{"https /auth/sign_in", "https /web/getting-started", "https /.well-known/nodeinfo", "https /nodeinfo/2.1"} {
+		if !strings.Contains(asked, p+"\n") && !strings.HasSuffix(asked, p) {
+			t.Errorf("%s not asked; asked:\n%s", p, asked)
+		}
+	}
+	if len(o.CookieChains) != 1 || o.CookieChains[0].Final().URL.Path != "/web/getting-started" {
+		t.Errorf("cookie chains %+v, want the picked plan's only", o.CookieChains)
+	}
+	if o.Backend == nil || o.Backend.Port != 4000 || o.Backend.Open {
+		t.Errorf("backend %+v, want port 4000, refused", o.Backend)
+	}
+	if l.conns.Load() != 1 {
+		t.Errorf("%d TLS connections, want 1 (HTTP/2)", l.conns.Load())
+	}
+}
+
+// A root that answers 5xx: the server in front is up, the application is
+// not; detection learns nothing.
+func TestObserveDown(t *testing.T) {
+	l := startLab(t, labOptions{handler: func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+	}})
+	o, err := l.session(t).Observe(context.Background(), site, true, []Plan{{}}, func(*result.Software) Plan { return Plan{} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Down || o.Software != nil || o.Root.Final().Status != http.StatusBadGateway {
+		t.Errorf("down %v software %+v status %d; want down, no software, 502", o.Down, o.Software, o.Root.Final().Status)
+	}
+}
+
+// A certificate that does not verify: one failed handshake, then every
+// HTTPS request again without verification, on one connection.
+func TestObserveCertificateRetry(t *testing.T) {
+	l := startLab(t, labOptions{untrusted: true})
+	plans, pick := fixed(Plan{CookiePaths: []string{"/login"}})
+	o, err := l.session(t).Observe(context.Background(), site, false, plans, pick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Verified || o.CertErr == nil || !IsCertificateError(o.CertErr) {
+		t.Errorf("verified %v cert error %v", o.Verified, o.CertErr)
+	}
+	if o.ErrorPage == nil || o.Again == nil || o.CookieChains[0] == nil {
+		t.Errorf("error page %v again %v cookie %v: fetched without verification too", o.ErrorPage, o.Again, o.CookieChains[0])
+	}
+	if h := l.hands.Load(); h != 2 {
+		t.Errorf("%d handshakes, want 2 (one refused, one blind)", h)
+	}
+}
+
+func compress(t *testing.T, coding string, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	var w interface {
+		Write([]byte) (int, error)
+		Close() error
+	}
+	switch coding {
+	case "gzip":
+		w = gzip.NewWriter(&b)
+	case "zlib":
+		w = zlib.NewWriter(&b)
+	case "flate":
+		w, _ = flate.NewWriter(&b, flate.BestCompression)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Bodies are read as a browser reads them: decoded, within MaxBodyBytes of
+// decoded output however small the compressed body.
+func TestObserveContentCodings(t *testing.T) {
+	page := []byte(`<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="default-src 'self'">`)
+	bomb := make([]byte, 64<<20) // 64 MiB of zeros: about 64 KiB of gzip
+	for _, tc := range []struct {
+		name         string
+		encoding     string
+		body         []byte
+		want         []byte
+		wantEncoding string
+		undecoded    bool
+		truncated    bool
+		wantLen      int
+	}{
+		{name: "identity", body: page, want: page},
+		{name: "gzip", encoding: "gzip", body: compress(t, "gzip", page), want: page, wantEncoding: "gzip"},
+		{name: "x-gzip", encoding: "X-Gzip", body: compress(t, "gzip", page), want: page, wantEncoding: "x-gzip"},
+		// RFC 9110 §8.4.1.2: deflate is the zlib format; raw DEFLATE is read too, as browsers do.
+		{name: "deflate zlib", encoding: "deflate", body: compress(t, "zlib", page), want: page, wantEncoding: "deflate"},
+		{name: "deflate raw", encoding: "deflate", body: compress(t, "flate", page), want: page, wantEncoding: "deflate"},
+		// RFC 9110 §8.4: codings listed in the order applied; decoded in reverse.
+		{name: "deflate then gzip", encoding: "deflate, gzip", body: compress(t, "gzip", compress(t, "zlib", page)), want: page, wantEncoding: "deflate, gzip"},
+		{name: "identity listed", encoding: "identity", body: page, want: page},
+		{name: "br kept raw", encoding: "br", body: []byte("\x1b\x00\xf8brotli"), want: []byte("\x1b\x00\xf8brotli"), wantEncoding: "br", undecoded: true},
+		{name: "gzip then br kept raw", encoding: "gzip, br", body: []byte("opaque"), want: []byte("opaque"), wantEncoding: "gzip, br", undecoded: true},
+		{name: "empty gzip", encoding: "gzip", body: nil, want: []byte{}, wantEncoding: "gzip"},
+		{name: "corrupt gzip", encoding: "gzip", body: []byte("\x1f\x8b\x08\x00garbage"), wantEncoding: "gzip", truncated: true},
+		{name: "bomb", encoding: "gzip", body: compress(t, "gzip", bomb), wantEncoding: "gzip", truncated: true, wantLen: MaxBodyBytes},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := startLab(t, labOptions{handler: func(w http.ResponseWriter, r *http.Request) {
+				if tc.encoding != "" {
+					w.Header().Set("Content-Encoding", tc.encoding)
+				}
+				w.Header().Set("Content-Type", "text/html")
+				_, _ = w.Write(tc.body)
+			}})
+			plans, pick := fixed(Plan{})
+			o, err := l.session(t).Observe(context.Background(), site, false, plans, pick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch := o.Root
+			if ch.Encoding != tc.wantEncoding || ch.Undecoded != tc.undecoded || ch.Truncated != tc.truncated {
+				t.Errorf("encoding %q undecoded %v truncated %v; want %q %v %v", ch.Encoding, ch.Undecoded, ch.Truncated, tc.wantEncoding, tc.undecoded, tc.truncated)
+			}
+			if tc.want != nil && !bytes.Equal(ch.Body, tc.want) {
+				t.Errorf("body %q, want %q", ch.Body, tc.want)
+			}
+			if tc.wantLen > 0 && len(ch.Body) != tc.wantLen {
+				t.Errorf("body of %d bytes, want %d", len(ch.Body), tc.wantLen)
+			}
+			for _, ae := range l.accept {
+				if ae != AcceptEncoding {
+					t.Errorf("Accept-Encoding %q, want %q", ae, AcceptEncoding)
+				}
+			}
+		})
+	}
+}
+
+// A compressed body larger than the cap is not read to its end.
+func TestReadBodyRawCap(t *testing.T) {
+	// Stored DEFLATE blocks of zero length decode to nothing: without a cap
+	// on the raw side, an endless stream of them would be read forever.
+	empty := []byte{0x00, 0x00, 0x00, 0xff, 0xff}
+	var raw bytes.Buffer
+	for raw.Len() <= 2*MaxBodyBytes {
+		raw.Write(empty)
+	}
+	total := raw.Len()
+	b := readBody(&raw, "deflate")
+	if !b.truncated || len(b.data) != 0 {
+		t.Errorf("truncated %v, %d bytes; want truncated, empty", b.truncated, len(b.data))
+	}
+	if read := total - raw.Len(); read > MaxBodyBytes+1 {
+		t.Errorf("read %d bytes of %d, want at most %d", read, total, MaxBodyBytes+1)
+	}
+}
