@@ -52,7 +52,9 @@ func judgeErrorPage(p *profile.Profile, o *probe.Observed) []finding.Finding {
 		return nil // the root is an error page itself: site.down says so
 	}
 	var absent map[string]finding.Finding // the error page judged as a page, lazily
-	page := fmt.Sprintf("%d %s", ep.Status, ep.URL.EscapedPath())
+	// The path is random on each scan: it stays out of the wording, so
+	// that reports of two scans compare.
+	page := fmt.Sprintf("the %d error page", ep.Status)
 	var fs []finding.Finding
 	sent := 0
 	for _, h := range errorPageHeaders {
@@ -83,7 +85,7 @@ func judgeErrorPage(p *profile.Profile, o *probe.Observed) []finding.Finding {
 		}
 		fs = append(fs, finding.Finding{ID: check.HeadersErrorPage, Reason: "missing", Severity: sev, Subject: strings.ToLower(h.name),
 			Expected: h.name + " on every response, error pages too", Actual: "absent on " + page,
-			Message: fmt.Sprintf("%s is sent on / but not on the error page (%s): %s", h.name, page, errorPageWhy(h.id)),
+			Message: fmt.Sprintf("%s is sent on / but not on %s (a path that does not exist): %s (often the web server adds it to successful responses only, or a block with headers of its own replaces them)", h.name, page, errorPageWhy(h.id)),
 			Vars:    map[string]string{"header": h.name, "value": value, "status": fmt.Sprint(ep.Status), "path": ep.URL.EscapedPath()}})
 	}
 	if len(fs) == 0 && sent > 0 {
@@ -97,13 +99,15 @@ func judgeErrorPage(p *profile.Profile, o *probe.Observed) []finding.Finding {
 func errorPageWhy(id string) string {
 	switch id {
 	case check.CSP:
-		return "an error page that reflects the URL can run injected script there (nginx: add `always`; a location with add_header lines of its own drops the server's)"
+		return "an error page that reflects the URL can run injected script"
 	case check.XFrameOptions:
-		return "the error page can be framed by any site (nginx: add `always`)"
+		return "any site can frame the error page"
 	case check.HSTS:
-		return "browsers keep the policy they got from /, so this matters little (nginx: add `always`)"
+		return "browsers keep the policy they got from /, so this matters little"
+	case check.XContentTypeOptions:
+		return "browsers may sniff the error page as another type"
 	}
-	return "error pages lack its protection (nginx: add_header without `always` skips 4xx and 5xx)"
+	return "error pages go without its protection"
 }
 
 // judgePage judges the document checks of one response (CSP, HSTS and the

@@ -37,7 +37,7 @@ func judgeSiteDown(o *probe.Observed) finding.Finding {
 // pageAbsent are the checks of headers the application sends: when the
 // root is a 5xx, each of these that says absent is unknown instead.
 func pageAbsent(f finding.Finding, rules map[string]header.Rule) bool {
-	if f.Reason != "absent" || f.Severity <= finding.Info {
+	if f.Reason != "absent" || f.Severity == finding.Pass {
 		return false
 	}
 	return f.ID == check.CSP || f.ID == check.HSTS || ruled(rules, f.ID)
