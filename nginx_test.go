@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -21,7 +23,7 @@ import (
 )
 
 // The hosts of testdata/nginx: each server block, by SNI and Host.
-var nginxHosts = []string{"pleroma.test", "blog.test", "down.test", "static.test", "nonce.test"}
+var nginxHosts = []string{"pleroma.test", "blog.test", "down.test", "static.test", "nonce.test", "meta.test"}
 
 // TestRealNginx scans Debian's nginx, configured from Pleroma's shipped
 // pleroma.nginx and the classic mistakes (testdata/nginx), in front of a
@@ -44,6 +46,7 @@ func TestRealNginx(t *testing.T) {
 		absent              []string
 		noGrade             bool
 		software            string // the profile auto must pick
+		gzip                bool   // / is sent gzip-encoded (checked, so that the case tests what it says)
 	}{
 		{name: "shipped", host: "pleroma.test", profile: "pleroma", code: exitFindings,
 			want: []want{
@@ -98,8 +101,19 @@ func TestRealNginx(t *testing.T) {
 				{"https.redirect.path", "ok", finding.Pass},
 				{"headers.error-page", "ok", finding.Pass}, // `always` on every line
 			}},
+		{name: "gzip-meta", host: "meta.test", profile: "modern", code: exitOK, gzip: true,
+			want: []want{
+				{"csp", "ok", finding.Pass}, // the <meta> policy, read from the gzip-decoded body
+				{"csp.meta", "meta", finding.Info},
+				{"referrer-policy", "ok", finding.Pass}, // <meta name=referrer content=no-referrer>
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.gzip {
+				if enc := lab.encoding(t, tc.host); enc != "gzip" {
+					t.Fatalf("nginx sent / with Content-Encoding %q, want gzip", enc)
+				}
+			}
 			o := runArgs(t, append(lab.args, "-p", tc.profile, "-f", "json", "https://"+tc.host+"/")...)
 			tg := onlyTarget(t, o)
 			if tg.Error != nil {
@@ -168,7 +182,31 @@ func nginxBinary() string {
 
 // nginxLab is a running nginx and the flags that aim a scan at it.
 type nginxLab struct {
-	args []string
+	args  []string
+	https string // its address for port 443
+	pool  *x509.CertPool
+}
+
+// encoding is the Content-Encoding of GET https://host/ for a client that
+// accepts gzip.
+func (l *nginxLab) encoding(t *testing.T, host string) string {
+	t.Helper()
+	tr := &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: l.pool},
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, l.https)
+		},
+		DisableCompression: true,
+	}
+	defer tr.CloseIdleConnections()
+	req, _ := http.NewRequest(http.MethodGet, "https://"+host+"/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	return res.Header.Get("Content-Encoding")
 }
 
 // startNginx writes testdata/nginx into a temporary prefix with a CA and a
@@ -185,7 +223,7 @@ func startNginx(t *testing.T, bin string) *nginxLab {
 	if err := os.CopyFS(filepath.Join(dir, "www"), os.DirFS("testdata/nginx/www")); err != nil {
 		t.Fatal(err)
 	}
-	ca := writeCerts(t, dir)
+	ca, pool := writeCerts(t, dir)
 
 	backend := httptest.NewServer(pleromaBackend())
 	t.Cleanup(backend.Close)
@@ -247,14 +285,14 @@ func startNginx(t *testing.T, bin string) *nginxLab {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return &nginxLab{args: []string{"--cacert", ca, "--backend-port", "0",
+	return &nginxLab{https: addr, pool: pool, args: []string{"--cacert", ca, "--backend-port", "0",
 		"--resolve", "*:443:" + addr, "--resolve", "*:80:127.0.0.1:" + vars["@HTTP@"]}}
 }
 
 // writeCerts writes a CA (ca.pem, for --cacert and nginx's
 // ssl_trusted_certificate) and a certificate for every host with its key
-// (cert.pem, key.pem), and returns the CA's path.
-func writeCerts(t *testing.T, dir string) string {
+// (cert.pem, key.pem), and returns the CA's path and a pool trusting it.
+func writeCerts(t *testing.T, dir string) (string, *x509.CertPool) {
 	t.Helper()
 	ca, err := replica.NewCA()
 	if err != nil {
@@ -278,7 +316,7 @@ func writeCerts(t *testing.T, dir string) string {
 			t.Fatal(err)
 		}
 	}
-	return filepath.Join(dir, "ca.pem")
+	return filepath.Join(dir, "ca.pem"), ca.Pool()
 }
 
 func render(t *testing.T, from, to string, vars map[string]string) {
