@@ -269,22 +269,10 @@ func startNginx(t *testing.T, bin string) *nginxLab {
 		}
 	})
 	addr := "127.0.0.1:" + vars["@HTTPS@"]
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		select {
-		case err := <-exited:
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx exited: %v\n%s%s", err, stderr.String(), log)
-		default:
-		}
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			_ = c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nginx does not listen on %s after 10s", addr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitListening(t, addr, exited, func() string {
+		log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+		return stderr.String() + string(log)
+	})
 	return &nginxLab{https: addr, pool: pool, args: []string{"--cacert", ca, "--backend-port", "0",
 		"--resolve", "*:443:" + addr, "--resolve", "*:80:127.0.0.1:" + vars["@HTTP@"]}}
 }
