@@ -62,6 +62,18 @@ func (j *judge) bypassHosts() {
 	if len(elem) == 0 || len(dangerousInEffect(elem)) > 0 {
 		return
 	}
+	// Only a host source of the first policy can allow a listed URL (the
+	// others must allow it too): most policies have none, and then the
+	// list is not walked at all.
+	var hosts []string
+	for _, src := range elem[0].set.sources {
+		if src.Kind == KindHost && src.Host != "*" {
+			hosts = append(hosts, strings.TrimSuffix(src.Host, "."))
+		}
+	}
+	if len(hosts) == 0 {
+		return
+	}
 	eval := false
 	if rs := j.restricting("script-src"); len(rs) > 0 {
 		eval = inEffect(rs, ParseSource("'unsafe-eval'"))
@@ -73,13 +85,13 @@ func (j *judge) bypassHosts() {
 	hits := map[string]*hit{} // by the allowing source as written
 	var order []string
 	for _, b := range bypassURLs {
-		if b.needsEval && !eval {
-			continue
-		}
-		if !inEffect(elem, b.src) {
+		if (b.needsEval && !eval) || !mayMatch(hosts, b.src.Host) || !inEffect(elem, b.src) {
 			continue
 		}
 		by := allowing(elem[0], b.src)
+		if by == "" {
+			continue // allowed as the site's own origin ('self'), not by an allow-listed host
+		}
 		h := hits[by]
 		if h == nil {
 			h = &hit{}
@@ -113,13 +125,24 @@ func (j *judge) bypassHosts() {
 	}
 }
 
-// allowing names the source of r, as written, that allows src; the URL
-// itself when it is allowed in another way.
+// allowing names the host source of r, as written, that allows src; ""
+// when none does.
 func allowing(r restriction, src Source) string {
 	for _, s := range r.set.sources {
-		if (s.Kind == KindHost || s.Kind == KindScheme) && newSet([]Source{s}, r.set.origin).covers(src) {
+		if s.Kind == KindHost && newSet([]Source{s}, r.set.origin).covers(src) {
 			return s.Raw
 		}
 	}
-	return src.Raw
+	return ""
+}
+
+// mayMatch is a cheap first test: whether one of hosts (as a source
+// writes them, "*.x" for wildcards) could match host h.
+func mayMatch(hosts []string, h string) bool {
+	for _, s := range hosts {
+		if s == h || (strings.HasPrefix(s, "*.") && strings.HasSuffix(h, s[1:])) {
+			return true
+		}
+	}
+	return false
 }
