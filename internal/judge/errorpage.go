@@ -51,10 +51,16 @@ func judgeErrorPage(p *profile.Profile, o *probe.Observed) []finding.Finding {
 	if root.Status >= 500 {
 		return nil // the root is an error page itself: site.down says so
 	}
+	if ep.Location != nil || (ep.Status >= 300 && ep.Status < 400) {
+		return nil // a redirect (to a login page, another host) is no page a browser shows
+	}
 	var absent map[string]finding.Finding // the error page judged as a page, lazily
 	// The path is random on each scan: it stays out of the wording, so
 	// that reports of two scans compare.
 	page := fmt.Sprintf("the %d error page", ep.Status)
+	if ep.Status < 400 {
+		page = fmt.Sprintf("the %d response", ep.Status) // a catch-all that answers any path
+	}
 	var fs []finding.Finding
 	sent := 0
 	for _, h := range errorPageHeaders {
