@@ -41,7 +41,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 		Host:             o.URL.Hostname(),
 	}))
 
-	fs = append(fs, documentFindings(p, final.Header, o.Root.Body, final, againCSP(o))...)
+	fs = append(fs, documentFindings(p, final.Header, o.Root.Body, final, againCSP(o), cachedBy(final, o.Again))...)
 	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies)...)
 	if o.Dropped() > 0 {
 		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "cookies", Severity: finding.Warn, Subject: "set-cookie",
@@ -61,7 +61,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 // CSP (headers and <meta>) and the other security headers. again are the
 // CSP values of a second response to the same URL (nil: not fetched), to
 // see whether its nonces change.
-func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe.Hop, again []string) []finding.Finding {
+func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe.Hop, again []string, cached string) []finding.Finding {
 	head, _, _ := htmlmeta.Parse(bytes.NewReader(body), probe.MaxBodyBytes)
 	enforced := h.Values("Content-Security-Policy")
 	in := csp.Input{
@@ -70,6 +70,7 @@ func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe
 		Meta:       head.CSP,
 		Origin:     hop.URL,
 		Again:      again,
+		Cached:     cached,
 	}
 	if len(again) > 0 && hasNonce(enforced) {
 		in.PageNonces = htmlmeta.ScriptNonces(body)
@@ -91,6 +92,27 @@ func againCSP(o *probe.Observed) []string {
 		return nil
 	}
 	return o.Again.Final().Header.Values("Content-Security-Policy")
+}
+
+// cachedBy names the header of the root or its second fetch that shows a
+// shared cache answered: Age (RFC 9111 §5.1), or a HIT in the X-Cache,
+// X-Cached or CF-Cache-Status header that proxies and CDNs add.
+func cachedBy(root *probe.Hop, again *probe.Chain) string {
+	hops := []*probe.Hop{root}
+	if again != nil && len(again.Hops) > 0 {
+		hops = append(hops, again.Final())
+	}
+	for _, h := range hops {
+		if a := h.Header.Get("Age"); a != "" && a != "0" {
+			return "Age: " + a
+		}
+		for _, name := range []string{"X-Cache", "X-Cached", "CF-Cache-Status"} {
+			if v := h.Header.Get(name); strings.Contains(strings.ToUpper(v), "HIT") {
+				return name + ": " + v
+			}
+		}
+	}
+	return ""
 }
 
 func hasNonce(values []string) bool {

@@ -24,7 +24,7 @@ import (
 type resp struct {
 	path   string   // URL path; "/" when empty
 	status int      // 0: a recorded file's own status, else 301 with a Location, 200 without
-	lines  string   // raw header lines, one a line; repeated names stay apart
+	lines  string   // raw header lines, one a line; repeated names stay apart; with file, added to it
 	file   string   // a recorded response head in fixtures/responses
 	strip  []string // headers removed from a recorded file
 }
@@ -859,6 +859,11 @@ func buildHop(t *testing.T, base *url.URL, r resp) probe.Hop {
 	}
 	for _, name := range r.strip {
 		h.Del(name)
+	}
+	if r.file != "" && r.lines != "" { // lines added to a recorded head
+		for k, vs := range parseHeader(t, r.lines) {
+			h[k] = append(h[k], vs...)
+		}
 	}
 	hop := probe.Hop{URL: u, Header: h}
 	if loc := h.Get("Location"); loc != "" {

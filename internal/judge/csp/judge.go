@@ -19,6 +19,10 @@ type Input struct {
 	Again []string
 	// PageNonces are the nonce attributes of the page's <script> elements.
 	PageNonces []string
+	// Cached names the header that shows a shared cache served the page or
+	// its second fetch ("X-Cached: HIT", "Age: 7"), "" when none does: a
+	// cache hands every visitor the same nonce.
+	Cached string
 }
 
 // judge carries one Judge call's state.

@@ -60,6 +60,9 @@ func (j *judge) reusedNonces() {
 						f.Message = fmt.Sprintf("%s nonce %s is the same in two responses%s so injected content can carry it: a nonce must be random and new on every response (CSP3 §7.1)",
 							d.Name, s.Raw, page)
 					}
+					if j.in.Cached != "" {
+						f.Message += fmt.Sprintf("; a shared cache served the page (%s): keep pages with nonces out of shared caches (Cache-Control: private)", j.in.Cached)
+					}
 					j.out.add(f)
 				}
 			}
