@@ -1,6 +1,9 @@
 package judge
 
-import "github.com/hardscan/hardscan/internal/finding"
+import (
+	"github.com/hardscan/hardscan/internal/check"
+	"github.com/hardscan/hardscan/internal/finding"
+)
 
 // Scoring: 100 points, minus FailPenalty per fail and WarnPenalty per warn.
 // Bonuses (BonusIDs passing) count only when nothing failed or warned, and a
@@ -41,8 +44,15 @@ func Score(fs []finding.Finding) int {
 	return score
 }
 
-// Grade turns findings into a letter grade.
+// Grade turns findings into a letter grade; "" (no grade, left out of the
+// report) when site.down failed: the page judged was the server's error
+// page, not the site (SPEC).
 func Grade(fs []finding.Finding) string {
+	for _, f := range fs {
+		if f.ID == check.SiteDown && f.Severity != finding.Pass {
+			return ""
+		}
+	}
 	score := Score(fs)
 	grade := "F"
 	for _, g := range GradeTable {

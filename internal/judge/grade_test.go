@@ -21,6 +21,8 @@ func TestGrade(t *testing.T) {
 		{"a bonus never hides a fail", append(clean[:3:3], f("hsts.preload", finding.Pass), f("cross-origin-opener-policy", finding.Pass), f("a", finding.Fail)), "C"},
 		{"bonus on a clean target", append(clean[:3:3], f("hsts.preload", finding.Pass)), "A+"},
 		{"four fails", []finding.Finding{f("a", finding.Fail), f("b", finding.Fail), f("c", finding.Fail), f("d", finding.Fail)}, "F"},
+		{"site down: no grade", append(clean[:3:3], f("site.down", finding.Fail)), ""},
+		{"site up grades as usual", append(clean[:3:3], f("site.down", finding.Pass)), "A+"},
 		{"three fails", []finding.Finding{f("a", finding.Fail), f("b", finding.Fail), f("c", finding.Fail)}, "D-"},
 	} {
 		if got := Grade(tc.fs); got != tc.want {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -24,6 +25,9 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 	var fs []finding.Finding
 	fs = append(fs, judgeTLS(o, now)...)
 	fs = append(fs, judgeRedirect(p, o))
+	if f, ok := judgeRedirectPath(o); ok {
+		fs = append(fs, f)
+	}
 	if o.Backend != nil {
 		fs = append(fs, judgeBackend(p, o.Backend))
 	}
@@ -37,28 +41,87 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 		Host:             o.URL.Hostname(),
 	}))
 
-	head, _, _ := htmlmeta.Parse(bytes.NewReader(o.Root.Body), probe.MaxBodyBytes)
-	enforced := final.Header.Values("Content-Security-Policy")
-	fs = append(fs, csp.Judge(csp.Input{
-		Enforced:   enforced,
-		ReportOnly: final.Header.Values("Content-Security-Policy-Report-Only"),
-		Meta:       head.CSP,
-		Origin:     final.URL,
-	}, p.CSP)...)
-	restricts, open := frameAncestors(enforced)
-	fs = append(fs, header.Judge(header.Input{
-		Header:                final.Header,
-		MetaReferrer:          head.Referrer,
-		CSPFrameAncestors:     restricts,
-		CSPFrameAncestorsOpen: open && !restricts,
-	}, p.Headers)...)
+	fs = append(fs, documentFindings(p, final.Header, o.Root.Body, final, againCSP(o), cachedBy(final, o.Again))...)
 	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies)...)
 	if o.Dropped() > 0 {
 		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "cookies", Severity: finding.Warn, Subject: "set-cookie",
 			Expected: fmt.Sprintf("at most %d Set-Cookie lines a response", probe.MaxCookiesPerResponse), Actual: fmt.Sprintf("%d more", o.Dropped()),
 			Message: fmt.Sprintf("only the first %d Set-Cookie lines of each response were judged; %d more were not: a browser keeps about 180 cookies per site", probe.MaxCookiesPerResponse, o.Dropped())})
 	}
+	fs = append(fs, judgeErrorPage(p, o)...)
+	down := judgeSiteDown(o)
+	fs = append(fs, down)
+	if down.Severity != finding.Pass {
+		markSiteDown(fs, p.Headers.Rules, final.Status)
+	}
 	return fs
+}
+
+// documentFindings judges the policies one response gives its document:
+// CSP (headers and <meta>) and the other security headers. again are the
+// CSP values of a second response to the same URL (nil: not fetched), to
+// see whether its nonces change.
+func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe.Hop, again []string, cached string) []finding.Finding {
+	head, _, _ := htmlmeta.Parse(bytes.NewReader(body), probe.MaxBodyBytes)
+	enforced := h.Values("Content-Security-Policy")
+	in := csp.Input{
+		Enforced:   enforced,
+		ReportOnly: h.Values("Content-Security-Policy-Report-Only"),
+		Meta:       head.CSP,
+		Origin:     hop.URL,
+		Again:      again,
+		Cached:     cached,
+	}
+	if len(again) > 0 && hasNonce(enforced) {
+		in.PageNonces = htmlmeta.ScriptNonces(body)
+	}
+	fs := csp.Judge(in, p.CSP)
+	restricts, open := frameAncestors(enforced)
+	return append(fs, header.Judge(header.Input{
+		Header:                h,
+		MetaReferrer:          head.Referrer,
+		CSPFrameAncestors:     restricts,
+		CSPFrameAncestorsOpen: open && !restricts,
+	}, p.Headers)...)
+}
+
+// againCSP are the CSP values of the second GET of /, nil when it was not
+// made or ended elsewhere.
+func againCSP(o *probe.Observed) []string {
+	if o.Again == nil || len(o.Again.Hops) == 0 {
+		return nil
+	}
+	return o.Again.Final().Header.Values("Content-Security-Policy")
+}
+
+// cachedBy names the header of the root or its second fetch that shows a
+// shared cache answered: Age (RFC 9111 §5.1), or a HIT in the X-Cache,
+// X-Cached or CF-Cache-Status header that proxies and CDNs add.
+func cachedBy(root *probe.Hop, again *probe.Chain) string {
+	hops := []*probe.Hop{root}
+	if again != nil && len(again.Hops) > 0 {
+		hops = append(hops, again.Final())
+	}
+	for _, h := range hops {
+		if a := h.Header.Get("Age"); a != "" && a != "0" {
+			return "Age: " + a
+		}
+		for _, name := range []string{"X-Cache", "X-Cached", "CF-Cache-Status"} {
+			if v := h.Header.Get(name); strings.Contains(strings.ToUpper(v), "HIT") {
+				return name + ": " + v
+			}
+		}
+	}
+	return ""
+}
+
+func hasNonce(values []string) bool {
+	for _, v := range values {
+		if strings.Contains(strings.ToLower(v), "'nonce-") {
+			return true
+		}
+	}
+	return false
 }
 
 // frameAncestors reports whether an enforced header policy restricts

@@ -24,7 +24,7 @@ import (
 type resp struct {
 	path   string   // URL path; "/" when empty
 	status int      // 0: a recorded file's own status, else 301 with a Location, 200 without
-	lines  string   // raw header lines, one a line; repeated names stay apart
+	lines  string   // raw header lines, one a line; repeated names stay apart; with file, added to it
 	file   string   // a recorded response head in fixtures/responses
 	strip  []string // headers removed from a recorded file
 }
@@ -40,6 +40,10 @@ type judgeCase struct {
 	http               *resp  // the http:// response; nil: 301 to https://host/
 	httpErr            error
 	cookies            []resp // the profile's cookie paths
+	deep               *resp  // the first hop of GET http://host/<deep path>; path defaults to deepPath
+	deepErr            error
+	errorPage          *resp // GET https://host/<a path that does not exist>; path defaults to errorPath
+	again              *resp // the second GET https://host/
 	want               map[string]finding.Severity
 	atLeast, atMost    map[string]finding.Severity
 	absent             []string          // keys that must not be reported
@@ -88,6 +92,7 @@ func judgeCases() []judgeCase {
 	cs = append(cs, referrerCases()...)
 	cs = append(cs, cookieCases()...)
 	cs = append(cs, otherHeaderCases()...)
+	cs = append(cs, siteCases()...)
 	return cs
 }
 
@@ -807,6 +812,29 @@ func observed(t *testing.T, c judgeCase) *probe.Observed {
 	for _, cr := range c.cookies {
 		o.CookieChains = append(o.CookieChains, &probe.Chain{Hops: []probe.Hop{buildHop(t, base, cr)}})
 	}
+	o.DeepPath = deepPath
+	if c.deepErr != nil {
+		o.DeepHTTPErr = c.deepErr
+	} else if c.deep != nil {
+		r := *c.deep
+		if r.path == "" {
+			r.path = deepPath
+		}
+		o.DeepHTTP = &probe.Chain{Hops: []probe.Hop{buildHop(t, mustURL(t, "http://"+base.Hostname()+"/"), r)}}
+	}
+	if c.errorPage != nil {
+		r := *c.errorPage
+		if r.path == "" {
+			r.path = errorPath
+		}
+		if r.status == 0 && r.file == "" {
+			r.status = http.StatusNotFound
+		}
+		o.ErrorPage = &probe.Chain{Hops: []probe.Hop{buildHop(t, base, r)}}
+	}
+	if c.again != nil {
+		o.Again = &probe.Chain{Hops: []probe.Hop{buildHop(t, base, *c.again)}}
+	}
 	return o
 }
 
@@ -817,7 +845,7 @@ func buildHop(t *testing.T, base *url.URL, r resp) probe.Hop {
 	if path == "" {
 		path = "/"
 	}
-	u := base.ResolveReference(&url.URL{Path: path})
+	u := base.ResolveReference(mustURL(t, path))
 	var status int
 	var h http.Header
 	if r.file != "" {
@@ -832,11 +860,16 @@ func buildHop(t *testing.T, base *url.URL, r resp) probe.Hop {
 	for _, name := range r.strip {
 		h.Del(name)
 	}
+	if r.file != "" && r.lines != "" { // lines added to a recorded head
+		for k, vs := range parseHeader(t, r.lines) {
+			h[k] = append(h[k], vs...)
+		}
+	}
 	hop := probe.Hop{URL: u, Header: h}
 	if loc := h.Get("Location"); loc != "" {
 		l, err := u.Parse(loc)
-		if err != nil {
-			t.Fatalf("Location %q: %v", loc, err)
+		if err != nil && status == 0 {
+			status = http.StatusMovedPermanently // as the probe keeps it: a redirect whose target is no URL
 		}
 		hop.Location = l
 	}

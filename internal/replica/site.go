@@ -1,13 +1,16 @@
 package replica
 
 import (
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -199,6 +202,7 @@ func (s Site) replay() http.Handler {
 			copyHeader(w.Header(), rec.Header, s.Host)
 		}
 		copyHeader(w.Header(), route.Header, s.Host)
+		freshNonces(w.Header())
 		if route.Status != 0 {
 			status = route.Status
 		}
@@ -257,3 +261,24 @@ func copyHeader(dst, src http.Header, host string) {
 }
 
 var errNoSuchScenario = errors.New("no such scenario")
+
+// nonceRE matches a CSP nonce source.
+var nonceRE = regexp.MustCompile(`'nonce-[A-Za-z0-9+/_=-]+'`)
+
+// freshNonces gives each response new CSP nonces, as the recorded software
+// makes one per response (a replayed recording would repeat its own).
+func freshNonces(h http.Header) {
+	for _, name := range []string{"Content-Security-Policy", "Content-Security-Policy-Report-Only"} {
+		vs := h.Values(name)
+		if len(vs) == 0 {
+			continue
+		}
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		fresh := "'nonce-" + base64.StdEncoding.EncodeToString(b[:]) + "'"
+		h.Del(name)
+		for _, v := range vs {
+			h.Add(name, nonceRE.ReplaceAllString(v, fresh))
+		}
+	}
+}

@@ -14,6 +14,15 @@ type Input struct {
 	ReportOnly []string // raw Content-Security-Policy-Report-Only values
 	Meta       []string // content= of <meta http-equiv="Content-Security-Policy"> in <head>
 	Origin     *url.URL // the scanned page's URL (scheme, host and port give 'self')
+	// Again are the Content-Security-Policy values of a second response to
+	// the same URL, to see whether its nonces change; nil when not fetched.
+	Again []string
+	// PageNonces are the nonce attributes of the page's <script> elements.
+	PageNonces []string
+	// Cached names the header that shows a shared cache served the page or
+	// its second fetch ("X-Cached: HIT", "Age: 7"), "" when none does: a
+	// cache hands every visitor the same nonce.
+	Cached string
 }
 
 // judge carries one Judge call's state.
@@ -48,6 +57,8 @@ func Judge(in Input, exp Expect) []finding.Finding {
 	j.baseURI()
 	j.required()
 	j.sources()
+	j.reusedNonces()
+	j.bypassHosts()
 	return j.out.result()
 }
 
