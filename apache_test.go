@@ -45,8 +45,8 @@ func TestRealApache(t *testing.T) {
 			_ = os.Chmod(d, 0o755)
 		}
 	}
-	render(t, "testdata/apache/apache2.conf", filepath.Join(dir, "apache2.conf"), vars)
-	render(t, "testdata/apache/pleroma-apache.conf", filepath.Join(dir, "pleroma-apache.conf"), vars)
+	renderConf(t, "testdata/apache/apache2.conf", filepath.Join(dir, "apache2.conf"), vars)
+	renderConf(t, "testdata/apache/pleroma-apache.conf", filepath.Join(dir, "pleroma-apache.conf"), vars)
 
 	cmd := exec.Command(bin, "-f", filepath.Join(dir, "apache2.conf"), "-DFOREGROUND")
 	var out strings.Builder

@@ -248,7 +248,7 @@ func startNginx(t *testing.T, bin string) *nginxLab {
 		if filepath.Base(c) == "nginx.conf" {
 			to = filepath.Join(dir, "nginx.conf")
 		}
-		render(t, c, to, vars)
+		renderConf(t, c, to, vars)
 	}
 
 	cmd := exec.Command(bin, "-p", dir+"/", "-e", filepath.Join(dir, "error.log"), "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
@@ -307,7 +307,7 @@ func writeCerts(t *testing.T, dir string) (string, *x509.CertPool) {
 	return filepath.Join(dir, "ca.pem"), ca.Pool()
 }
 
-func render(t *testing.T, from, to string, vars map[string]string) {
+func renderConf(t *testing.T, from, to string, vars map[string]string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
 	if err != nil {
