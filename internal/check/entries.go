@@ -1,5 +1,7 @@
 package check
 
+import "slices"
+
 // Spec references the entries share.
 const (
 	refRFC6797     = "https://www.rfc-editor.org/rfc/rfc6797"
@@ -61,8 +63,8 @@ func init() {
 			Reasons: []string{"http"}, Refs: []string{refCSP3 + "#match-url-to-source-expression"}},
 		Check{ID: CSPIPSource, Title: "sources given as IP addresses",
 			Reasons: []string{"ip"}, Refs: []string{refCSP3 + "#match-hosts"}},
-		Check{ID: CSPNonce, Title: "nonces long enough to be unguessable",
-			Reasons: []string{"short"}, Refs: []string{refCSP3 + "#security-nonces"}},
+		Check{ID: CSPNonce, Title: "nonces long enough to be unguessable, and fresh on every response",
+			Reasons: []string{"short", "reused"}, Refs: []string{refCSP3 + "#security-nonces"}},
 		Check{ID: CSPMeta, Title: "policies declared in <meta http-equiv> in the HTML head",
 			Reasons: []string{"meta", "meta-ignored"}, Refs: []string{refCSP3 + "#meta-element"}},
 
@@ -122,4 +124,12 @@ func init() {
 		Check{ID: ConfigParse, Title: "statements of a config file that hardscan could not read",
 			Reasons: []string{"skipped"}},
 	)
+	// On a site whose application is down (site.down), a header the error
+	// page lacks is unknown rather than absent: every check that can say
+	// absent can say site-down instead.
+	for _, c := range all {
+		if !c.Family() && slices.Contains(c.Reasons, "absent") {
+			c.Reasons = append(c.Reasons, "site-down")
+		}
+	}
 }

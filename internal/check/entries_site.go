@@ -1,7 +1,5 @@
 package check
 
-import "slices"
-
 // The checks of what admins forget beyond the front page (issue 12): deep
 // redirects, error pages, a down application, allow-list bypass hosts.
 // Kept apart from entries.go so that the two lists merge without conflict.
@@ -20,26 +18,4 @@ func init() {
 			Reasons: []string{"jsonp", "angular"},
 			Refs:    []string{"https://github.com/google/csp-evaluator", "https://research.google.com/pubs/pub45542.html"}},
 	)
-	// Reasons the existing checks gain. entries.go's init runs first (Go
-	// runs a package's init functions in file-name order), so the entries
-	// exist; a test asserts each reason is there.
-	addReasons(CSPNonce, "reused")
-	// When the root answers 5xx, a header the error page lacks is unknown,
-	// not absent (SPEC): every header check that can say absent (csp, hsts,
-	// the other headers; not the csp.<directive> family, whose directives
-	// belong to a policy that was sent) can say site-down.
-	for _, c := range all {
-		if !c.Family() && slices.Contains(c.Reasons, "absent") {
-			c.Reasons = append(c.Reasons, "site-down")
-		}
-	}
-}
-
-// addReasons gives the registered check id more reasons.
-func addReasons(id string, reasons ...string) {
-	c, ok := byID[id]
-	if !ok {
-		panic("check: no check " + id)
-	}
-	c.Reasons = append(c.Reasons, reasons...)
 }
