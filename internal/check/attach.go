@@ -72,7 +72,7 @@ func Attach(fs []finding.Finding, t Target) {
 // reason or none for t's platforms.
 func (c *Check) fixFor(f finding.Finding, t Target) *finding.Fix {
 	for _, rule := range c.Fixes {
-		if !rule.covers(f.Reason) {
+		if !rule.covers(f.Reason) || (len(rule.IDs) > 0 && !slices.Contains(rule.IDs, f.ID)) {
 			continue
 		}
 		snips := rule.pick(t)
@@ -117,7 +117,8 @@ func (rule Fix) pick(t Target) []finding.Snippet {
 
 // fill writes the values into a template: {{name}} from the finding's Vars,
 // and {{subject}}, {{expected}}, {{actual}}, {{id}} and {{host}} from the
-// finding and the target. Double braces, since nginx and Caddy use single
+// finding and the target; {{name|lower}} writes the value in lower case
+// (nginx's samesite=lax). Double braces, since nginx and Caddy use single
 // ones themselves.
 func fill(tmpl string, f finding.Finding, t Target) string {
 	if !strings.Contains(tmpl, "{{") {
@@ -142,6 +143,9 @@ func fill(tmpl string, f finding.Finding, t Target) string {
 }
 
 func value(name string, f finding.Finding, t Target) string {
+	if base, ok := strings.CutSuffix(name, "|lower"); ok {
+		return strings.ToLower(value(base, f, t))
+	}
 	if v, ok := f.Vars[name]; ok {
 		return v
 	}
