@@ -1,6 +1,10 @@
 package check
 
-import "github.com/hardscan/hardscan/internal/finding"
+import (
+	"slices"
+
+	"github.com/hardscan/hardscan/internal/finding"
+)
 
 // The reasons for which a header is there but wrong: the fix replaces it.
 var (
@@ -21,11 +25,15 @@ func appHeader(apps []finding.Snippet) Fix {
 		Snippets: join(apps, setHeader("{{header}}", "{{value}}")), AppOwned: true}
 }
 
-// wrongValue replaces a header sent with a wrong value. Pleroma and Akkoma
+// wrongValue replaces a header sent with a wrong value: for every reason of
+// the check id that says the header is there but wrong. Pleroma and Akkoma
 // hard-code these values, so the web server in front replaces them.
-func wrongValue(reasons ...string) Fix {
-	if len(reasons) == 0 {
-		reasons = wrongHeader
+func wrongValue(id string) Fix {
+	var reasons []string
+	for _, r := range byID[id].Reasons {
+		if slices.Contains(wrongHeader, r) {
+			reasons = append(reasons, r)
+		}
 	}
 	return Fix{Reasons: reasons, Summary: "send {{header}}: {{value}} instead",
 		Snippets: replaceHeader("{{header}}", "{{value}}")}
@@ -63,15 +71,15 @@ func headerFixes() map[string][]Fix {
 			appHeader(both),
 			{Reasons: []string{"ignored"}, Summary: "restrict CSP frame-ancestors: browsers ignore X-Frame-Options while it is present",
 				Snippets: setHeader("Content-Security-Policy", "frame-ancestors 'none'")},
-			wrongValue(),
+			wrongValue(XFrameOptions),
 		},
-		XContentTypeOptions:           {appHeader(both), wrongValue()},
-		XPermittedCrossDomainPolicies: {appHeader(both), wrongValue()},
+		XContentTypeOptions:           {appHeader(both), wrongValue(XContentTypeOptions)},
+		XPermittedCrossDomainPolicies: {appHeader(both), wrongValue(XPermittedCrossDomainPolicies)},
 		// Akkoma sends no X-Download-Options, so its admins set it in the server.
-		XDownloadOptions: {appHeader(one(pleroma(httpSecurityOn))), wrongValue()},
+		XDownloadOptions: {appHeader(one(pleroma(httpSecurityOn))), wrongValue(XDownloadOptions)},
 		// Pleroma sends 1; mode=block, Akkoma 0: the profile that asks for
 		// the header asks for the software's own value.
-		XXSSProtection: {appHeader(both), wrongValue()},
+		XXSSProtection: {appHeader(both), wrongValue(XXSSProtection)},
 		ExpectCT: {
 			{Reasons: []string{"absent"}, Summary: "send Expect-CT: {{value}}",
 				Snippets: join(one(pleroma("# Pleroma sends Expect-CT together with Strict-Transport-Security\n"+
@@ -82,7 +90,7 @@ func headerFixes() map[string][]Fix {
 				Snippets: join(one(pleroma("config :pleroma, :http_security,\n  ct_max_age: 2_592_000")),
 					replaceHeader("{{header}}", "{{value}}")),
 				AppOwned: true},
-			wrongValue(),
+			wrongValue(ExpectCT),
 		},
 		ReferrerPolicy: {
 			{Reasons: []string{"duplicate"}, Summary: "send Referrer-Policy once, from the application when it sends its own",
@@ -100,20 +108,20 @@ func headerFixes() map[string][]Fix {
 		// interest-cohort=() and nothing else, which no setting changes.
 		PermissionsPolicy: {
 			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}}", Snippets: setHeader("{{header}}", "{{value}}")},
-			wrongValue(),
+			wrongValue(PermissionsPolicy),
 		},
 		CrossOriginOpenerPolicy: {
 			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}}", Snippets: setHeader("{{header}}", "{{value}}")},
-			wrongValue(),
+			wrongValue(CrossOriginOpenerPolicy),
 		},
 		CrossOriginResourcePolicy: {
 			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}}", Snippets: setHeader("{{header}}", "{{value}}")},
-			wrongValue(),
+			wrongValue(CrossOriginResourcePolicy),
 		},
 		CrossOriginEmbedderPolicy: {
 			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}} (test first: it blocks cross-origin media without CORP or CORS)",
 				Snippets: setHeader("{{header}}", "{{value}}")},
-			wrongValue(),
+			wrongValue(CrossOriginEmbedderPolicy),
 		},
 
 		HeaderDeprecated: {

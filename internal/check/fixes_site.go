@@ -58,7 +58,8 @@ func cookieFlag(flag, nginxFlag string) []finding.Snippet {
 			"Header always edit Set-Cookie \"(?i)" + re + "\" \"$1; " + flag + "\""),
 		caddy("header {\n\tSet-Cookie \"^({{cookie}}=.*)$\" \"$1; " + flag + "\"\n\tdefer\n}"),
 		lighttpd("# lighttpd cannot change the attributes of a cookie: set " + flag + " on\n# {{cookie}} where the application sets it"),
-		haproxy("http-response replace-header Set-Cookie \"(?i)" + re + "\" \"\\1; " + flag + "\""),
+		haproxy("# single quotes: HAProxy expands $ in double quotes\n" +
+			"http-response replace-header Set-Cookie '(?i)" + re + "' '\\1; " + flag + "'"),
 	}
 }
 
@@ -73,8 +74,9 @@ func sameSite() []finding.Snippet {
 		caddy("header {\n\tSet-Cookie \"(?i);\\s*samesite=[a-z]*\" \"\"\n\tdefer\n}\n" +
 			"header {\n\tSet-Cookie \"^({{cookie}}=.*)$\" \"$1; SameSite={{samesite}}\"\n\tdefer\n}"),
 		lighttpd("# lighttpd cannot change the attributes of a cookie: set\n# SameSite={{samesite}} on {{cookie}} where the application sets it"),
-		haproxy("http-response replace-header Set-Cookie \"" + strip + "\" \"\\1\\2\"\n" +
-			"http-response replace-header Set-Cookie \"" + add + "\" \"\\1; SameSite={{samesite}}\""),
+		haproxy("# single quotes: HAProxy expands $ in double quotes\n" +
+			"http-response replace-header Set-Cookie '" + strip + "' '\\1\\2'\n" +
+			"http-response replace-header Set-Cookie '" + add + "' '\\1; SameSite={{samesite}}'"),
 	}
 }
 
@@ -122,7 +124,7 @@ func siteFixes() map[string][]Fix {
 					"header {\n\tLocation \"^http://\" \"https://\"\n\tdefer\n}"),
 				lighttpd("server.modules += (\"mod_proxy\")\n# sends X-Forwarded-Proto and rewrites Location back to https\nproxy.header = (\"https-remap\" => \"enable\")"),
 				haproxy("http-request set-header X-Forwarded-Proto https if { ssl_fc }\n" +
-					"http-response replace-header Location \"^http://(.*)$\" \"https://\\1\""),
+					"http-response replace-header Location '^http://(.*)$' 'https://\\1'"),
 			}, AppOwned: true},
 		},
 
