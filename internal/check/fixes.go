@@ -1,10 +1,6 @@
 package check
 
-import (
-	"strings"
-
-	"github.com/hardscan/hardscan/internal/finding"
-)
+import "github.com/hardscan/hardscan/internal/finding"
 
 // Where each platform's snippets go.
 const (
@@ -121,24 +117,28 @@ func removeHeader(name string) []finding.Snippet {
 }
 
 // duplicateHeader says, per platform, which copy of a header sent twice to
-// remove: the web server's, when the application sends its own.
-func duplicateHeader(name string) []finding.Snippet {
-	app := "# {{app}} sends " + name + " itself: keep it here, and delete the\n" +
-		"# web server's copy (nginx add_header, Apache Header set, Caddy header)."
+// remove: the web server's, when the application sends its own (appCode
+// is the Pleroma setting that sends it).
+func duplicateHeader(name, appCode string) []finding.Snippet {
+	app := func(a string) string {
+		return "# " + a + " sends " + name + " itself, from this setting: keep it,\n" +
+			"# and delete the web server's copy (nginx add_header, Apache Header set).\n" + appCode
+	}
 	return []finding.Snippet{
-		pleroma(strings.ReplaceAll(app, "{{app}}", "Pleroma") + "\n# Pleroma's value is set here:\nconfig :pleroma, :http_security, enabled: true"),
-		akkoma(strings.ReplaceAll(app, "{{app}}", "Akkoma") + "\n# Akkoma's value is set here:\nconfig :pleroma, :http_security, enabled: true"),
-		nginx("# " + name + " is sent twice. When the application sends it, delete the\n" +
-			"# add_header " + name + " lines here, in location blocks and in included\n" +
-			"# files; otherwise keep exactly one of them."),
-		apache("# " + name + " is sent twice. When the application sends it, delete the\n" +
-			"# Header set/add " + name + " lines; otherwise keep one Header always set line."),
-		caddy("# " + name + " is sent twice. When the application sends it, delete the\n" +
-			"# header " + name + " line; otherwise keep one."),
-		lighttpd("# " + name + " is sent twice. When the application sends it, delete\n" +
-			"# " + name + " from setenv.add-response-header and setenv.set-response-header."),
-		haproxy("# " + name + " is sent twice. When the application sends it, delete the\n" +
-			"# http-response add-header " + name + " line; set-header replaces instead of adding."),
+		pleroma(app("Pleroma")),
+		akkoma(app("Akkoma")),
+		nginx("# sent twice: when the application sends " + name + " itself,\n" +
+			"# delete add_header " + name + " here, in location blocks\n" +
+			"# and in included files; otherwise keep exactly one."),
+		apache("# sent twice: when the application sends " + name + " itself,\n" +
+			"# delete the Header set/add " + name + " lines; otherwise keep\n" +
+			"# one Header always set line."),
+		caddy("# sent twice: when the application sends " + name + " itself,\n" +
+			"# delete the header " + name + " line; otherwise keep one."),
+		lighttpd("# sent twice: when the application sends " + name + " itself,\n" +
+			"# delete it from setenv.add-response-header and setenv.set-response-header."),
+		haproxy("# sent twice: when the application sends " + name + " itself,\n" +
+			"# delete http-response add-header " + name + " (set-header replaces, add-header adds)."),
 	}
 }
 

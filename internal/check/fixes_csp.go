@@ -45,10 +45,11 @@ func cspFixes() map[string][]Fix {
 				Summary: "restrict {{directive}}: {{value}}", Snippets: secondPolicy()},
 		},
 		CSPHTTPSource: {
-			{Summary: "load {{source}} over https: in {{directive}}",
+			{Summary: "load {{source}} over TLS (https://, wss://) in {{directive}}",
 				Snippets: join(
-					pleromaAkkoma("# Pleroma takes these sources from base_url of :media_proxy and\n"+
-						"# Pleroma.Upload, public_endpoint of Pleroma.Uploaders.S3 and the\n"+
+					pleromaAkkoma("# Pleroma writes its own sources from url: of Pleroma.Web.Endpoint\n"+
+						"# (scheme: \"https\" gives https:// and wss://), base_url of :media_proxy\n"+
+						"# and Pleroma.Upload, public_endpoint of Pleroma.Uploaders.S3 and the\n"+
 						"# media proxy whitelist: write {{source}} there with https://"),
 					commentEverywhere("# in the Content-Security-Policy this server sends, write {{source}}\n"+
 						"# in {{directive}} with https:// (wss:// for ws://)")),

@@ -55,7 +55,7 @@ func headerFixes() map[string][]Fix {
 						Code: "# Mastodon sends Strict-Transport-Security itself in production: delete\n" +
 							"# the add_header Strict-Transport-Security lines that its sample\n" +
 							"# nginx.conf puts in several location blocks."},
-				), duplicateHeader("Strict-Transport-Security")[2:])},
+				), duplicateHeader("Strict-Transport-Security", "")[2:])},
 			{Reasons: []string{"absent"}, Summary: "send Strict-Transport-Security: {{value}}",
 				Snippets: join(pleromaAkkoma("# once HTTPS works for every user: HSTS makes browsers refuse plain HTTP\n"+
 					"config :pleroma, :http_security,\n  sts: true,\n  sts_max_age: 31_536_000"),
@@ -94,7 +94,7 @@ func headerFixes() map[string][]Fix {
 		},
 		ReferrerPolicy: {
 			{Reasons: []string{"duplicate"}, Summary: "send Referrer-Policy once, from the application when it sends its own",
-				Snippets: duplicateHeader("Referrer-Policy")},
+				Snippets: duplicateHeader("Referrer-Policy", "config :pleroma, :http_security,\n  referrer_policy: \"{{value}}\"")},
 			{Reasons: []string{"absent"}, Summary: "send Referrer-Policy: {{value}}",
 				Snippets: join(pleromaAkkoma("config :pleroma, :http_security,\n  enabled: true,\n  referrer_policy: \"{{value}}\""),
 					setHeader("{{header}}", "{{value}}")),

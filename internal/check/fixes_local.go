@@ -27,9 +27,9 @@ func localFixes() map[string][]Fix {
 	return map[string][]Fix{
 		// The unit judge sets {{line}} (Directive=value) and {{unit}}.
 		"unit.<Directive>": {
-			{Reasons: []string{"off-home-used"}, Summary: "hide /home from the service but keep {{home}}, where it lives",
+			{Reasons: []string{"off-home-used"}, IDs: []string{Unit("ProtectHome")}, Summary: "hide /home from the service but keep {{home}}, where it lives",
 				Snippets: one(dropIn("[Service]\nProtectHome=tmpfs\nBindPaths={{home}}"))},
-			{Reasons: []string{"hides-service"}, Summary: "keep {{home}} visible to the service",
+			{Reasons: []string{"hides-service"}, IDs: []string{Unit("ProtectHome")}, Summary: "keep {{home}} visible to the service",
 				Snippets: one(dropIn("[Service]\nBindPaths={{home}}"))},
 			{Reasons: []string{"off", "weak", "cap-sys-admin"}, Summary: "set {{line}} in the [Service] section",
 				Snippets: one(dropIn("[Service]\n{{line}}"))},

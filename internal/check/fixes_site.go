@@ -37,7 +37,9 @@ func certbot(summary string, reasons ...string) Fix {
 		shell(Apache, "certbot --apache -d {{host}}\n# renewal runs from certbot.timer; check it with\ncertbot renew --dry-run"),
 		in(fileCaddyTop, caddy(caddyNote)),
 		shell(Lighttpd, "certbot certonly --webroot -w /var/www/html -d {{host}} \\\n"+
-			"  --deploy-hook 'systemctl reload lighttpd'\ncertbot renew --dry-run"),
+			"  --deploy-hook 'systemctl reload lighttpd'\n"+
+			"# lighttpd.conf then names /etc/letsencrypt/live/{{host}}/fullchain.pem\n"+
+			"# in ssl.pemfile and privkey.pem in ssl.privkey\ncertbot renew --dry-run"),
 		shell(HAProxy, "certbot certonly --standalone --http-01-port 8888 -d {{host}} \\\n"+
 			"  --deploy-hook 'cat \"$RENEWED_LINEAGE/fullchain.pem\" \"$RENEWED_LINEAGE/privkey.pem\" > /etc/haproxy/certs/{{host}}.pem && systemctl reload haproxy'\n"+
 			"# with acl acme path_beg /.well-known/acme-challenge/ sending those\n"+
@@ -71,8 +73,8 @@ func sameSite() []finding.Snippet {
 		nginx("# nginx 1.19.3 or later; in the location that proxies to the application\nproxy_cookie_flags {{cookie}} samesite={{samesite|lower}};"),
 		apache("Header edit Set-Cookie \"" + strip + "\" \"$1$2\"\n" +
 			"Header edit Set-Cookie \"" + add + "\" \"$1; SameSite={{samesite}}\""),
-		caddy("header {\n\tSet-Cookie \"(?i);\\s*samesite=[a-z]*\" \"\"\n\tdefer\n}\n" +
-			"header {\n\tSet-Cookie \"^({{cookie}}=.*)$\" \"$1; SameSite={{samesite}}\"\n\tdefer\n}"),
+		caddy("# one block: its replacements run in order\nheader {\n\tSet-Cookie \"" + strip + "\" \"$1$2\"\n" +
+			"\tSet-Cookie \"" + add + "\" \"$1; SameSite={{samesite}}\"\n\tdefer\n}"),
 		lighttpd("# lighttpd cannot change the attributes of a cookie: set\n# SameSite={{samesite}} on {{cookie}} where the application sets it"),
 		haproxy("# single quotes: HAProxy expands $ in double quotes\n" +
 			"http-response replace-header Set-Cookie '" + strip + "' '\\1\\2'\n" +
@@ -104,12 +106,12 @@ func siteFixes() map[string][]Fix {
 			{Summary: "make the application listen on loopback only, and close port {{port}} in the firewall",
 				Snippets: []finding.Snippet{
 					pleroma("config :pleroma, Pleroma.Web.Endpoint,\n  http: [ip: {127, 0, 0, 1}, port: {{port}}]"),
-					shell(Pleroma, "# until then, close the port from outside\nufw deny {{port}}/tcp"),
+					shell(Pleroma, "# and close the port from outside too\nufw deny {{port}}/tcp"),
 					akkoma("config :pleroma, Pleroma.Web.Endpoint,\n  http: [ip: {127, 0, 0, 1}, port: {{port}}]"),
-					shell(Akkoma, "# until then, close the port from outside\nufw deny {{port}}/tcp"),
+					shell(Akkoma, "# and close the port from outside too\nufw deny {{port}}/tcp"),
 					{Platform: string(Mastodon), File: fileMastodon, Lang: "sh",
 						Code: "# Puma (port 3000) and the streaming server (4000) bind here\nBIND=127.0.0.1"},
-					shell(Mastodon, "# until then, close the port from outside\nufw deny {{port}}/tcp"),
+					shell(Mastodon, "# and close the port from outside too\nufw deny {{port}}/tcp"),
 				}},
 		},
 		RedirectDowngrade: {

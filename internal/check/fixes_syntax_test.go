@@ -22,6 +22,7 @@ import (
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge"
+	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 )
@@ -110,7 +111,7 @@ func walkCatalogue(t *testing.T) []emitted {
 					if !slices.Contains(c.Reasons, reason) {
 						t.Errorf("%s: rule %d names reason %q, which the check does not give", c.ID, k, reason)
 					}
-					f := finding.Finding{ID: id, Reason: reason, Severity: finding.Warn, Vars: varsFor(samples, id)}
+					f := finding.Finding{ID: id, Reason: reason, Severity: finding.Warn, Vars: varsFor(samples, id, reason)}
 					if check.RuleFor(&c, f) != k {
 						continue
 					}
@@ -154,7 +155,7 @@ var fallbackVars = map[string]string{
 	"port": "4000", "unit": "pleroma.service", "home": "/home/pleroma", "line": "PrivateTmp=true",
 }
 
-func varsFor(samples map[string]map[string]string, id string) map[string]string {
+func varsFor(samples map[string]map[string]string, id, reason string) map[string]string {
 	v := map[string]string{}
 	for k, x := range fallbackVars {
 		v[k] = x
@@ -162,8 +163,10 @@ func varsFor(samples map[string]map[string]string, id string) map[string]string 
 	if d, ok := strings.CutPrefix(id, "csp."); ok {
 		v["directive"], v["value"] = d, d+" 'self'"
 	}
-	for k, x := range samples[id] {
-		v[k] = x
+	for _, key := range []string{id, id + " " + reason} {
+		for k, x := range samples[key] {
+			v[k] = x
+		}
 	}
 	return v
 }
@@ -175,8 +178,13 @@ func sampleVars(t *testing.T) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	add := func(fs []finding.Finding) {
 		for _, f := range fs {
-			if _, ok := out[f.ID]; !ok && len(f.Vars) > 0 && f.Severity > finding.Pass {
-				out[f.ID] = f.Vars
+			if len(f.Vars) == 0 || f.Severity == finding.Pass {
+				continue
+			}
+			for _, key := range []string{f.ID, f.ID + " " + f.Reason} {
+				if _, ok := out[key]; !ok {
+					out[key] = f.Vars
+				}
 			}
 		}
 	}
@@ -190,6 +198,14 @@ func sampleVars(t *testing.T) map[string]map[string]string {
 		}
 		add(judge.Site(p, worstSite(t), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
 	}
+	// every header judge, on a response that sends none
+	all := header.Expect{Rules: map[string]header.Rule{}}
+	for _, id := range []string{check.XFrameOptions, check.XContentTypeOptions, check.XXSSProtection,
+		check.XPermittedCrossDomainPolicies, check.XDownloadOptions, check.ExpectCT, check.ReferrerPolicy,
+		check.PermissionsPolicy, check.CrossOriginOpenerPolicy, check.CrossOriginResourcePolicy, check.CrossOriginEmbedderPolicy} {
+		all.Rules[id] = header.Rule{}
+	}
+	add(header.Judge(header.Input{Header: http.Header{}}, all))
 	return out
 }
 
