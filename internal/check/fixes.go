@@ -86,6 +86,20 @@ func setHeader(name, value string) []finding.Snippet {
 	}
 }
 
+// addHeader sends one more header name with value beside any the site
+// already sends (a second Content-Security-Policy, which browsers enforce
+// together with the first): add, never set, which would replace it.
+func addHeader(name, value string) []finding.Snippet {
+	return []finding.Snippet{
+		nginx("# add_header adds: a location with add_header lines of its own drops\n" +
+			"# this one, so repeat it there.\nadd_header " + name + " \"" + value + "\" always;"),
+		apache("Header always add " + name + " \"" + value + "\""),
+		caddy("header +" + name + " \"" + value + "\""),
+		lighttpd("server.modules += (\"mod_setenv\")\nsetenv.add-response-header += (\"" + name + "\" => \"" + value + "\")"),
+		haproxy("http-response add-header " + name + " \"" + value + "\""),
+	}
+}
+
 // replaceHeader is setHeader for a header already sent with a wrong value,
 // possibly by the application behind the server: each server drops the
 // copy it received before sending its own, so that there is one.

@@ -7,7 +7,7 @@ import "github.com/hardscan/hardscan/internal/finding"
 // its own, so a second header that sets only {{value}} takes away what the
 // first allows beyond it.
 func secondPolicy() []finding.Snippet {
-	out := setHeader("Content-Security-Policy", "{{value}}")
+	out := addHeader("Content-Security-Policy", "{{value}}")
 	for i := range out {
 		out[i].Code = "# browsers enforce every policy they get: this second policy narrows\n" +
 			"# {{directive}} and leaves the site's own policy as it is. Where this server\n" +

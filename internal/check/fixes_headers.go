@@ -69,8 +69,8 @@ func headerFixes() map[string][]Fix {
 
 		XFrameOptions: {
 			appHeader(both),
-			{Reasons: []string{"ignored"}, Summary: "restrict CSP frame-ancestors: browsers ignore X-Frame-Options while it is present",
-				Snippets: setHeader("Content-Security-Policy", "frame-ancestors 'none'")},
+			{Reasons: []string{"ignored"}, Summary: "add a policy with frame-ancestors 'none': browsers ignore X-Frame-Options while the CSP has frame-ancestors",
+				Snippets: addHeader("Content-Security-Policy", "frame-ancestors 'none'")},
 			wrongValue(XFrameOptions),
 		},
 		XContentTypeOptions:           {appHeader(both), wrongValue(XContentTypeOptions)},

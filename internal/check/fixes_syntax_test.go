@@ -46,6 +46,18 @@ type emitted struct {
 func TestEverySnippet(t *testing.T) {
 	snips := walkCatalogue(t)
 	golden(t, snips)
+	// and what the recorded responses and local audits really get, filled
+	// with their own values
+	for _, j := range append(recordedTargets(t), localTargets(t)...) {
+		for _, f := range j.findings {
+			if f.Fix == nil {
+				continue
+			}
+			for _, s := range f.Fix.Snippets {
+				snips = append(snips, emitted{id: f.ID, reason: f.Reason, rule: -1, summary: f.Fix.Summary, snippet: s})
+			}
+		}
+	}
 
 	byLang := map[string][]emitted{}
 	for _, e := range snips {
@@ -95,6 +107,11 @@ func walkCatalogue(t *testing.T) []emitted {
 	for _, c := range check.All() {
 		for k, rule := range c.Fixes {
 			ids := rule.IDs
+			for _, id := range ids {
+				if got, ok := check.Lookup(id); !ok || got.ID != c.ID {
+					t.Errorf("%s: rule %d names %s, which is no member of it", c.ID, k, id)
+				}
+			}
 			if len(ids) == 0 {
 				ids = []string{c.ID}
 				if c.Family() {
