@@ -114,11 +114,11 @@ func siteFixes() map[string][]Fix {
 					shell(Mastodon, "# and close the port from outside too\nufw deny {{port}}/tcp"),
 				}},
 		},
+		// Mastodon builds redirects from X-Forwarded-Proto, which the server sets.
 		RedirectDowngrade: {
 			{Summary: "keep https in redirects: tell the application its public URL is https", Snippets: []finding.Snippet{
 				pleroma("config :pleroma, Pleroma.Web.Endpoint,\n  url: [host: \"{{host}}\", scheme: \"https\", port: 443]"),
 				akkoma("config :pleroma, Pleroma.Web.Endpoint,\n  url: [host: \"{{host}}\", scheme: \"https\", port: 443]"),
-				{Platform: string(Mastodon), File: fileMastodon, Lang: "sh", Code: "LOCAL_DOMAIN={{host}}\nRAILS_ENV=production"},
 				nginx("# tell the application the scheme, and rewrite what still says http\n" +
 					"proxy_set_header X-Forwarded-Proto $scheme;\nproxy_redirect http://$host/ https://$host/;"),
 				apache("RequestHeader set X-Forwarded-Proto \"https\"\nHeader edit Location \"^http://\" \"https://\""),

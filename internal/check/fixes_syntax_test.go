@@ -94,6 +94,7 @@ func TestEverySnippet(t *testing.T) {
 					t.Errorf("%s %s (%s): %v\n--- snippet:\n%s", e.id, e.reason, e.snippet.Platform, err, e.snippet.Code)
 				}
 			}
+			t.Logf("%d distinct %s snippets checked", len(seen), lang)
 		})
 	}
 }
