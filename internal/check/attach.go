@@ -71,23 +71,32 @@ func Attach(fs []finding.Finding, t Target) {
 // fixFor builds the fix of f for t, or nil when the check has none for its
 // reason or none for t's platforms.
 func (c *Check) fixFor(f finding.Finding, t Target) *finding.Fix {
-	for _, rule := range c.Fixes {
-		if !rule.covers(f.Reason) {
-			continue
-		}
-		snips := rule.pick(t)
-		if len(snips) == 0 {
-			return nil
-		}
-		fix := &finding.Fix{Summary: fill(rule.Summary, f, t)}
-		for _, s := range snips {
-			s.File = fill(s.File, f, t)
-			s.Code = fill(s.Code, f, t)
-			fix.Snippets = append(fix.Snippets, s)
-		}
-		return fix
+	i := c.ruleFor(f)
+	if i < 0 {
+		return nil
 	}
-	return nil
+	rule := c.Fixes[i]
+	snips := rule.pick(t)
+	if len(snips) == 0 {
+		return nil
+	}
+	fix := &finding.Fix{Summary: fill(rule.Summary, f, t)}
+	for _, s := range snips {
+		s.File = fill(s.File, f, t)
+		s.Code = fill(s.Code, f, t)
+		fix.Snippets = append(fix.Snippets, s)
+	}
+	return fix
+}
+
+// ruleFor is the index of the first fix rule for f's reason and id, or -1.
+func (c *Check) ruleFor(f finding.Finding) int {
+	for i, rule := range c.Fixes {
+		if rule.covers(f.Reason) && (len(rule.IDs) == 0 || slices.Contains(rule.IDs, f.ID)) {
+			return i
+		}
+	}
+	return -1
 }
 
 // pick keeps the snippets for t's platforms: its application's, and its web
@@ -117,7 +126,8 @@ func (rule Fix) pick(t Target) []finding.Snippet {
 
 // fill writes the values into a template: {{name}} from the finding's Vars,
 // and {{subject}}, {{expected}}, {{actual}}, {{id}} and {{host}} from the
-// finding and the target. Double braces, since nginx and Caddy use single
+// finding and the target; {{name|lower}} writes the value in lower case
+// (nginx's samesite=lax). Double braces, since nginx and Caddy use single
 // ones themselves.
 func fill(tmpl string, f finding.Finding, t Target) string {
 	if !strings.Contains(tmpl, "{{") {
@@ -142,6 +152,9 @@ func fill(tmpl string, f finding.Finding, t Target) string {
 }
 
 func value(name string, f finding.Finding, t Target) string {
+	if base, ok := strings.CutSuffix(name, "|lower"); ok {
+		return strings.ToLower(value(base, f, t))
+	}
 	if v, ok := f.Vars[name]; ok {
 		return v
 	}

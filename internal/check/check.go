@@ -84,6 +84,9 @@ func (c Check) Prefix() string { return c.ID[:strings.Index(c.ID, "<")] }
 // Fix is what to change for some of a check's reasons.
 type Fix struct {
 	Reasons []string
+	// IDs, when set, limits the rule to these members of a family
+	// (csp.connect-src of csp.<directive>, config.http.ip of config.<key>).
+	IDs     []string
 	Summary string
 	// Snippets are templates, one or more per platform.
 	Snippets []finding.Snippet

@@ -2,6 +2,7 @@ package unit
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -30,7 +31,19 @@ func Judge(u *Unit) []finding.Finding {
 		judgeCaps(u),
 	}
 	fs = append(fs, exposure(u)...)
-	return append(fs, syntaxFindings(u)...)
+	fs = append(fs, syntaxFindings(u)...)
+	// The fix is a drop-in made with systemctl edit: it names the unit and
+	// writes one line.
+	for i, f := range fs {
+		if f.Vars == nil {
+			continue
+		}
+		if _, ok := f.Vars["line"]; !ok {
+			f = f.With("line", f.Vars["directive"]+"="+f.Vars["value"])
+		}
+		fs[i] = f.With("unit", filepath.Base(u.Path))
+	}
+	return fs
 }
 
 // caveats are the guide's warnings, added to a failing directive's advice.

@@ -1,0 +1,289 @@
+package check_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hardscan/hardscan/internal/audit/exsconfig"
+	"github.com/hardscan/hardscan/internal/audit/unit"
+	"github.com/hardscan/hardscan/internal/check"
+	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/judge"
+	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/internal/profile"
+	"github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/internal/scan"
+)
+
+// serverHeaders are the Server values a fix is chosen by: each web server
+// hardscan knows (with a version, as they send by default), and none.
+var serverHeaders = []string{"nginx/1.22.1", "Apache/2.4.62 (Debian)", "Caddy", "lighttpd/1.4.69", "HAProxy", ""}
+
+// noFix are the (id, reason) pairs that are notes needing no change, so
+// they carry no fix: hardscan's own limits, opt-ins, and remarks on a
+// policy that is fine as it is.
+var noFix = map[string][]string{
+	check.HTTPSRedirect:     {"not-probed"},
+	check.TLSCertificate:    {"not-verified"},
+	check.HSTSPreload:       {"not-eligible"},
+	check.ResponseTruncated: {"body", "cookies"},
+	check.RedirectStopped:   {"stopped"},
+	check.CSPReportOnly:     {"report-only"},
+	check.CSPSyntax:         {"syntax"},
+	check.CSPDeprecated:     {"deprecated"},
+	check.CSPIPSource:       {"ip"},
+	check.CSPMeta:           {"meta", "meta-ignored"},
+	"csp.":                  {"self", "wasm-unsafe-eval", "unsafe-hashes"},
+	check.CookieSession:     {"not-seen"}, // Pleroma's has one: scan signed in
+	check.UnitExposure:      {"score"},
+	check.UnitSyntax:        {"ignored-lines"},
+	"config.":               {"unknown", "obsolete"},
+	check.ConfigParse:       {"skipped"},
+}
+
+func needsNoFix(f finding.Finding) bool {
+	if rs, ok := noFix[f.ID]; ok {
+		return slices.Contains(rs, f.Reason)
+	}
+	for prefix, rs := range noFix {
+		if strings.HasSuffix(prefix, ".") && strings.HasPrefix(f.ID, prefix) && slices.Contains(rs, f.Reason) {
+			return true
+		}
+	}
+	return false
+}
+
+// scenarioProfile is the built-in profile of a replica scenario's software.
+func scenarioProfile(t *testing.T, name string) *profile.Profile {
+	t.Helper()
+	soft, _, _ := strings.Cut(name, "-")
+	p, err := profile.Builtin(soft)
+	if err != nil {
+		t.Fatalf("profile of scenario %s: %v", name, err)
+	}
+	return p
+}
+
+// observedFrom builds what a scan of the replica scenario would observe,
+// without the network, with every Server header replaced by server (none
+// when empty).
+func observedFrom(t *testing.T, site replica.Site, prof *profile.Profile, server string) *probe.Observed {
+	t.Helper()
+	base, _ := url.Parse("https://" + replica.RecordedHost + "/")
+	hop := func(u *url.URL, file string) probe.Hop {
+		rec, err := replica.Response(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := rec.Header.Clone()
+		setServer(h, server)
+		hp := probe.Hop{URL: u, Status: rec.Status, Header: h}
+		if loc := h.Get("Location"); loc != "" {
+			hp.Location, _ = u.Parse(loc)
+		}
+		return hp
+	}
+	o := &probe.Observed{URL: base, Verified: true,
+		Root: &probe.Chain{Hops: []probe.Hop{hop(base, site.Routes["/"].File)}, Body: []byte("<!DOCTYPE html><html><head></head></html>")}}
+	httpURL, _ := url.Parse("http://" + replica.RecordedHost + "/")
+	h := http.Header{}
+	setServer(h, server)
+	for _, c := range site.HTTPSet {
+		h.Add("Set-Cookie", c)
+	}
+	switch site.HTTP {
+	case replica.HTTPRedirect:
+		h.Set("Location", base.String())
+		o.HTTP = &probe.Chain{Hops: []probe.Hop{{URL: httpURL, Status: 301, Header: h, Location: base}}}
+	case replica.HTTPServe:
+		o.HTTP = &probe.Chain{Hops: []probe.Hop{{URL: httpURL, Status: 200, Header: h}}}
+	case replica.HTTPClosed:
+		o.HTTPErr = &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	}
+	for _, p := range prof.CookiePaths {
+		if r, ok := site.Routes[p]; ok && r.File != "" {
+			u := base.ResolveReference(&url.URL{Path: p})
+			o.CookieChains = append(o.CookieChains, &probe.Chain{Hops: []probe.Hop{hop(u, r.File)}})
+		}
+	}
+	if prof.BackendPort > 0 {
+		o.Backend = &probe.Probe{Port: prof.BackendPort}
+		if site.Backend {
+			o.Backend.Open, o.Backend.Status = true, 200
+		}
+	}
+	return o
+}
+
+func setServer(h http.Header, server string) {
+	if server == "" {
+		h.Del("Server")
+		return
+	}
+	h.Set("Server", server)
+}
+
+// judged is one judged target and the platforms its fixes are for.
+type judged struct {
+	name     string
+	findings []finding.Finding
+	target   check.Target
+}
+
+// recordedTargets judges every replica scenario (each recorded Pleroma,
+// Akkoma and Mastodon response) under its own profile and under modern as
+// an unknown site, behind each web server and none.
+func recordedTargets(t *testing.T) []judged {
+	t.Helper()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	names := make([]string, 0, len(replica.Scenarios))
+	for n := range replica.Scenarios {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	modern, err := profile.Builtin("modern")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []judged
+	for _, name := range names {
+		site, _ := replica.Scenario(name)
+		for _, prof := range []*profile.Profile{scenarioProfile(t, name), modern} {
+			for _, server := range serverHeaders {
+				o := observedFrom(t, site, prof, server)
+				fs := judge.Site(prof, o, now)
+				prof.Apply(fs, "")
+				tg := check.Target{App: check.AppFrom(prof.Name), Servers: check.ServersFrom(server), Host: replica.RecordedHost}
+				check.Attach(fs, tg)
+				out = append(out, judged{name: fmt.Sprintf("%s/%s/server=%q", name, prof.Name, server), findings: fs, target: tg})
+			}
+		}
+	}
+	return out
+}
+
+// localTargets audits the units and the config file of the audits' test
+// data, as --unit and --config do (fixes for Pleroma and systemd).
+func localTargets(t *testing.T) []judged {
+	t.Helper()
+	var out []judged
+	units, _ := filepath.Glob("../audit/unit/testdata/*.service")
+	if len(units) == 0 {
+		t.Fatal("no unit files in ../audit/unit/testdata")
+	}
+	for _, path := range units {
+		u, err := unit.Load(path, unit.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs := unit.Judge(u)
+		check.Attach(fs, check.Target{App: check.Pleroma})
+		out = append(out, judged{name: filepath.Base(path), findings: fs, target: check.Target{App: check.Pleroma}})
+	}
+	cfg, skipped, err := exsconfig.Load("../audit/exsconfig/testdata/prod.secret.exs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := append(exsconfig.Judge(cfg), skipped...)
+	check.Attach(fs, check.Target{App: check.Pleroma})
+	return append(out, judged{name: "prod.secret.exs", findings: fs, target: check.Target{App: check.Pleroma}})
+}
+
+// TestEveryFindingHasAFixForItsPlatform is issue 9's "how we will know":
+// on each recorded response, behind each web server and none, and on the
+// local audits, every finding that is not a pass (and is not a note that
+// needs no change) has a fix with a snippet for the application or the
+// web server the target runs.
+func TestEveryFindingHasAFixForItsPlatform(t *testing.T) {
+	targets := append(recordedTargets(t), localTargets(t)...)
+	for _, j := range targets {
+		checkFixes(t, j)
+	}
+}
+
+func checkFixes(t *testing.T, j judged) {
+	t.Helper()
+	for _, f := range j.findings {
+		if f.Severity == finding.Pass {
+			if f.Fix != nil {
+				t.Errorf("%s: %s[%s] passes but has a fix", j.name, f.ID, f.Subject)
+			}
+			continue
+		}
+		if needsNoFix(f) {
+			continue
+		}
+		if f.Fix == nil || len(f.Fix.Snippets) == 0 {
+			t.Errorf("%s: %s[%s] %s %s has no fix for %s behind %v", j.name, f.ID, f.Subject, f.Severity, f.Reason, j.target.App, j.target.Servers)
+			continue
+		}
+		ok := false
+		for _, s := range f.Fix.Snippets {
+			p := check.Platform(s.Platform)
+			if p == check.Systemd || (j.target.App != "" && p == j.target.App) || slices.Contains(j.target.Servers, p) {
+				ok = true
+			} else {
+				t.Errorf("%s: %s %s: snippet for %s, which the target does not run", j.name, f.ID, f.Reason, p)
+			}
+			if strings.Contains(s.Code+s.File, "{{") {
+				t.Errorf("%s: %s %s: unfilled placeholder in %s snippet: %s", j.name, f.ID, f.Reason, p, s.Code)
+			}
+		}
+		if !ok {
+			t.Errorf("%s: %s %s: no snippet for the target's platforms", j.name, f.ID, f.Reason)
+		}
+	}
+}
+
+// TestDemoFixes scans the --demo replica itself over loopback, then
+// attaches the fixes as if each web server (or none) were in front.
+func TestDemoFixes(t *testing.T) {
+	site, err := replica.Scenario("pleroma-2.7-default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	running, err := site.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer running.Close()
+	opt := probe.Options{RootCAs: running.CA.Pool(), Timeout: 5 * time.Second}
+	for _, v := range running.Resolve(4000) {
+		r, err := probe.ParseResolve(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Resolve = append(opt.Resolve, r)
+	}
+	s := &scan.Scanner{Client: probe.NewClient(opt), BackendPort: -1}
+	u, _ := url.Parse("https://" + running.Host + "/")
+	tg := s.Scan(context.Background(), u)
+	if tg.Error != nil {
+		t.Fatalf("demo scan: %s", *tg.Error)
+	}
+	fails := 0
+	for _, server := range serverHeaders {
+		fs := slices.Clone(tg.Findings)
+		target := check.Target{App: check.Pleroma, Servers: check.ServersFrom(server), Host: running.Host}
+		check.Attach(fs, target)
+		for _, f := range fs {
+			if f.Severity > finding.Pass {
+				fails++
+			}
+		}
+		checkFixes(t, judged{name: fmt.Sprintf("demo/server=%q", server), findings: fs, target: target})
+	}
+	if fails == 0 {
+		t.Fatal("the demo gave no finding to fix")
+	}
+}
