@@ -174,6 +174,7 @@ func init() {
 	addFixes(cspFixes())
 	addFixes(siteFixes())
 	addFixes(localFixes())
+	addFixes(deepFixes())
 	for id, fx := range fixes {
 		c, ok := byID[id]
 		if !ok {
