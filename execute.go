@@ -83,7 +83,7 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 			}
 			return stream.Target(t)
 		}
-		for _, t := range audit(c) {
+		for _, t := range c.local {
 			if err := record(t); err != nil {
 				return err
 			}
@@ -236,28 +236,26 @@ func openInput(c *config, stdin io.Reader) (*listReader, func(), error) {
 }
 
 // audit judges the local files: systemd units and Pleroma config files.
-func audit(c *config) []*result.Target {
+// It runs in validate, before any network traffic: a file that cannot be
+// read, is beyond a cap or is not what its flag says is a usage error.
+func audit(c *config) ([]*result.Target, error) {
 	var out []*result.Target
 	for _, path := range c.units {
 		t := localTarget(result.KindUnit, path)
 		u, err := unit.Load(path, unit.Options{DropInRoots: []string{"/etc/systemd/system"}})
 		if err != nil {
-			msg := err.Error()
-			t.Error = &msg
-		} else {
-			t.Findings = append(t.Findings, unit.Judge(u)...)
+			return nil, usagef("--unit: %v", err)
 		}
+		t.Findings = append(t.Findings, unit.Judge(u)...)
 		out = append(out, t)
 	}
 	for _, path := range c.configs {
 		t := localTarget(result.KindConfig, path)
 		cfg, skipped, err := exsconfig.Load(path)
 		if err != nil {
-			msg := err.Error()
-			t.Error = &msg
-		} else {
-			t.Findings = append(append(t.Findings, exsconfig.Judge(cfg)...), skipped...)
+			return nil, usagef("--config: %v", err)
 		}
+		t.Findings = append(append(t.Findings, exsconfig.Judge(cfg)...), skipped...)
 		out = append(out, t)
 	}
 	for _, t := range out {
@@ -265,7 +263,7 @@ func audit(c *config) []*result.Target {
 			c.profile.Apply(t.Findings, "")
 		}
 	}
-	return out
+	return out, nil
 }
 
 // localTarget is an audited file's target; local audits come first in a report.

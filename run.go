@@ -15,13 +15,18 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/internal/report"
+	"github.com/hardscan/hardscan/internal/result"
 )
 
 // Version is hardscan's version, reported by -V and in every report.
 const Version = "0.1.0"
+
+// maxCACertSize bounds a --cacert file; Debian's whole bundle is 220 KiB.
+const maxCACertSize = 4 << 20
 
 // config is one invocation, validated.
 type config struct {
@@ -42,6 +47,7 @@ type config struct {
 	input       string
 	units       []string
 	configs     []string
+	local       []*result.Target // the audited --unit and --config files
 	urls        []string
 	demo        bool
 }
@@ -249,7 +255,7 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 			pool = x509.NewCertPool()
 		}
 		for _, path := range r.cacert {
-			pem, err := os.ReadFile(path)
+			pem, err := localfile.Read(path, maxCACertSize)
 			if err != nil {
 				return usagef("--cacert: %v", err)
 			}
@@ -282,11 +288,11 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 			return usagef("--baseline: %v", err)
 		}
 	}
-	for _, path := range append(append([]string{}, c.units...), c.configs...) {
-		if _, err := os.Stat(path); err != nil {
-			return usagef("%v", err)
-		}
+	local, err := audit(c)
+	if err != nil {
+		return err
 	}
+	c.local = local
 	if c.demo {
 		if len(c.urls) > 0 || c.input != "" {
 			return usagef("--demo scans its own replica: give it no URL and no -i")
@@ -335,7 +341,7 @@ func loadProfile(arg string) (*profile.Profile, error) {
 		}
 		return p, nil
 	}
-	if _, err := os.Stat(arg); err != nil {
+	if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
 		return nil, &usageError{
 			msg:  fmt.Sprintf("--profile %q: neither a built-in profile nor a readable file", arg),
 			hint: "built-in profiles: auto, " + strings.Join(profile.Names(), ", "),

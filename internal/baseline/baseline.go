@@ -15,17 +15,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/result"
 )
 
+// MaxFileSize bounds a baseline file: a JSON report of tens of thousands
+// of targets fits, an endless or hostile one is refused.
+const MaxFileSize = 256 << 20
+
 // Load reads an earlier report written with --format json. It accepts
-// only this tool's schema version, and names the file in every error.
+// only this tool's schema version, and names the file in every error. It
+// does not block on a FIFO, reads at most MaxFileSize bytes, and keeps of
+// each target what a comparison reads: no headers, cookies or redirects,
+// which are most of a report's size.
 func Load(path string) (*result.Report, error) {
-	data, err := os.ReadFile(path)
+	data, err := localfile.Read(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
@@ -56,14 +63,84 @@ func parse(data []byte) (*result.Report, error) {
 		return nil, fmt.Errorf("schema_version %d, but this hardscan reads version %d", *head.SchemaVersion, result.SchemaVersion)
 	}
 
-	var r result.Report
-	if err := json.Unmarshal(data, &r); err != nil {
+	r, err := decodeSlim(data)
+	if err != nil {
+		// encoding/json's own error names the field and type; the slim
+		// decoder's may not.
+		var full result.Report
+		if uerr := json.Unmarshal(data, &full); uerr != nil {
+			err = uerr
+		}
 		return nil, position(data, err)
 	}
 	for i, t := range r.Targets {
 		if t == nil {
 			return nil, fmt.Errorf("targets[%d] is null", i)
 		}
+	}
+	return r, nil
+}
+
+// decodeSlim decodes a report one target at a time, dropping each
+// target's headers, cookies and redirects as it goes, so that memory holds
+// the file and the findings, not the file's whole tree.
+func decodeSlim(data []byte) (*result.Report, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // the report's "{"
+		return nil, err
+	}
+	rest := map[string]json.RawMessage{}
+	var targets []*result.Target
+	sawTargets := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := tok.(string)
+		if name != "targets" {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, err
+			}
+			rest[name] = raw
+			continue
+		}
+		sawTargets = true
+		tok, err = dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if tok == nil { // "targets": null
+			continue
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return nil, fmt.Errorf("targets: want an array, got %v", tok)
+		}
+		for dec.More() {
+			var t *result.Target
+			if err := dec.Decode(&t); err != nil {
+				return nil, err
+			}
+			if t != nil {
+				t.Headers, t.Cookies, t.Redirects = nil, nil, result.Redirects{}
+			}
+			targets = append(targets, t)
+		}
+		if _, err := dec.Token(); err != nil { // "]"
+			return nil, err
+		}
+	}
+	head, err := json.Marshal(rest)
+	if err != nil {
+		return nil, err
+	}
+	var r result.Report
+	if err := json.Unmarshal(head, &r); err != nil {
+		return nil, err
+	}
+	if sawTargets {
+		r.Targets = targets
 	}
 	return &r, nil
 }
