@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/inorder"
 	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
@@ -47,7 +48,8 @@ type config struct {
 	input       string
 	units       []string
 	configs     []string
-	local       []*result.Target // the audited --unit and --config files
+	local       []*result.Target              // the audited --unit and --config files
+	order       *inorder.Ring[*result.Target] // json: hands targets on in input order
 	urls        []string
 	demo        bool
 }
