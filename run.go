@@ -74,6 +74,7 @@ Exit status:
   1  at least one finding reaches --fail-on (with --baseline: a new one)
   2  usage error: bad flag, bad URL, unreadable input, bad profile file
   3  at least one target could not be scanned; wins over 1
+  130  interrupted (SIGINT/SIGTERM): no report written, or one marked incomplete
 `
 
 // flags defines the command line on a fresh FlagSet.

@@ -3,6 +3,7 @@
 // does nothing with the answers: the floor hardscan is compared with.
 //
 //	go run ./bench -n 2000,20000 -c 64
+//	go run ./bench -mode memory -n 20000   # peak RSS of -f json against -f ndjson
 //
 // It serves fixtures/vhost in this process (one HTTPS and one HTTP listener
 // answering for every *.test name), builds hardscan, and runs both the
@@ -35,6 +36,7 @@ func main() {
 	conc := flag.Int("c", 64, "concurrency, for hardscan (-c) and the bare loop")
 	prof := flag.String("p", "pleroma", "hardscan profile (pleroma: 3 requests a target; auto adds NodeInfo)")
 	keep := flag.Bool("keep", false, "keep the work directory (binary, lists, reports) and print its path")
+	mode := flag.String("mode", "speed", "speed: hardscan against the bare loop; memory: peak RSS of -f json against -f ndjson")
 	flag.Parse()
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
@@ -45,7 +47,11 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
-	if err := benchMain(ns, *conc, *prof, *keep); err != nil {
+	bench := benchMain
+	if *mode == "memory" {
+		bench = memoryMain
+	}
+	if err := bench(ns, *conc, *prof, *keep); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(1)
 	}
