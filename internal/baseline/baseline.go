@@ -14,8 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
+	"strings"
 
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/localfile"
@@ -49,12 +49,14 @@ func parse(data []byte) (*result.Report, error) {
 	var head struct {
 		SchemaVersion *int `json:"schema_version"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&head); err != nil {
+	// Unmarshal, not a Decoder: a Decoder would copy the whole report into
+	// its buffer to decode it as one value.
+	if err := json.Unmarshal(data, &head); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) && strings.Contains(syn.Error(), "after top-level value") {
+			return nil, errors.New("data after the report (an ndjson file? write one with --format json)")
+		}
 		return nil, fmt.Errorf("not a JSON report (write one with --format json): %w", position(data, err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the report (an ndjson file? write one with --format json)")
 	}
 	switch {
 	case head.SchemaVersion == nil:
