@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -367,5 +368,57 @@ func TestOutputErrors(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != "r.json" {
 		t.Errorf("left in the folder: %v", entries)
+	}
+}
+
+// lockedBuffer is a stderr that a run still finishing in the background may
+// write to while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A signal stops the run within a second while it is blocked writing to a
+// pipe that nobody reads.
+func TestSignalWhileOutputBlocks(t *testing.T) {
+	_, args := monServer(t, vhost.Options{})
+	var list strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&list, "w%03d.test\n", i)
+	}
+	path := writeFile(t, "list.txt", list.String())
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, append(args, "-i", path, "-f", "ndjson", "-p", "pleroma"), strings.NewReader(""), w, &stderr)
+	}()
+	time.Sleep(2 * time.Second) // the pipe's 64 KiB fill up with a few targets
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitInterrupted {
+			t.Errorf("exit %d, want 130; stderr %q", code, stderr.String())
+		}
+	case <-time.After(time.Second):
+		t.Fatal("still running a second after the signal")
 	}
 }
