@@ -42,14 +42,16 @@ func Create(path string) (*File, error) {
 		case fi.IsDir():
 			return nil, fmt.Errorf("write %s: is a directory", path)
 		case fi.Mode()&os.ModeSymlink == 0:
-			f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
-			if errors.Is(err, syscall.ENXIO) {
-				return nil, fmt.Errorf("write %s: a FIFO that nothing reads", path)
+			return openDirect(path)
+		default:
+			// A link to a special file (/dev/stdout, /dev/fd/1) is
+			// written through, never replaced.
+			if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+				if st.IsDir() {
+					return nil, fmt.Errorf("write %s: is a directory", path)
+				}
+				return openDirect(path)
 			}
-			if err != nil {
-				return nil, fmt.Errorf("write %s: %w", path, err)
-			}
-			return &File{path: path, f: f, direct: true}, nil
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("write %s: %w", path, err)
@@ -72,6 +74,19 @@ func Create(path string) (*File, error) {
 	}
 	removeStale(dir, prefix, filepath.Base(f.Name()))
 	return &File{path: path, tmp: f.Name(), f: f, mode: mode}, nil
+}
+
+// openDirect opens an existing special file for writing in place, without
+// blocking: a FIFO that nothing reads is an error, not a wait.
+func openDirect(path string) (*File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if errors.Is(err, syscall.ENXIO) {
+		return nil, fmt.Errorf("write %s: a FIFO that nothing reads", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return &File{path: path, f: f, direct: true}, nil
 }
 
 // removeStale removes the temporary files of earlier runs that were

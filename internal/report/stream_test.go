@@ -303,3 +303,18 @@ func TestCreateDevFull(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestCreateWritesThroughLinkToDevice(t *testing.T) {
+	// why: -o /dev/stdout is a link to a special file; replacing the link
+	// (as root, in /dev) would break the system, not write the report.
+	link := filepath.Join(t.TempDir(), "out")
+	if err := os.Symlink(os.DevNull, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(link, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+}
