@@ -9,11 +9,13 @@
 package baseline
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -32,6 +34,11 @@ const MaxFileSize = 256 << 20
 // each target what a comparison reads: no headers, cookies or redirects,
 // which are most of a report's size.
 func Load(path string) (*result.Report, error) {
+	if r, ok := loadStreaming(path); ok {
+		return r, nil
+	}
+	// Something is wrong (or the file could not be streamed): reading it
+	// whole names the problem and where it is.
 	data, err := localfile.Read(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
@@ -41,6 +48,31 @@ func Load(path string) (*result.Report, error) {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	return r, nil
+}
+
+// loadStreaming decodes a well-formed baseline straight from the file, so
+// that memory holds the findings, not the file too; ok is false on any
+// problem, which Load then reports.
+func loadStreaming(path string) (r *result.Report, ok bool) {
+	f, err := localfile.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.Size() > MaxFileSize {
+		return nil, false
+	}
+	lr := &io.LimitedReader{R: f, N: MaxFileSize + 1}
+	r, version, err := decodeSlim(bufio.NewReaderSize(lr, 64<<10))
+	if err != nil || lr.N <= 0 || !version || r.SchemaVersion != result.SchemaVersion {
+		return nil, false
+	}
+	for _, t := range r.Targets {
+		if t == nil {
+			return nil, false
+		}
+	}
+	return r, true
 }
 
 func parse(data []byte) (*result.Report, error) {
@@ -65,7 +97,7 @@ func parse(data []byte) (*result.Report, error) {
 		return nil, fmt.Errorf("schema_version %d, but this hardscan reads version %d", *head.SchemaVersion, result.SchemaVersion)
 	}
 
-	r, err := decodeSlim(data)
+	r, _, err := decodeSlim(bytes.NewReader(data))
 	if err != nil {
 		// encoding/json's own error names the field and type; the slim
 		// decoder's may not.
@@ -86,10 +118,11 @@ func parse(data []byte) (*result.Report, error) {
 // decodeSlim decodes a report one target at a time, dropping each
 // target's headers, cookies and redirects as it goes, so that memory holds
 // the file and the findings, not the file's whole tree.
-func decodeSlim(data []byte) (*result.Report, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil { // the report's "{"
-		return nil, err
+// version says whether the report has a schema_version.
+func decodeSlim(in io.Reader) (r *result.Report, version bool, err error) {
+	dec := json.NewDecoder(in)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false, fmt.Errorf("not a JSON object: %v", err)
 	}
 	rest := map[string]json.RawMessage{}
 	var targets []*result.Target
@@ -97,13 +130,13 @@ func decodeSlim(data []byte) (*result.Report, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		name, _ := tok.(string)
 		if name != "targets" {
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			rest[name] = raw
 			continue
@@ -111,18 +144,18 @@ func decodeSlim(data []byte) (*result.Report, error) {
 		sawTargets = true
 		tok, err = dec.Token()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if tok == nil { // "targets": null
 			continue
 		}
 		if d, ok := tok.(json.Delim); !ok || d != '[' {
-			return nil, fmt.Errorf("targets: want an array, got %v", tok)
+			return nil, false, fmt.Errorf("targets: want an array, got %v", tok)
 		}
 		for dec.More() {
 			var t *result.Target
 			if err := dec.Decode(&t); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			if t != nil {
 				t.Headers, t.Cookies, t.Redirects = nil, nil, result.Redirects{}
@@ -130,21 +163,28 @@ func decodeSlim(data []byte) (*result.Report, error) {
 			targets = append(targets, t)
 		}
 		if _, err := dec.Token(); err != nil { // "]"
-			return nil, err
+			return nil, false, err
 		}
 	}
 	head, err := json.Marshal(rest)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var r result.Report
-	if err := json.Unmarshal(head, &r); err != nil {
-		return nil, err
+	if _, err := dec.Token(); err != nil { // the report's "}"
+		return nil, false, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false, errors.New("data after the report")
+	}
+	r = &result.Report{}
+	if err := json.Unmarshal(head, r); err != nil {
+		return nil, false, err
 	}
 	if sawTargets {
 		r.Targets = targets
 	}
-	return &r, nil
+	_, version = rest["schema_version"]
+	return r, version, nil
 }
 
 // position adds the line and column of a JSON syntax or type error.
