@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/hardscan/hardscan/internal/baseline"
+	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/report"
 	"github.com/hardscan/hardscan/internal/result"
 )
@@ -25,7 +26,7 @@ func validateBaseline(c *config) error {
 	if st, err := os.Stat(c.baseline); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return usagef("--baseline: %v", err)
 	} else if err == nil && !st.Mode().IsRegular() {
-		return usagef("--baseline %s: not a regular file", c.baseline)
+		return usagef("--baseline %s: not a regular file (%s)", c.baseline, localfile.Kind(st.Mode()))
 	}
 	if c.output != "" && samePath(c.baseline, c.output) {
 		return &usageError{msg: fmt.Sprintf("-o %s is the --baseline file: a scan never rewrites the accepted state", c.output),

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"sort"
 	"sync"
 	"time"
@@ -18,6 +17,8 @@ import (
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/gate"
+	"github.com/hardscan/hardscan/internal/inorder"
+	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
 	replica "github.com/hardscan/hardscan/internal/replica"
 	"github.com/hardscan/hardscan/internal/report"
@@ -25,12 +26,43 @@ import (
 	"github.com/hardscan/hardscan/internal/scan"
 )
 
-var errInterrupted = errors.New("interrupted: no report written")
+var (
+	errInterrupted = errors.New("interrupted: no report written")
+	// errInterruptedStdout is an interrupted run whose report was
+	// streaming to stdout: what was written is closed as a complete
+	// document marked incomplete.
+	errInterruptedStdout = errors.New("interrupted: the report on standard output has only the targets scanned so far (json: marked incomplete)")
+)
 
-// execute scans what c names and writes the report. Everything the user
-// could have got wrong was checked by validate, except the input list's
-// contents, which are read lazily.
+// interruptGrace is how long a signalled run may take to finish cleanly
+// (remove its temporary file, close a streamed JSON report) before run
+// returns regardless of a read, write or request that is still blocked.
+const interruptGrace = 500 * time.Millisecond
+
+// execute scans what c names and writes the report, and returns within
+// interruptGrace of ctx's end (a signal) with exit 130, whatever is
+// blocked: reading a never-closing stdin, writing to a stalled pipe.
 func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.Writer) int {
+	done := make(chan int, 1)
+	go func() { done <- executeRun(ctx, c, stdin, stdout, stderr) }()
+	select {
+	case code := <-done:
+		return code
+	case <-ctx.Done():
+	}
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(interruptGrace):
+		fmt.Fprintf(stderr, "hardscan: %v\n", errInterrupted)
+		return exitInterrupted
+	}
+}
+
+// executeRun is execute's work. Everything the user could have got wrong
+// was checked by validate, except the input list's contents, which are
+// read lazily, and the output, which is created here before any scan.
+func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.Writer) int {
 	var base *result.Report
 	var accepted *baseline.Baseline
 	if c.baseline != "" {
@@ -40,11 +72,23 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		}
 		base, accepted = b, baseline.New(b)
 	}
-	src, closeSrc, err := openInput(c, stdin)
+	src, closeSrc, err := openInput(ctx, c, stdin)
 	if err != nil {
+		if errors.Is(err, errInterrupted) {
+			fmt.Fprintf(stderr, "hardscan: %v\n", err)
+			return exitInterrupted
+		}
 		return fail(stderr, err)
 	}
 	defer closeSrc()
+	var out *report.File
+	if c.output != "" {
+		if out, err = report.Create(c.output); err != nil {
+			return fail(stderr, usagef("-o: %v", err))
+		}
+		defer out.Abort()
+	}
+	c.concurrency = capConcurrency(c, stderr)
 	if c.demo {
 		stop, err := startDemo(c)
 		if err != nil {
@@ -60,15 +104,25 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		StartedAt:     start.UTC().Truncate(time.Second),
 	}
 	opt := report.Options{Color: c.color, Verbose: c.verbose, Width: c.width, Gate: c.gate}
-	// Only ndjson streams: a streamed run keeps no target, just the tally,
-	// so that a list of a million hosts does not grow in memory. The alert
-	// text (-q, or a regression with -o) and --accept need the findings.
-	keep := c.format != "ndjson" || base != nil || c.quiet
+	// ndjson and json stream: a streamed run keeps no target, just the
+	// tally, so that a list of a million hosts does not grow in memory. A
+	// baseline, the alert text (-q, or a regression with -o) and --accept
+	// need the findings, so they keep them, without the headers and
+	// cookies already written.
+	streams := report.Streams(c.format)
+	keep := !streams || base != nil || c.quiet
 	sum := tally{gate: gate.NewTally(c.gate)}
+	var stream report.Stream
 	write := func(w io.Writer) error {
-		stream, err := report.NewStream(w, c.format, opt)
+		var err error
+		stream, err = report.NewStream(w, c.format, opt)
 		if err != nil {
 			return err
+		}
+		if st, ok := stream.(report.Starter); ok {
+			if err := st.Start(rep); err != nil {
+				return err
+			}
 		}
 		record := func(t *result.Target) error {
 			t.Summary = finding.Tally(t.Findings)
@@ -78,12 +132,18 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 				rep.Changes = append(rep.Changes, t.Changes...)
 			}
 			sum.add(t)
+			if err := stream.Target(t); err != nil {
+				return err
+			}
 			if keep {
+				if streams {
+					t.Headers, t.Cookies, t.Redirects = nil, nil, result.Redirects{}
+				}
 				rep.Targets = append(rep.Targets, t)
 			}
-			return stream.Target(t)
+			return nil
 		}
-		for _, t := range audit(c) {
+		for _, t := range c.local {
 			if err := record(t); err != nil {
 				return err
 			}
@@ -104,7 +164,29 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 				return record(t)
 			}
 		}
+		if c.format == "json" {
+			// json writes targets in input order: a finished target waits
+			// in a ring for the slower ones before it, and the ring's
+			// window holds back new scans rather than growing.
+			c.order = inorder.New[*result.Target](2*c.concurrency + 64)
+			inOrder := emit
+			emit = func(t *result.Target) error {
+				if t.Index < 0 {
+					return inOrder(t)
+				}
+				return c.order.Put(t.Index, t, inOrder)
+			}
+		}
 		if err := scanAll(ctx, c, src, emit); err != nil {
+			if errors.Is(err, errInterrupted) && out == nil && streams && !c.quiet {
+				// Targets already reached stdout: end the document as a
+				// complete report marked incomplete (SPEC, exit 130).
+				rep.Incomplete = true
+				rep.DurationMS = time.Since(start).Milliseconds()
+				rep.Summary = sum.summary
+				_ = stream.Close(rep)
+				return errInterruptedStdout
+			}
 			return err
 		}
 		if keep {
@@ -124,12 +206,14 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 	}
 
 	switch {
-	case c.output != "":
-		err = report.WriteFileAtomic(c.output, write)
+	case out != nil:
+		if err = write(out); err == nil {
+			err = out.Commit()
+		}
 	case c.quiet:
 		// -q prints the alert text below instead of the report.
 		err = write(io.Discard)
-	case c.format != "ndjson":
+	case !streams:
 		// Render whole, so that a failure never leaves half a report.
 		var buf bytes.Buffer
 		if err = write(&buf); err == nil {
@@ -139,9 +223,9 @@ func execute(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.
 		err = write(stdout)
 	}
 	if err != nil {
-		if errors.Is(err, errInterrupted) {
+		if errors.Is(err, errInterrupted) || errors.Is(err, errInterruptedStdout) {
 			fmt.Fprintf(stderr, "hardscan: %v\n", err)
-			return exitErrors
+			return exitInterrupted
 		}
 		return fail(stderr, &codedError{err: err, code: exitErrors})
 	}
@@ -219,8 +303,10 @@ func exitCode(c *config, st gate.Status) int {
 }
 
 // openInput opens -i, checking before any scan that it is readable and not
-// empty; the rest of it is read as the scan goes.
-func openInput(c *config, stdin io.Reader) (*listReader, func(), error) {
+// empty; the rest of it is read as the scan goes. A file must be a regular
+// file (opened without blocking); a pipe is read only as "-i -". Waiting
+// for the first line of a pipe ends with ctx.
+func openInput(ctx context.Context, c *config, stdin io.Reader) (*listReader, func(), error) {
 	if c.input == "" {
 		return nil, func() {}, nil
 	}
@@ -228,47 +314,48 @@ func openInput(c *config, stdin io.Reader) (*listReader, func(), error) {
 	closer := func() {}
 	name := "standard input"
 	if c.input != "-" {
-		f, err := os.Open(c.input)
+		f, err := localfile.Open(c.input)
 		if err != nil {
-			return nil, nil, usagef("-i: %v", err)
-		}
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			f.Close()
-			return nil, nil, usagef("-i %s: is a directory", c.input)
+			return nil, nil, &usageError{msg: fmt.Sprintf("-i: %v", err), hint: "to read a pipe, give it on standard input: -i -"}
 		}
 		r, closer, name = f, func() { f.Close() }, c.input
 	}
 	lr := newListReader(r)
-	if err := lr.peek(); err != nil {
-		closer()
-		return nil, nil, usagef("-i %s: %v", name, err)
+	peeked := make(chan error, 1)
+	go func() { peeked <- lr.peek() }()
+	select {
+	case err := <-peeked:
+		if err != nil {
+			closer()
+			return nil, nil, usagef("-i %s: %v", name, err)
+		}
+	case <-ctx.Done():
+		return nil, nil, errInterrupted
 	}
 	return lr, closer, nil
 }
 
 // audit judges the local files: systemd units and Pleroma config files.
-func audit(c *config) []*result.Target {
+// It runs in validate, before any network traffic: a file that cannot be
+// read, is beyond a cap or is not what its flag says is a usage error.
+func audit(c *config) ([]*result.Target, error) {
 	var out []*result.Target
 	for _, path := range c.units {
 		t := localTarget(result.KindUnit, path)
 		u, err := unit.Load(path, unit.Options{DropInRoots: []string{"/etc/systemd/system"}})
 		if err != nil {
-			msg := err.Error()
-			t.Error = &msg
-		} else {
-			t.Findings = append(t.Findings, unit.Judge(u)...)
+			return nil, usagef("--unit: %v", err)
 		}
+		t.Findings = append(t.Findings, unit.Judge(u)...)
 		out = append(out, t)
 	}
 	for _, path := range c.configs {
 		t := localTarget(result.KindConfig, path)
 		cfg, skipped, err := exsconfig.Load(path)
 		if err != nil {
-			msg := err.Error()
-			t.Error = &msg
-		} else {
-			t.Findings = append(append(t.Findings, exsconfig.Judge(cfg)...), skipped...)
+			return nil, usagef("--config: %v", err)
 		}
+		t.Findings = append(append(t.Findings, exsconfig.Judge(cfg)...), skipped...)
 		out = append(out, t)
 	}
 	for _, t := range out {
@@ -278,7 +365,7 @@ func audit(c *config) []*result.Target {
 		// A config file is Pleroma's or Akkoma's; both read config :pleroma.
 		check.Attach(t.Findings, check.Target{App: check.Pleroma})
 	}
-	return out
+	return out, nil
 }
 
 // localTarget is an audited file's target; local audits come first in a report.
@@ -295,8 +382,11 @@ func scanAll(ctx context.Context, c *config, list *listReader, done func(*result
 	client := probe.NewClient(c.scan)
 	scanner := &scan.Scanner{Client: client, Profile: c.profile, BackendPort: c.backendPort, Authorized: len(c.scan.Header) > 0}
 
+	// A failed write (a full disk) stops the scan at once: sctx ends.
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	jobs := make(chan job)
-	go produce(ctx, c, list, jobs)
+	go produce(sctx, c, list, jobs)
 
 	var (
 		mu      sync.Mutex
@@ -307,12 +397,25 @@ func scanAll(ctx context.Context, c *config, list *listReader, done func(*result
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				t := scanOne(ctx, c, scanner, j)
+			for {
+				// produce may be blocked reading a pipe: a worker
+				// leaves when the scan ends, not when jobs closes.
+				var j job
+				var ok bool
+				select {
+				case j, ok = <-jobs:
+				case <-sctx.Done():
+				}
+				if !ok {
+					return
+				}
+				t := scanOne(sctx, c, scanner, j)
 				t.Index = j.index
 				mu.Lock()
-				if doneErr == nil && ctx.Err() == nil {
-					doneErr = done(t)
+				if doneErr == nil && sctx.Err() == nil {
+					if doneErr = done(t); doneErr != nil {
+						cancel()
+					}
 				}
 				mu.Unlock()
 			}
@@ -359,6 +462,9 @@ func produce(ctx context.Context, c *config, list *listReader, jobs chan<- job) 
 		if j.err == nil && !seen.add(j.url) {
 			return true
 		}
+		if c.order != nil && c.order.Acquire(ctx) != nil {
+			return false
+		}
 		j.index = index
 		index++
 		select {
@@ -378,19 +484,26 @@ func produce(ctx context.Context, c *config, list *listReader, jobs chan<- job) 
 		return
 	}
 	for {
-		line, raw, ok, err := list.next()
+		it, ok, err := list.next()
 		if err != nil {
-			send(job{raw: c.input, line: line, err: err})
+			send(job{raw: c.input, err: err})
 			return
 		}
 		if !ok {
 			return
 		}
-		u, perr := parseTarget(raw)
+		if it.err != nil {
+			if !send(job{raw: it.raw, line: it.line, err: it.err}) {
+				return
+			}
+			continue
+		}
+		u, perr := parseTarget(it.raw)
+		raw := it.raw
 		if perr != nil {
 			raw = safeRaw(raw)
 		}
-		if !send(job{raw: raw, line: line, url: u, err: perr}) {
+		if !send(job{raw: raw, line: it.line, url: u, err: perr}) {
 			return
 		}
 	}

@@ -13,6 +13,8 @@ const (
 	exitFindings = 1 // a finding reaches --fail-on
 	exitUsage    = 2 // bad flag, bad URL, unreadable input, bad profile
 	exitErrors   = 3 // a target could not be scanned; wins over 1
+
+	exitInterrupted = 130 // SIGINT/SIGTERM: no report, or one marked incomplete
 )
 
 // usageError is an invocation the user must correct. Hint, when set, says how.

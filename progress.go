@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
+
+	"github.com/hardscan/hardscan/internal/localfile"
 )
 
 // progress draws one status line on stderr while many targets are scanned:
@@ -101,18 +102,15 @@ func listTotal(path string) int {
 	if path == "" || path == "-" {
 		return 0
 	}
-	f, err := os.Open(path)
+	f, err := localfile.Open(path) // never blocks, regular files only
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return 0
-	}
 	lr := newListReader(f)
 	n := 0
 	for {
-		_, _, ok, err := lr.next()
+		_, ok, err := lr.next()
 		if err != nil || !ok {
 			return n
 		}

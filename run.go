@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,13 +17,19 @@ import (
 
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/gate"
+	"github.com/hardscan/hardscan/internal/inorder"
+	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/internal/report"
+	"github.com/hardscan/hardscan/internal/result"
 )
 
 // Version is hardscan's version, reported by -V and in every report.
 const Version = "0.1.0"
+
+// maxCACertSize bounds a --cacert file; Debian's whole bundle is 220 KiB.
+const maxCACertSize = 4 << 20
 
 // config is one invocation, validated.
 type config struct {
@@ -44,6 +51,8 @@ type config struct {
 	input       string
 	units       []string
 	configs     []string
+	local       []*result.Target              // the audited --unit and --config files
+	order       *inorder.Ring[*result.Target] // json: hands targets on in input order
 	urls        []string
 	demo        bool
 }
@@ -123,6 +132,7 @@ var exitRows = [][2]string{
 	{"  1", "at least one finding reaches --fail-on (with --baseline: a new or worse one)"},
 	{"  2", "usage error: bad flag, bad URL, unreadable input, bad profile file"},
 	{"  3", "at least one target could not be scanned; wins over 1"},
+	{"  130", "interrupted (SIGINT/SIGTERM): no report written, or one marked incomplete"},
 	{"", "with -f nagios, Nagios' states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors too)"},
 }
 
@@ -289,7 +299,7 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	}
 	// The system's roots are added by the client, in the background.
 	for _, path := range r.cacert {
-		pem, err := os.ReadFile(path)
+		pem, err := localfile.Read(path, maxCACertSize)
 		if err != nil {
 			return usagef("--cacert: %v", err)
 		}
@@ -319,11 +329,11 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	if err := validateBaseline(c); err != nil {
 		return err
 	}
-	for _, path := range append(append([]string{}, c.units...), c.configs...) {
-		if _, err := os.Stat(path); err != nil {
-			return usagef("%v", err)
-		}
+	local, err := audit(c)
+	if err != nil {
+		return err
 	}
+	c.local = local
 	if c.demo {
 		if len(c.urls) > 0 || c.input != "" {
 			return usagef("--demo scans its own replica: give it no URL and no -i")
@@ -376,7 +386,7 @@ func loadProfile(arg string) (*profile.Profile, error) {
 		}
 		return p, nil
 	}
-	if _, err := os.Stat(arg); err != nil {
+	if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
 		names := append([]string{"auto"}, profile.Names()...)
 		return nil, &usageError{
 			msg:  fmt.Sprintf("--profile %q: neither a built-in profile nor a readable file", arg),

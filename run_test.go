@@ -543,8 +543,8 @@ func TestInterruptWritesNoPartialReport(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("took %s after the interrupt", took)
 	}
-	if code == exitOK || code == exitFindings {
-		t.Errorf("exit %d, want non-zero and not a findings status", code)
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want 130 (SPEC: interrupted)", code)
 	}
 	if raw, _ := os.ReadFile(out); string(raw) != "earlier report\n" {
 		t.Errorf("-o file changed by an interrupted run: %q", raw)

@@ -4,6 +4,7 @@
 //
 //	go run ./bench -n 2000,20000 -c 64
 //	go run ./bench -rtt 100ms       # latency mode: round trips per scan
+//	go run ./bench -mode memory -n 20000   # peak RSS of -f json against -f ndjson
 //
 // It serves fixtures/vhost in this process (one HTTPS and one HTTP listener
 // answering for every *.test name), builds hardscan, and runs both the
@@ -38,6 +39,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the work directory (binary, lists, reports) and print its path")
 	rtt := flag.Duration("rtt", 0, "latency mode: scan one target at a time through a proxy adding this round-trip time, and report round trips per scan for auto and -p")
 	scans := flag.Int("scans", 7, "latency mode: scans per profile")
+	mode := flag.String("mode", "speed", "speed: hardscan against the bare loop; memory: peak RSS of -f json against -f ndjson")
 	flag.Parse()
 	if *rtt > 0 {
 		prof := *prof
@@ -59,7 +61,11 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
-	if err := benchMain(ns, *conc, *prof, *keep); err != nil {
+	bench := benchMain
+	if *mode == "memory" {
+		bench = memoryMain
+	}
+	if err := bench(ns, *conc, *prof, *keep); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(1)
 	}

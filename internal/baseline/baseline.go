@@ -10,23 +10,37 @@
 package baseline
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
+	"strings"
 
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/result"
 )
 
+// MaxFileSize bounds a baseline file: a JSON report of tens of thousands
+// of targets fits, an endless or hostile one is refused.
+const MaxFileSize = 256 << 20
+
 // Load reads an earlier report written with --format json. It accepts
-// only this tool's schema version, and names the file in every error.
+// only this tool's schema version, and names the file in every error. It
+// does not block on a FIFO, reads at most MaxFileSize bytes, and keeps of
+// each target what a comparison reads: no headers, cookies or redirects,
+// which are most of a report's size.
 func Load(path string) (*result.Report, error) {
-	data, err := os.ReadFile(path)
+	if r, ok := loadStreaming(path); ok {
+		return r, nil
+	}
+	// Something is wrong (or the file could not be streamed): reading it
+	// whole names the problem and where it is.
+	data, err := localfile.Read(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
@@ -37,18 +51,45 @@ func Load(path string) (*result.Report, error) {
 	return r, nil
 }
 
+// loadStreaming decodes a well-formed baseline straight from the file, so
+// that memory holds the findings, not the file too; ok is false on any
+// problem, which Load then reports.
+func loadStreaming(path string) (r *result.Report, ok bool) {
+	f, err := localfile.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.Size() > MaxFileSize {
+		return nil, false
+	}
+	lr := &io.LimitedReader{R: f, N: MaxFileSize + 1}
+	r, version, err := decodeSlim(bufio.NewReaderSize(lr, 64<<10))
+	if err != nil || lr.N <= 0 || !version || r.SchemaVersion != result.SchemaVersion {
+		return nil, false
+	}
+	for _, t := range r.Targets {
+		if t == nil {
+			return nil, false
+		}
+	}
+	return r, true
+}
+
 func parse(data []byte) (*result.Report, error) {
 	// The version is read first, so that a report of another version is
 	// named as such rather than as a field of the wrong type.
 	var head struct {
 		SchemaVersion *int `json:"schema_version"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&head); err != nil {
+	// Unmarshal, not a Decoder: a Decoder would copy the whole report into
+	// its buffer to decode it as one value.
+	if err := json.Unmarshal(data, &head); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) && strings.Contains(syn.Error(), "after top-level value") {
+			return nil, errors.New("data after the report (an ndjson file? write one with --format json)")
+		}
 		return nil, fmt.Errorf("not a JSON report (write one with --format json): %w", position(data, err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the report (an ndjson file? write one with --format json)")
 	}
 	switch {
 	case head.SchemaVersion == nil:
@@ -57,8 +98,14 @@ func parse(data []byte) (*result.Report, error) {
 		return nil, fmt.Errorf("schema_version %d, but this hardscan reads version %d", *head.SchemaVersion, result.SchemaVersion)
 	}
 
-	var r result.Report
-	if err := json.Unmarshal(data, &r); err != nil {
+	r, _, err := decodeSlim(bytes.NewReader(data))
+	if err != nil {
+		// encoding/json's own error names the field and type; the slim
+		// decoder's may not.
+		var full result.Report
+		if uerr := json.Unmarshal(data, &full); uerr != nil {
+			err = uerr
+		}
 		return nil, position(data, err)
 	}
 	for i, t := range r.Targets {
@@ -66,7 +113,79 @@ func parse(data []byte) (*result.Report, error) {
 			return nil, fmt.Errorf("targets[%d] is null", i)
 		}
 	}
-	return &r, nil
+	return r, nil
+}
+
+// decodeSlim decodes a report one target at a time, dropping each
+// target's headers, cookies and redirects as it goes, so that memory holds
+// the file and the findings, not the file's whole tree.
+// version says whether the report has a schema_version.
+func decodeSlim(in io.Reader) (r *result.Report, version bool, err error) {
+	dec := json.NewDecoder(in)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false, fmt.Errorf("not a JSON object: %v", err)
+	}
+	rest := map[string]json.RawMessage{}
+	var targets []*result.Target
+	sawTargets := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false, err
+		}
+		name, _ := tok.(string)
+		if name != "targets" {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, false, err
+			}
+			rest[name] = raw
+			continue
+		}
+		sawTargets = true
+		tok, err = dec.Token()
+		if err != nil {
+			return nil, false, err
+		}
+		if tok == nil { // "targets": null
+			continue
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return nil, false, fmt.Errorf("targets: want an array, got %v", tok)
+		}
+		for dec.More() {
+			var t *result.Target
+			if err := dec.Decode(&t); err != nil {
+				return nil, false, err
+			}
+			if t != nil {
+				t.Headers, t.Cookies, t.Redirects = nil, nil, result.Redirects{}
+			}
+			targets = append(targets, t)
+		}
+		if _, err := dec.Token(); err != nil { // "]"
+			return nil, false, err
+		}
+	}
+	head, err := json.Marshal(rest)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, err := dec.Token(); err != nil { // the report's "}"
+		return nil, false, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false, errors.New("data after the report")
+	}
+	r = &result.Report{}
+	if err := json.Unmarshal(head, r); err != nil {
+		return nil, false, err
+	}
+	if sawTargets {
+		r.Targets = targets
+	}
+	_, version = rest["schema_version"]
+	return r, version, nil
 }
 
 // position adds the line and column of a JSON syntax or type error.

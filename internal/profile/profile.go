@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/hardscan/hardscan/internal/judge/csp"
 	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/judge/hsts"
+	"github.com/hardscan/hardscan/internal/localfile"
 )
 
 // Profile is one set of expectations.
@@ -176,14 +176,22 @@ func BuiltinJSON(name string) ([]byte, error) {
 	return raw, nil
 }
 
-// Load reads a profile file.
+// MaxFileSize bounds a profile file; the built-in ones are a few KiB.
+const MaxFileSize = 1 << 20
+
+// MaxCookiePaths bounds cookie_paths and auth_cookie_paths together: each
+// is a request made at once for every target (the built-in profiles name
+// one or two).
+const MaxCookiePaths = 16
+
+// Load reads a profile file, without blocking on a FIFO and at most
+// MaxFileSize bytes of it.
 func Load(path string) (*Profile, error) {
-	f, err := os.Open(path)
+	data, err := localfile.Read(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", path, err)
+		return nil, fmt.Errorf("profile: %w", err)
 	}
-	defer f.Close()
-	p, err := Parse(io.LimitReader(f, 4<<20))
+	p, err := Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", path, err)
 	}
@@ -230,6 +238,9 @@ func (p *Profile) Validate() error {
 	}
 	if p.BackendPort < 0 || p.BackendPort > 65535 {
 		return fmt.Errorf("backend_port: %d is not a port from 0 to 65535", p.BackendPort)
+	}
+	if n := len(p.CookiePaths) + len(p.AuthCookiePaths); n > MaxCookiePaths {
+		return fmt.Errorf("cookie_paths: %d paths (with auth_cookie_paths), more than the cap of %d", n, MaxCookiePaths)
 	}
 	for i, path := range append(append([]string{}, p.CookiePaths...), p.AuthCookiePaths...) {
 		if !strings.HasPrefix(path, "/") {

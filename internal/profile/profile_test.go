@@ -136,3 +136,15 @@ func TestOverridesByVersion(t *testing.T) {
 		t.Errorf("a bad version must be an error naming the field: %v", err)
 	}
 }
+
+func TestCookiePathCap(t *testing.T) {
+	paths := make([]string, MaxCookiePaths+1)
+	for i := range paths {
+		paths[i] = `"/p"`
+	}
+	// why: each cookie path is a request made at once for every target.
+	src := `{"name": "x", "cookie_paths": [` + strings.Join(paths, ",") + `]}`
+	if _, err := Parse(strings.NewReader(src)); err == nil || !strings.Contains(err.Error(), "cap of 16") {
+		t.Errorf("err = %v, want the cap named", err)
+	}
+}

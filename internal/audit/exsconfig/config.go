@@ -7,18 +7,31 @@
 package exsconfig
 
 import (
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/localfile"
 )
 
 // maxFileSize bounds what is read; real config files are a few KiB.
 const maxFileSize = 4 << 20
+
+// MaxTokens and MaxMergeWork bound the work of reading one file: a real
+// prod.secret.exs is a few thousand tokens and merges a few hundred pairs,
+// while 4 MiB of "[" is four million tokens, and thousands of config calls
+// on one key would each copy the growing keyword list.
+const (
+	MaxTokens    = 250_000
+	MaxMergeWork = 4_000_000
+)
+
+// ErrTooComplex is a file beyond MaxTokens or MaxMergeWork; Load returns it
+// wrapped with the cap that was reached.
+var ErrTooComplex = errors.New("too complex to read")
 
 // Config is the merged configuration of one file.
 type Config struct {
@@ -26,6 +39,10 @@ type Config struct {
 
 	env   map[string]map[string]Value // app -> key -> merged value
 	calls []call                      // every config call in order, readable or not
+
+	imports bool  // import Config or use Mix.Config was seen
+	work    int   // keyword pairs visited by merges, against MaxMergeWork
+	capErr  error // the cap that stopped reading, if any
 }
 
 // call is one config/2 or config/3 call, reduced to config/3 form.
@@ -47,30 +64,41 @@ type Skip struct {
 // (config.parse) naming what was skipped; a missing or unreadable file is
 // an error.
 func Load(path string) (*Config, []finding.Finding, error) {
-	f, err := os.Open(path)
+	data, err := localfile.Read(path, maxFileSize)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read config %s: %w", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("read config %s: %w", path, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, nil, fmt.Errorf("read config %s: larger than %d bytes", path, maxFileSize)
+		return nil, nil, fmt.Errorf("read config: %w", err)
 	}
 	c, skips := Parse(path, data)
+	if c.capErr != nil {
+		return nil, nil, fmt.Errorf("config %s: %w", path, c.capErr)
+	}
+	if !c.IsConfig() {
+		return nil, nil, fmt.Errorf("%s: not an Elixir config file: no config call and no import Config", path)
+	}
 	return c, skipFindings(path, skips), nil
 }
+
+// IsConfig reports whether the source read as an Elixir config file: it
+// has a config call, or at least imports Config.
+func (c *Config) IsConfig() bool { return c.imports || len(c.calls) > 0 }
 
 // Parse reads config source. It never fails: statements it cannot read or
 // does not apply are returned as skips, and the rest is applied.
 func Parse(name string, data []byte) (*Config, []Skip) {
 	src := string(data)
 	c := &Config{Path: name, env: map[string]map[string]Value{}}
-	p := &parser{src: src, toks: lex(src)}
+	toks, ok := lex(src, MaxTokens)
+	if !ok {
+		c.capErr = fmt.Errorf("%w: more than the cap of %d tokens", ErrTooComplex, MaxTokens)
+		return c, []Skip{{Line: 1, Text: firstLine(src), Reason: c.capErr.Error()}}
+	}
+	p := &parser{src: src, toks: toks}
 	var skips []Skip
 	for {
+		if c.work > MaxMergeWork {
+			c.capErr = fmt.Errorf("%w: more than the cap of %d merged keyword pairs", ErrTooComplex, MaxMergeWork)
+			return c, append(skips, Skip{Line: p.peek().line, Text: firstLine(src[p.peek().pos:]), Reason: c.capErr.Error()})
+		}
 		p.skipEOL()
 		if p.peek().kind == tEOF {
 			return c, skips
@@ -105,6 +133,9 @@ func (c *Config) statement(p *parser) (string, error) {
 	if t.kind == tIdent {
 		switch t.text {
 		case "import", "use", "alias", "require":
+			if n := p.toks[p.i+1]; n.kind == tAlias && (t.text == "import" && n.text == "Config" || t.text == "use" && n.text == "Mix") {
+				c.imports = true
+			}
 			p.skipStatement() // import Config, use Mix.Config: nothing to apply
 			return "", nil
 		case "import_config":
@@ -246,7 +277,7 @@ func (c *Config) apply(cl call) {
 		c.env[cl.app] = keys
 	}
 	if old, ok := keys[cl.key]; ok {
-		keys[cl.key] = deepMerge(old, cl.opts)
+		keys[cl.key] = c.merge(old, cl.opts)
 		return
 	}
 	keys[cl.key] = cl.opts
@@ -257,6 +288,18 @@ func (c *Config) apply(cl call) {
 func deepMerge(a, b Value) Value {
 	if a.keyword() && b.keyword() {
 		return kwMerge(a, b, deepMerge)
+	}
+	return b
+}
+
+// merge is deepMerge counting its work against MaxMergeWork.
+func (c *Config) merge(a, b Value) Value {
+	if a.keyword() && b.keyword() {
+		c.work += len(a.Items) + len(b.Items)
+		if c.work > MaxMergeWork {
+			return b
+		}
+		return kwMerge(a, b, c.merge)
 	}
 	return b
 }

@@ -49,9 +49,10 @@ type lexer struct {
 	toks []token
 }
 
-// lex splits Elixir source into tokens. It never fails: what it cannot
-// read becomes a tBad token that makes the parser skip the statement.
-func lex(src string) []token {
+// lex splits Elixir source into tokens, at most limit of them (ok false
+// beyond). It never fails otherwise: what it cannot read becomes a tBad
+// token that makes the parser skip the statement.
+func lex(src string, limit int) (toks []token, ok bool) {
 	l := &lexer{src: src, line: 1}
 	spaced := true
 	for l.i < len(l.src) {
@@ -77,9 +78,12 @@ func lex(src string) []token {
 		t.pos, t.end, t.line, t.spaced = start, l.i, line, spaced
 		l.toks = append(l.toks, t)
 		spaced = t.kind == tEOL
+		if len(l.toks) > limit {
+			return nil, false
+		}
 	}
 	l.toks = append(l.toks, token{kind: tEOF, pos: len(src), end: len(src), line: l.line, spaced: true})
-	return l.toks
+	return l.toks, true
 }
 
 func (l *lexer) peekAt(off int) byte {

@@ -473,7 +473,11 @@ func (p *parser) mapItems() ([]Value, error) {
 
 // ParseValue reads a single Elixir term, for tests and tools.
 func ParseValue(src string) (Value, error) {
-	p := &parser{src: src, toks: lex(src)}
+	toks, ok := lex(src, MaxTokens)
+	if !ok {
+		return Value{}, fmt.Errorf("%w: more than the cap of %d tokens", ErrTooComplex, MaxTokens)
+	}
+	p := &parser{src: src, toks: toks}
 	p.skipEOL()
 	v, err := p.expr()
 	if err != nil {

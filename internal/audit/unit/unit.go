@@ -13,11 +13,28 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hardscan/hardscan/internal/localfile"
 )
 
 // maxFileSize bounds what is read of one unit file or drop-in; systemd's
 // own limit on a line is 1 MiB, and real units are a few KiB.
 const maxFileSize = 4 << 20
+
+// MaxDropIns and MaxTotalSize bound the work of one unit: real units have a
+// handful of drop-ins of a few lines, while a directory of hostile ones
+// would otherwise multiply the per-file cap.
+const (
+	MaxDropIns   = 256
+	MaxTotalSize = 8 << 20
+)
+
+// knownSections are the sections of systemd's unit types (systemd.unit(5)
+// and the type pages); a file with none of them is not a unit.
+var knownSections = map[string]bool{
+	"Unit": true, "Install": true, "Service": true, "Socket": true, "Mount": true, "Automount": true,
+	"Swap": true, "Path": true, "Timer": true, "Slice": true, "Scope": true,
+}
 
 // Options says where to look for drop-ins.
 type Options struct {
@@ -63,23 +80,44 @@ func (u *Unit) Skips() []Skip { return u.skips }
 func Load(path string, opt Options) (*Unit, error) {
 	data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read unit %s: %w", path, err)
+		return nil, fmt.Errorf("read unit: %w", err)
 	}
 	u := &Unit{Path: path, Files: []string{path}}
 	u.add(path, data)
+	if !u.isUnit() {
+		return nil, fmt.Errorf("%s: not a systemd unit file: no [Unit], [Service] or [Install] section with a Key=Value line", path)
+	}
 	dropins, err := dropInPaths(path, opt.DropInRoots)
 	if err != nil {
 		return nil, fmt.Errorf("find drop-ins of %s: %w", path, err)
 	}
+	if len(dropins) > MaxDropIns {
+		return nil, fmt.Errorf("%s: %d drop-ins, more than the cap of %d", path, len(dropins), MaxDropIns)
+	}
+	total := int64(len(data))
 	for _, p := range dropins {
 		data, err := readFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("read drop-in %s: %w", p, err)
+			return nil, fmt.Errorf("read drop-in: %w", err)
+		}
+		if total += int64(len(data)); total > MaxTotalSize {
+			return nil, fmt.Errorf("%s: the unit and its drop-ins are larger than the %d MiB total cap (at %s)", path, MaxTotalSize>>20, p)
 		}
 		u.Files = append(u.Files, p)
 		u.add(p, data)
 	}
 	return u, nil
+}
+
+// isUnit reports whether the parsed unit file has at least one assignment
+// in a section systemd knows: what tells a unit from any other text file.
+func (u *Unit) isUnit() bool {
+	for _, a := range u.assigns {
+		if knownSections[a.Section] {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseUnit builds a Unit from in-memory files, the unit first and then
@@ -108,20 +146,9 @@ func (u *Unit) add(name string, data []byte) {
 	u.skips = append(u.skips, skips...)
 }
 
+// readFile reads a unit or drop-in without blocking on a FIFO or device.
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("larger than %d bytes", maxFileSize)
-	}
-	return data, nil
+	return localfile.Read(path, maxFileSize)
 }
 
 // dropInPaths lists the drop-ins to apply, sorted by file name.
@@ -147,7 +174,7 @@ func dropInPaths(unitPath string, roots []string) ([]string, error) {
 		seenDir[key] = true
 		for _, dn := range dirNames {
 			dir := filepath.Join(root, dn)
-			entries, err := os.ReadDir(dir)
+			entries, err := readDir(dir)
 			if errors.Is(err, os.ErrNotExist) {
 				continue
 			}
@@ -167,6 +194,9 @@ func dropInPaths(unitPath string, roots []string) ([]string, error) {
 					continue // a dangling link or a directory is no drop-in
 				}
 				chosen[fn] = p
+				if len(chosen) > MaxDropIns {
+					return nil, fmt.Errorf("more than %d drop-ins, the cap (in %s)", MaxDropIns, dir)
+				}
 			}
 		}
 	}
@@ -180,6 +210,31 @@ func dropInPaths(unitPath string, roots []string) ([]string, error) {
 		out[i] = chosen[fn]
 	}
 	return out, nil
+}
+
+// readDir lists a drop-in directory, reading at most a few times the
+// drop-in cap of entries: a directory of a million files is refused, not
+// listed.
+func readDir(dir string) ([]os.DirEntry, error) {
+	f, err := localfile.OpenDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []os.DirEntry
+	for {
+		es, err := f.ReadDir(256)
+		out = append(out, es...)
+		if err == io.EOF || (err == nil && len(es) == 0) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(out) > 16*MaxDropIns {
+			return nil, fmt.Errorf("more than %d entries in %s, the cap", 16*MaxDropIns, dir)
+		}
+	}
 }
 
 func baseName(p string) string {
