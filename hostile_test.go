@@ -27,15 +27,7 @@ var hostileBound = 2*hostileTimeout + 1500*time.Millisecond
 // https://example.tld/ at it.
 func startHostile(t *testing.T, b hostile.Behaviour, opts ...hostile.Option) (*hostile.Server, []string) {
 	t.Helper()
-	s, err := hostile.Start(b, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	args, err := s.Args(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, args := startServer(t, func() (*hostile.Server, error) { return hostile.Start(b, opts...) }, (*hostile.Server).Args)
 	return s, append(args, "--timeout", hostileTimeout.String())
 }
 
@@ -55,27 +47,12 @@ func runHostile(t *testing.T, args ...string) outcome {
 // allocated and the time it took.
 func runMeasured(t *testing.T, args ...string) (o outcome, alloc uint64, took time.Duration) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	code := run(context.Background(), jsonFirst(args), strings.NewReader(""), &stdout, &stderr)
+	o = runCLI(t, nil, nil, args...)
 	took = time.Since(start)
 	runtime.ReadMemStats(&after)
-	if !utf8.Valid(stdout.Bytes()) {
-		t.Errorf("stdout is not valid UTF-8")
-	}
-	o = outcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
-	if strings.HasPrefix(strings.TrimSpace(o.stdout), "{") {
-		if !json.Valid(stdout.Bytes()) {
-			t.Fatalf("stdout is not valid JSON:\n%.2000s", o.stdout)
-		}
-		var r result.Report
-		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
-			t.Fatalf("stdout is not a JSON report: %v", err)
-		}
-		o.report = &r
-	}
 	return o, after.TotalAlloc - before.TotalAlloc, took
 }
 

@@ -7,7 +7,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -30,23 +29,15 @@ import (
 // to a closed port.
 func monServer(t *testing.T, opt vhost.Options, dead ...string) (*vhost.Server, []string) {
 	t.Helper()
-	s, err := vhost.Start(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	args, err := s.Args(t.TempDir(), dead...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, args := startServer(t, func() (*vhost.Server, error) { return vhost.Start(opt) },
+		func(s *vhost.Server, dir string) ([]string, error) { return s.Args(dir, dead...) })
 	return s, append(args, "--no-progress")
 }
 
 // monRun runs the command with its own stdin and stdout.
-func monRun(stdin io.Reader, stdout io.Writer, args ...string) (code int, stderr string) {
-	var errBuf bytes.Buffer
-	code = run(context.Background(), jsonFirst(args), stdin, stdout, &errBuf)
-	return code, errBuf.String()
+func monRun(t *testing.T, stdin io.Reader, stdout io.Writer, args ...string) (code int, stderr string) {
+	o := runCLI(t, stdin, stdout, args...)
+	return o.code, o.stderr
 }
 
 func writeFile(t *testing.T, name, content string) string {
@@ -220,7 +211,7 @@ func TestMonitorListFile(t *testing.T) {
 	t.Run("stdin", func(t *testing.T) {
 		srv.Reset()
 		var out bytes.Buffer
-		code, stderr := monRun(strings.NewReader(list+"\n"), &out, append(flags, "-i", "-")...)
+		code, stderr := monRun(t, strings.NewReader(list+"\n"), &out, append(flags, "-i", "-")...)
 		var r result.Report
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 			t.Fatalf("exit %d stderr %q: %v", code, stderr, err)
@@ -242,7 +233,7 @@ func TestMonitorInputIsReadLazily(t *testing.T) {
 	}
 	done := make(chan ended, 1)
 	go func() {
-		code, stderr := monRun(pr, out, append(args, "-p", "pleroma", "-f", "ndjson", "-i", "-")...)
+		code, stderr := monRun(t, pr, out, append(args, "-p", "pleroma", "-f", "ndjson", "-i", "-")...)
 		done <- ended{code, stderr}
 	}()
 	if _, err := io.WriteString(pw, "one.test\n# more to come\ntwo.test\n"); err != nil {
@@ -294,7 +285,7 @@ func TestMonitorNDJSONStreams(t *testing.T) {
 	t.Run("ndjson", func(t *testing.T) {
 		out := &stampedWriter{}
 		start := time.Now()
-		code, stderr := monRun(strings.NewReader(""), out, append(flags, "-f", "ndjson")...)
+		code, stderr := monRun(t, strings.NewReader(""), out, append(flags, "-f", "ndjson")...)
 		end := time.Now()
 		lines, partial := out.snapshot()
 		got := ndjsonTargets(t, lines)

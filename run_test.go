@@ -26,33 +26,16 @@ type outcome struct {
 	report *result.Report
 }
 
+// runArgs runs hardscan with no stdin (see runCLI).
 func runArgs(t *testing.T, args ...string) outcome {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), jsonFirst(args), strings.NewReader(""), &stdout, &stderr)
-	o := outcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
-	if strings.HasPrefix(strings.TrimSpace(o.stdout), "{") {
-		var r result.Report
-		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
-			t.Fatalf("stdout is not a JSON report: %v\n%s", err, o.stdout)
-		}
-		o.report = &r
-	}
-	return o
+	return runCLI(t, nil, nil, args...)
 }
 
 // startSite serves a scenario and returns the flags that aim a scan at it.
 func startSite(t *testing.T, site replica.Site) []string {
 	t.Helper()
-	running, err := site.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(running.Close)
-	args, err := running.Args(t.TempDir(), 4000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, args := startServer(t, site.Start, func(r *replica.Running, dir string) ([]string, error) { return r.Args(dir, 4000) })
 	return args
 }
 
