@@ -26,7 +26,7 @@ const maxFileSize = 4 << 20
 // on one key would each copy the growing keyword list.
 const (
 	MaxTokens    = 250_000
-	MaxMergeWork = 4_000_000
+	MaxMergeWork = 1_000_000
 )
 
 // ErrTooComplex is a file beyond MaxTokens or MaxMergeWork; Load returns it
