@@ -8,43 +8,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/internal/suggest"
 )
-
-// closest returns the candidate nearest to s by edit distance, or "" when
-// none is near enough to be the word meant: at most 2 edits, and fewer than
-// half of s, so that "-x" does not suggest "-k".
-func closest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if d < bestD && d*2 < max(len(s), 2) {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, over bytes:
-// flag and profile names are ASCII.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
 
 // flagHint turns pflag's "unknown flag: --colour" into a suggestion of the
 // flag meant; other parse errors get the generic pointer to --help.
@@ -57,7 +22,7 @@ func flagHint(fs *pflag.FlagSet, err error) string {
 	name, _, _ = strings.Cut(name, "=")
 	var names []string
 	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
-	if s := closest(name, names); s != "" {
+	if s := suggest.Closest(name, names); s != "" {
 		return "did you mean --" + s + "?"
 	}
 	return generic
@@ -65,7 +30,7 @@ func flagHint(fs *pflag.FlagSet, err error) string {
 
 // didYouMean is a hint naming the candidate closest to s, else fallback.
 func didYouMean(s string, candidates []string, fallback string) string {
-	if c := closest(s, candidates); c != "" {
+	if c := suggest.Closest(s, candidates); c != "" {
 		return "did you mean " + c + "?"
 	}
 	return fallback

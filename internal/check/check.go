@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/suggest"
 )
 
 // Platform names what a fix snippet is written for.
@@ -181,7 +182,7 @@ func Suggest(id string) string {
 		if c.Family() {
 			continue // a family's members are suggested by their own names below
 		}
-		if d := distance(id, cand); d < bestD {
+		if d := suggest.Distance(id, cand); d < bestD {
 			best, bestD = cand, d
 		}
 	}
@@ -194,7 +195,7 @@ func Suggest(id string) string {
 			continue
 		}
 		for _, m := range memberNames[c.ID] {
-			if d := distance(rest, m); d < bestD {
+			if d := suggest.Distance(rest, m); d < bestD {
 				best, bestD = c.Prefix()+m, d
 			}
 		}
@@ -207,27 +208,6 @@ var memberNames = map[string][]string{}
 
 // SetMemberNames gives a family the names Suggest may offer.
 func SetMemberNames(family string, names []string) { memberNames[family] = names }
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
 
 // List returns every id a report can contain, sorted: each check, and each
 // member of a family by its own id, with the family's title and reasons.
