@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +35,9 @@ type tlsDialer struct {
 
 	mu    sync.Mutex
 	first map[string]*firstDial // by address
+	// closing is set when the session ends: its connections are being
+	// closed, and a parked dial must not take that for a reason to dial.
+	closing atomic.Bool
 }
 
 type firstDial struct {
@@ -91,6 +95,9 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 			return nil, errNotNeeded
 		case <-f.closed:
 			t.Stop()
+			if d.closing.Load() {
+				return nil, errNotNeeded
+			}
 			d.forget(addr, f)
 		}
 	}

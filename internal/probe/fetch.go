@@ -108,25 +108,26 @@ type Session struct {
 	*Client
 	verified *http.Transport
 	blind    *http.Transport
+	dialers  [2]*tlsDialer
 }
 
 // Session starts one. The TLS configs are cloned because the HTTP/2 set-up
 // writes to them. Each gets a TLS session cache of its own, so that a
 // second connection to the host (HTTP/1.1) resumes the first one's session.
 func (c *Client) Session() *Session {
-	return &Session{
-		Client:   c,
-		verified: c.transport(c.verified.Clone()),
-		blind:    c.transport(c.blind.Clone()),
-	}
+	s := &Session{Client: c}
+	s.verified, s.dialers[0] = c.transport(c.verified.Clone())
+	s.blind, s.dialers[1] = c.transport(c.blind.Clone())
+	return s
 }
 
-func (c *Client) transport(tc *tls.Config) *http.Transport {
+func (c *Client) transport(tc *tls.Config) (*http.Transport, *tlsDialer) {
 	tc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 	tc.NextProtos = []string{"h2", "http/1.1"}
+	d := &tlsDialer{c: c, cfg: tc}
 	return &http.Transport{
 		DialContext:            c.dial,
-		DialTLSContext:         (&tlsDialer{c: c, cfg: tc}).dial,
+		DialTLSContext:         d.dial,
 		TLSClientConfig:        tc,
 		TLSHandshakeTimeout:    c.opt.Timeout,
 		ResponseHeaderTimeout:  c.opt.Timeout,
@@ -137,7 +138,7 @@ func (c *Client) transport(tc *tls.Config) *http.Transport {
 		IdleConnTimeout:        30 * time.Second,
 		ForceAttemptHTTP2:      true,
 		DisableCompression:     true,
-	}
+	}, d
 }
 
 // dial applies --resolve before the system resolver.
@@ -154,6 +155,9 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 
 // CloseIdle closes the session's pooled connections.
 func (c *Session) CloseIdle() {
+	for _, d := range c.dialers {
+		d.closing.Store(true)
+	}
 	c.verified.CloseIdleConnections()
 	c.blind.CloseIdleConnections()
 }

@@ -410,3 +410,93 @@ func TestReadBodyRawCap(t *testing.T) {
 		t.Errorf("read %d bytes of %d, want at most %d", read, total, MaxBodyBytes+1)
 	}
 }
+
+// A speculative backend probe that the picked plan does not name is given
+// up: a port that accepts and never answers must not hold the scan until
+// the timeout.
+func TestObserveDropsUnpickedBackend(t *testing.T) {
+	l := startLab(t, labOptions{})
+	hang, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hang.Close()
+	go func() {
+		for {
+			c, err := hang.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	c := NewClient(Options{
+		Timeout: time.Minute, RootCAs: l.ca.Pool(),
+		Resolve: []Resolve{
+			{"site.test", "443", strings.TrimPrefix(l.https.URL, "https://")},
+			{"site.test", "80", strings.TrimPrefix(l.http.URL, "http://")},
+			{"site.test", "3000", hang.Addr().String()},
+			{"*", "*", l.closed},
+		},
+	})
+	s := c.Session()
+	defer s.CloseIdle()
+	done := make(chan *Observed)
+	go func() {
+		o, _ := s.Observe(context.Background(), site, true, []Plan{{BackendPort: 3000}, {BackendPort: 4000}},
+			func(*result.Software) Plan { return Plan{BackendPort: 4000} })
+		done <- o
+	}()
+	select {
+	case o := <-done:
+		if o.Backend == nil || o.Backend.Port != 4000 {
+			t.Errorf("backend %+v, want the picked port 4000", o.Backend)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Observe waited for a backend probe the picked plan does not name")
+	}
+}
+
+// The backend probe: a port that answers HTTP gives its status, one that
+// accepts and speaks something else is open with an error.
+func TestProbeBackend(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) }))
+	defer app.Close()
+	junk, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer junk.Close()
+	go func() {
+		for {
+			c, err := junk.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = c.Write([]byte("SSH-2.0-OpenSSH_9.2\r\n"))
+			_ = c.Close()
+		}
+	}()
+	c := NewClient(Options{Timeout: 5 * time.Second, Resolve: []Resolve{
+		{"site.test", "4000", strings.TrimPrefix(app.URL, "http://")},
+		{"site.test", "3000", junk.Addr().String()},
+		{"*", "*", "127.0.0.1:1"},
+	}})
+	s := c.Session()
+	defer s.CloseIdle()
+	for _, tc := range []struct {
+		port   int
+		open   bool
+		status int
+		err    bool
+	}{
+		{port: 4000, open: true, status: http.StatusTeapot},
+		{port: 3000, open: true, err: true},
+		{port: 5000},
+	} {
+		p := s.probeBackend(context.Background(), "site.test", tc.port)
+		if p.Port != tc.port || p.Open != tc.open || p.Status != tc.status || (p.Err != nil) != tc.err {
+			t.Errorf("port %d: %+v; want open %v status %d error %v", tc.port, p, tc.open, tc.status, tc.err)
+		}
+	}
+}
