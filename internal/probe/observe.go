@@ -218,9 +218,15 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 			f()
 		}()
 	}
+	// Started in the order an HTTP/1.1 connection should carry them, one
+	// at a time: the root, then NodeInfo, whose document waits for its
+	// link, then the rest.
 	run(func() {
 		r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
 	})
+	if detect {
+		run(func() { r.software = c.detect(ctx, u, verify) })
+	}
 	run(func() {
 		eu := *u
 		eu.Path, eu.RawPath, eu.RawQuery, eu.Fragment = ErrorPrefix+fmt.Sprintf("%016x", rand.Uint64()), "", "", ""
@@ -239,9 +245,6 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 			r.cookies[p] = ch
 			mu.Unlock()
 		})
-	}
-	if detect {
-		run(func() { r.software = c.detect(ctx, u, verify) })
 	}
 	wg.Wait()
 	return r
