@@ -34,7 +34,7 @@ func main() {
 	}
 	sizes := flag.String("n", "2000", "targets to scan; a comma-separated list runs each size in turn")
 	conc := flag.Int("c", 64, "concurrency, for hardscan (-c) and the bare loop")
-	prof := flag.String("p", "pleroma", "hardscan profile (pleroma: 3 requests a target; auto adds NodeInfo)")
+	prof := flag.String("p", "pleroma", "hardscan profile (pleroma: 6 requests a target; auto adds NodeInfo and the other profiles' cookie paths)")
 	keep := flag.Bool("keep", false, "keep the work directory (binary, lists, reports) and print its path")
 	rtt := flag.Duration("rtt", 0, "latency mode: scan one target at a time through a proxy adding this round-trip time, and report round trips per scan for auto and -p")
 	scans := flag.Int("scans", 7, "latency mode: scans per profile")

@@ -30,8 +30,9 @@ import (
 //     error, and a certificate that did not verify fails every later dial
 //     of the session: it will not verify on a second try.
 type tlsDialer struct {
-	c   *Client
-	cfg *tls.Config
+	c      *Client
+	cfg    *tls.Config
+	verify bool // check the chain (Client.verify)
 
 	mu    sync.Mutex
 	first map[string]*firstDial // by address
@@ -125,14 +126,14 @@ func (d *tlsDialer) handshake(ctx context.Context, network, addr string, closed 
 		raw = &notifyConn{Conn: raw, closed: closed}
 	}
 	cfg := d.cfg.Clone()
-	if !cfg.InsecureSkipVerify {
-		if cfg.RootCAs, err = d.c.rootPool(ctx); err != nil {
-			_ = raw.Close()
-			return nil, err
-		}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		_ = raw.Close()
+		return nil, err
 	}
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		cfg.ServerName = host
+	cfg.ServerName = host
+	if d.verify {
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error { return d.c.verify(cs, host) }
 	}
 	conn := tls.Client(raw, cfg)
 	if err := conn.HandshakeContext(ctx); err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,15 +46,18 @@ type Options struct {
 type Client struct {
 	opt      Options
 	dialer   *net.Dialer
-	verified *tls.Config // verifies certificates against RootCAs
+	verified *tls.Config // verifies certificates, in verify
 	blind    *tls.Config // skips verification: certificate problems are findings, not the end of a scan
 
-	// roots is the pool verification uses, once loaded is closed.
-	// Parsing the system's roots takes tens of milliseconds, more than a
-	// round trip on a near network: it runs beside the first connections'
-	// TCP handshakes, which are all that must wait for it.
-	roots  *x509.CertPool
-	loaded chan struct{}
+	// extra holds ExtraRoots alone, tried first: a chain that verifies
+	// against them needs no system roots.
+	extra *x509.CertPool
+	// roots is the pool a chain verifies against; nil means the system's,
+	// as crypto/x509 loads them. Parsing the system's roots costs tens of
+	// milliseconds of CPU, more than a round trip on a near network: they
+	// are loaded beside the first TCP handshakes, or, with ExtraRoots, only
+	// when a chain needs them.
+	roots func() *x509.CertPool
 }
 
 // NewClient builds a client from opt.
@@ -65,39 +69,65 @@ func NewClient(opt Options) *Client {
 		opt.MaxConnsPerHost = 2
 	}
 	c := &Client{
-		opt:      opt,
-		dialer:   &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
-		verified: &tls.Config{MinVersion: tls.VersionTLS10},
+		opt:    opt,
+		dialer: &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
+		// Verification is done by verify, for the host the dial was for,
+		// so that the system's roots are loaded only when needed.
+		verified: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // verified in verify
 		blind:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // judged, not trusted
-		roots:    opt.RootCAs,
-		loaded:   make(chan struct{}),
 	}
-	if c.roots != nil {
-		close(c.loaded)
-		return c
-	}
-	go func() {
-		defer close(c.loaded)
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
+	switch {
+	case opt.RootCAs != nil:
+		c.roots = func() *x509.CertPool { return opt.RootCAs }
+	case len(opt.ExtraRoots) > 0:
+		c.extra = x509.NewCertPool()
 		for _, pem := range opt.ExtraRoots {
-			pool.AppendCertsFromPEM(pem)
+			c.extra.AppendCertsFromPEM(pem)
 		}
-		c.roots = pool
-	}()
+		c.roots = sync.OnceValue(func() *x509.CertPool {
+			pool, err := x509.SystemCertPool()
+			if err != nil || pool == nil {
+				pool = x509.NewCertPool()
+			}
+			for _, pem := range opt.ExtraRoots {
+				pool.AppendCertsFromPEM(pem)
+			}
+			return pool
+		})
+	default:
+		c.roots = func() *x509.CertPool { return nil }
+		go func() { _, _ = x509.SystemCertPool() }() // crypto/x509 keeps them once loaded
+	}
 	return c
 }
 
-// rootPool waits for the roots to be loaded.
-func (c *Client) rootPool(ctx context.Context) (*x509.CertPool, error) {
-	select {
-	case <-c.loaded:
-		return c.roots, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+// verify checks a server's chain for host as crypto/tls would: against the
+// roots, with the certificates it sent as intermediates, for a server.
+func (c *Client) verify(cs tls.ConnectionState, host string) error {
+	certs := cs.PeerCertificates
+	if len(certs) == 0 {
+		return errors.New("tls: the server sent no certificate")
 	}
+	opts := x509.VerifyOptions{DNSName: host, Intermediates: x509.NewCertPool()}
+	for _, ic := range certs[1:] {
+		opts.Intermediates.AddCert(ic)
+	}
+	if c.extra != nil {
+		opts.Roots = c.extra
+		_, err := certs[0].Verify(opts)
+		var unknown x509.UnknownAuthorityError
+		if err == nil {
+			return nil
+		} else if !errors.As(err, &unknown) {
+			// Expired, another name: other roots would not change that.
+			return &tls.CertificateVerificationError{UnverifiedCertificates: certs, Err: err}
+		}
+	}
+	opts.Roots = c.roots()
+	if _, err := certs[0].Verify(opts); err != nil {
+		return &tls.CertificateVerificationError{UnverifiedCertificates: certs, Err: err}
+	}
+	return nil
 }
 
 // Session makes the requests of one target, with connection pools of its
@@ -116,15 +146,15 @@ type Session struct {
 // second connection to the host (HTTP/1.1) resumes the first one's session.
 func (c *Client) Session() *Session {
 	s := &Session{Client: c}
-	s.verified, s.dialers[0] = c.transport(c.verified.Clone())
-	s.blind, s.dialers[1] = c.transport(c.blind.Clone())
+	s.verified, s.dialers[0] = c.transport(c.verified.Clone(), true)
+	s.blind, s.dialers[1] = c.transport(c.blind.Clone(), false)
 	return s
 }
 
-func (c *Client) transport(tc *tls.Config) (*http.Transport, *tlsDialer) {
+func (c *Client) transport(tc *tls.Config, verify bool) (*http.Transport, *tlsDialer) {
 	tc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 	tc.NextProtos = []string{"h2", "http/1.1"}
-	d := &tlsDialer{c: c, cfg: tc}
+	d := &tlsDialer{c: c, cfg: tc, verify: verify}
 	return &http.Transport{
 		DialContext:            c.dial,
 		DialTLSContext:         d.dial,
