@@ -39,6 +39,19 @@ type tlsDialer struct {
 	// closing is set when the session ends: its connections are being
 	// closed, and a parked dial must not take that for a reason to dial.
 	closing atomic.Bool
+
+	// ready is closed when the session's first handshake is over; h2 says
+	// whether it negotiated HTTP/2 (see Session.multiplexes).
+	readyOnce sync.Once
+	ready     chan struct{}
+	h2        bool
+}
+
+func (d *tlsDialer) settle(h2 bool) {
+	d.readyOnce.Do(func() {
+		d.h2 = h2
+		close(d.ready)
+	})
 }
 
 type firstDial struct {
@@ -69,10 +82,12 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 					d.forget(addr, f) // a later dial tries afresh
 				}
 				close(f.done)
+				d.settle(false)
 				return nil, err
 			}
 			f.h2 = conn.ConnectionState().NegotiatedProtocol == "h2"
 			close(f.done)
+			d.settle(f.h2)
 			return conn, nil
 		}
 		d.mu.Unlock()

@@ -154,7 +154,7 @@ func (c *Client) Session() *Session {
 func (c *Client) transport(tc *tls.Config, verify bool) (*http.Transport, *tlsDialer) {
 	tc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 	tc.NextProtos = []string{"h2", "http/1.1"}
-	d := &tlsDialer{c: c, cfg: tc, verify: verify}
+	d := &tlsDialer{c: c, cfg: tc, verify: verify, ready: make(chan struct{})}
 	return &http.Transport{
 		DialContext:            c.dial,
 		DialTLSContext:         d.dial,
@@ -181,6 +181,22 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 		addr = to
 	}
 	return c.dialer.DialContext(ctx, network, addr)
+}
+
+// multiplexes waits for the session's first TLS connection (verified or
+// blind) and reports whether it speaks HTTP/2: whether one more request
+// rides it at no cost, or takes a turn on an HTTP/1.1 connection.
+func (c *Session) multiplexes(ctx context.Context, verify bool) bool {
+	d := c.dialers[1]
+	if verify {
+		d = c.dialers[0]
+	}
+	select {
+	case <-d.ready:
+		return d.h2
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // CloseIdle closes the session's pooled connections.

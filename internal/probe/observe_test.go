@@ -223,51 +223,62 @@ func TestObserveErrorPageNotFollowed(t *testing.T) {
 	}
 }
 
-// With auto, the cookie paths and backend ports of every plan start at once;
-// only the picked plan's are kept.
+// With auto, the cookie paths and backend ports of every plan start at once
+// over HTTP/2; over HTTP/1.1 the paths wait for detection. Only the picked
+// plan's are kept.
 func TestObserveAutoSpeculative(t *testing.T) {
-	l := startLab(t, labOptions{handler: func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/":
-		case "/.well-known/nodeinfo":
-			_ = json.NewEncoder(w).Encode(map[string]any{"links": []map[string]string{
-				{"rel": nodeInfoSchema + "2.1", "href": "https://site.test/nodeinfo/2.1"}}})
-		case "/nodeinfo/2.1":
-			_, _ = w.Write([]byte(`{"software":{"name":"Pleroma","version":"2.7.0"}}`))
-		default:
-			http.NotFound(w, r)
-		}
-	}})
-	pleroma := Plan{CookiePaths: []string{"/web/getting-started"}, BackendPort: 4000}
-	mastodon := Plan{CookiePaths: []string{"/auth/sign_in"}, BackendPort: 3000}
-	var picked *result.Software
-	o, err := l.session(t).Observe(context.Background(), site, true, []Plan{mastodon, pleroma, {}}, func(sw *result.Software) Plan {
-		picked = sw
-		if sw != nil && sw.Name == "pleroma" {
-			return pleroma
-		}
-		return Plan{}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if picked == nil || picked.Name != "pleroma" || picked.Version != "2.7.0" || o.Software != picked {
-		t.Fatalf("software %+v, picked with %+v", o.Software, picked)
-	}
-	asked := strings.Join(l.asked(), "\n")
-	for _, p := range []string{"https /auth/sign_in", "https /web/getting-started", "https /.well-known/nodeinfo", "https /nodeinfo/2.1"} {
-		if !strings.Contains(asked, p+"\n") && !strings.HasSuffix(asked, p) {
-			t.Errorf("%s not asked; asked:\n%s", p, asked)
-		}
-	}
-	if len(o.CookieChains) != 1 || o.CookieChains[0].Final().URL.Path != "/web/getting-started" {
-		t.Errorf("cookie chains %+v, want the picked plan's only", o.CookieChains)
-	}
-	if o.Backend == nil || o.Backend.Port != 4000 || o.Backend.Open {
-		t.Errorf("backend %+v, want port 4000, refused", o.Backend)
-	}
-	if l.conns.Load() != 1 {
-		t.Errorf("%d TLS connections, want 1 (HTTP/2)", l.conns.Load())
+	for _, h1 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "h2", true: "h1"}[h1], func(t *testing.T) {
+			l := startLab(t, labOptions{h1: h1, handler: func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/":
+				case "/.well-known/nodeinfo":
+					_ = json.NewEncoder(w).Encode(map[string]any{"links": []map[string]string{
+						{"rel": nodeInfoSchema + "2.1", "href": "https://site.test/nodeinfo/2.1"}}})
+				case "/nodeinfo/2.1":
+					_, _ = w.Write([]byte(`{"software":{"name":"Pleroma","version":"2.7.0"}}`))
+				default:
+					http.NotFound(w, r)
+				}
+			}})
+			pleroma := Plan{CookiePaths: []string{"/web/getting-started"}, BackendPort: 4000}
+			mastodon := Plan{CookiePaths: []string{"/auth/sign_in"}, BackendPort: 3000}
+			var picked *result.Software
+			o, err := l.session(t).Observe(context.Background(), site, true, []Plan{mastodon, pleroma, {}}, func(sw *result.Software) Plan {
+				picked = sw
+				if sw != nil && sw.Name == "pleroma" {
+					return pleroma
+				}
+				return Plan{}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if picked == nil || picked.Name != "pleroma" || picked.Version != "2.7.0" || o.Software != picked {
+				t.Fatalf("software %+v, picked with %+v", o.Software, picked)
+			}
+			asked := map[string]int{}
+			for _, r := range l.asked() {
+				asked[r]++
+			}
+			for _, p := range []string{"https /web/getting-started", "https /.well-known/nodeinfo", "https /nodeinfo/2.1"} {
+				if asked[p] != 1 {
+					t.Errorf("%s asked %d times, want once; asked %v", p, asked[p], asked)
+				}
+			}
+			if want := map[bool]int{false: 1, true: 0}[h1]; asked["https /auth/sign_in"] != want {
+				t.Errorf("the other plan's path asked %d times, want %d", asked["https /auth/sign_in"], want)
+			}
+			if len(o.CookieChains) != 1 || o.CookieChains[0].Final().URL.Path != "/web/getting-started" {
+				t.Errorf("cookie chains %+v, want the picked plan's only", o.CookieChains)
+			}
+			if o.Backend == nil || o.Backend.Port != 4000 || o.Backend.Open {
+				t.Errorf("backend %+v, want port 4000, refused", o.Backend)
+			}
+			if !h1 && l.conns.Load() != 1 {
+				t.Errorf("%d TLS connections, want 1 (HTTP/2)", l.conns.Load())
+			}
+		})
 	}
 }
 
