@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,10 +19,11 @@ import (
 // throw the extra ones away after their handshakes. So a dial to an address
 // that already has a connection, or one in the making, waits for it:
 //   - HTTP/2: the transport hands that connection to every waiting request
-//     as soon as it is pooled, so the waiting dial is not needed; it stays
-//     parked (a dial that failed would fail its request) until the
-//     transport gives it up, the session ends, or that connection closes,
-//     when it dials afresh.
+//     as soon as it is pooled, so the waiting dial is not needed: it ends
+//     when its request got a connection (see connWait). It dials after all
+//     if that connection closes, or for a request's second attempt: when a
+//     server allows fewer streams than a scan has requests, net/http tries
+//     again with another connection, as it would without this dialer.
 //   - HTTP/1.1: one connection carries one request at a time, so a second
 //     connection is opened at once, resuming the first's TLS session where
 //     the server allows (the ClientSessionCache); the transport's
@@ -64,7 +66,60 @@ type firstDial struct {
 // errNotNeeded ends a parked dial; no request ever sees it.
 var errNotNeeded = errors.New("connection not needed: the first one multiplexes")
 
+// gotKey carries a *connWait in a request's context, which net/http passes
+// on to the dial it starts for the request.
+type gotKey struct{}
+
+// connWait follows one request's attempts to get a connection: net/http
+// tries again, with a new dial, when the HTTP/2 connection it was given
+// cannot take the request after all.
+type connWait struct {
+	mu       sync.Mutex
+	attempts int
+	got      chan struct{} // the current attempt's: closed when it got a connection
+}
+
+func (w *connWait) attempt() {
+	w.mu.Lock()
+	w.attempts++
+	w.got = make(chan struct{})
+	w.mu.Unlock()
+}
+
+func (w *connWait) gotConn() {
+	w.mu.Lock()
+	if w.got != nil {
+		close(w.got)
+		w.got = nil
+	}
+	w.mu.Unlock()
+}
+
+// current is the channel of the attempt under way (nil, never closed, when
+// none is) and how many attempts there were.
+func (w *connWait) current() (chan struct{}, int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.got, w.attempts
+}
+
+// withGotConn returns ctx carrying a connWait that httptrace keeps up to
+// date for the request made with ctx.
+func withGotConn(ctx context.Context) context.Context {
+	w := &connWait{}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn: func(string) { w.attempt() },
+		GotConn: func(httptrace.GotConnInfo) { w.gotConn() },
+	})
+	return context.WithValue(ctx, gotKey{}, w)
+}
+
 func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var got chan struct{} // this attempt's; nil: never closed
+	attempts := 1
+	if w, ok := ctx.Value(gotKey{}).(*connWait); ok {
+		got, attempts = w.current()
+	}
 	for {
 		d.mu.Lock()
 		f := d.first[addr]
@@ -99,11 +154,14 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 		if f.err != nil {
 			return nil, f.err
 		}
-		if !f.h2 {
+		if !f.h2 || attempts > 1 {
 			return d.handshake(ctx, network, addr, nil)
 		}
 		t := time.NewTimer(d.c.opt.Timeout)
 		select {
+		case <-got:
+			t.Stop()
+			return nil, errNotNeeded
 		case <-ctx.Done():
 			t.Stop()
 			return nil, errNotNeeded

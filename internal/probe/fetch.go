@@ -311,7 +311,7 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, body, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
-	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	hr, err := http.NewRequestWithContext(withGotConn(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, err)
 	}

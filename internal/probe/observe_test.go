@@ -43,6 +43,7 @@ type lab struct {
 type labOptions struct {
 	h1        bool             // HTTPS speaks HTTP/1.1 only
 	untrusted bool             // a certificate from a CA the client does not trust
+	streams   int              // HTTP/2 streams allowed at once; 0: the default
 	handler   http.HandlerFunc // the HTTPS site; nil: 200 on /, 404 elsewhere
 }
 
@@ -80,6 +81,9 @@ func startLab(t *testing.T, opt labOptions) *lab {
 		h(w, r)
 	}))
 	l.https.EnableHTTP2 = !opt.h1
+	if opt.streams > 0 {
+		l.https.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: opt.streams}
+	}
 	l.https.TLS = &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
@@ -203,6 +207,25 @@ func TestObserveRequestsAndConnections(t *testing.T) {
 				t.Errorf("cookie chains %+v", o.CookieChains)
 			}
 		})
+	}
+}
+
+// A server that allows one stream at a time: no request is dropped or held
+// until the timeout.
+func TestObserveOneStream(t *testing.T) {
+	l := startLab(t, labOptions{streams: 1})
+	plans, pick := fixed(Plan{CookiePaths: []string{"/login"}})
+	o, err := l.session(t).Observe(context.Background(), site, false, plans, pick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Again == nil || o.ErrorPage == nil || o.CookieChains[0] == nil {
+		t.Errorf("again %v, error page %v, cookie path %v: a request was dropped", o.Again, o.ErrorPage, o.CookieChains[0])
+	}
+	// Like net/http on its own, more connections carry what the first
+	// cannot (refused streams are retried, some on new connections).
+	if n := l.conns.Load(); n > 8 {
+		t.Errorf("%d TLS connections for 4 requests", n)
 	}
 }
 
