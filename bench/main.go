@@ -12,6 +12,11 @@
 // host, so both are shown per target, and times each host from its first
 // request to its last response (the "span" columns): hardscan's report has
 // no per-target time, so the spans are the latency measure common to both.
+//
+// With -rtt, it measures latency instead: single `hardscan URL` runs
+// through a delaying proxy of its own (see delayProxy), reported in round
+// trips per scan for -p auto and a fixed profile, against an HTTP/2 and an
+// HTTP/1.1-only replica.
 package main
 
 import (

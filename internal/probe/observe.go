@@ -178,7 +178,8 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 			o.CookieChains[i] = ch
 			continue
 		}
-		// A path no plan named: fetch it now.
+		// Not fetched yet: it waited for detection (HTTP/1.1), or no
+		// plan named it.
 		late.Add(1)
 		go func() {
 			defer late.Done()
