@@ -95,14 +95,19 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	o := &Observed{URL: u, Insecure: c.opt.Insecure, DeepPath: DeepPath}
+	// Plain HTTP: / and the deep path, one after the other on one
+	// connection: three round trips (TCP and two requests), no more than
+	// the HTTPS side needs (TCP, TLS, the requests), for one connection
+	// less.
 	var plain sync.WaitGroup
-	plain.Add(2)
+	plain.Add(1)
 	go func() {
 		defer plain.Done()
 		o.HTTP, o.HTTPErr = c.get(ctx, request{url: &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}, noSecrets: true})
-	}()
-	go func() {
-		defer plain.Done()
+		if o.HTTPErr != nil && Refused(o.HTTPErr) {
+			o.DeepHTTPErr = o.HTTPErr // the port is closed: no need to ask twice
+			return
+		}
 		deep, _ := url.Parse("http://" + hostOnly(u) + DeepPath)
 		o.DeepHTTP, o.DeepHTTPErr = c.get(ctx, request{url: deep, noSecrets: true})
 	}()
@@ -226,11 +231,9 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 		}()
 	}
 	// Started in the order an HTTP/1.1 connection should carry them, one
-	// at a time: the root, then NodeInfo, whose document waits for its
-	// link, then the rest.
-	run(func() {
-		r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
-	})
+	// at a time: NodeInfo, whose document waits for its link, then the
+	// rest; the root last, in this goroutine, whose stack has grown
+	// already.
 	if detect {
 		run(func() { r.software = c.detect(ctx, u, verify) })
 	}
@@ -260,6 +263,7 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 			mu.Unlock()
 		})
 	}
+	r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
 	wg.Wait()
 	return r
 }
