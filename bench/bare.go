@@ -27,8 +27,9 @@ import (
 // as hardscan's (two transports, at most 2 connections a host, HTTP/2
 // allowed, the same Accept-Encoding), reading the bodies and judging
 // nothing. Like hardscan it starts the requests together: the plain-HTTP
-// ones at once, the HTTPS ones as soon as the root's connection is up (so
-// that HTTP/2 carries them all on it), each a goroutine.
+// ones one after the other on one connection, the HTTPS ones as soon as
+// the root's connection is up (so that HTTP/2 carries them all on it),
+// each a goroutine.
 func bareMain(args []string) error {
 	fs := flag.NewFlagSet("bare", flag.ContinueOnError)
 	list := fs.String("i", "", "list of hosts")
@@ -145,15 +146,15 @@ func bareMain(args []string) error {
 				verified, blind := transport(verifiedTLS), transport(blindTLS)
 				var errs atomic.Int32
 				var pw sync.WaitGroup
-				for _, p := range plain {
-					pw.Add(1)
-					go func() {
-						defer pw.Done()
+				pw.Add(1)
+				go func() {
+					defer pw.Done()
+					for _, p := range plain {
 						if get(blind, "http://"+h+p, nil) != nil {
 							errs.Add(1)
 						}
-					}()
-				}
+					}
+				}()
 				connected := make(chan struct{})
 				var once sync.Once
 				up := func() { once.Do(func() { close(connected) }) }

@@ -133,7 +133,22 @@ func latencyMain(rtt time.Duration, scans int, fixedProf string) error {
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build: %w", err)
 	}
-	srv, err := vhost.Start(vhost.Options{})
+	fmt.Printf("\nround trips per scan at %s RTT (wall time of one `hardscan URL` / RTT, %d scans each)\n", rtt, scans)
+	fmt.Printf("%-8s %-10s %6s %6s %6s %6s %8s %6s\n", "server", "profile", "min", "median", "max", "req", "tls/scan", "errors")
+	for _, h1 := range []bool{false, true} {
+		if err := latencyRows(bin, dir, rtt, scans, fixedProf, h1); err != nil {
+			return err
+		}
+	}
+	fmt.Println("floor: 3 round trips for a fixed profile (TCP, TLS 1.3, the requests), 4 for auto (NodeInfo's link, then its document);")
+	fmt.Println("over HTTP/1.1 a connection carries one request at a time: at most 2 connections a host, the second opened once the first shows HTTP/1.1.")
+	return nil
+}
+
+// latencyRows measures auto and fixedProf against one replica, HTTP/2 or
+// HTTP/1.1 only.
+func latencyRows(bin, dir string, rtt time.Duration, scans int, fixedProf string, h1 bool) error {
+	srv, err := vhost.Start(vhost.Options{HTTP1: h1})
 	if err != nil {
 		return err
 	}
@@ -152,9 +167,10 @@ func latencyMain(rtt time.Duration, scans int, fixedProf string) error {
 		return err
 	}
 	defer plain.Close()
-
-	fmt.Printf("\nround trips per scan at %s RTT (wall time of one `hardscan URL` / RTT, %d scans each)\n", rtt, scans)
-	fmt.Printf("%-10s %6s %6s %6s %6s %8s %6s\n", "profile", "min", "median", "max", "req", "tls/scan", "errors")
+	server := "HTTP/2"
+	if h1 {
+		server = "HTTP/1.1"
+	}
 	for i, prof := range []string{"auto", fixedProf} {
 		var walls []time.Duration
 		errs := 0
@@ -180,9 +196,8 @@ func latencyMain(rtt time.Duration, scans int, fixedProf string) error {
 			return errors.New("the server saw no request: the proxies are not in the way")
 		}
 		rt := func(d time.Duration) float64 { return d.Seconds() / rtt.Seconds() }
-		fmt.Printf("%-10s %6.2f %6.2f %6.2f %6.1f %8.2f %6d\n", prof, rt(walls[0]), rt(walls[len(walls)/2]), rt(walls[len(walls)-1]),
+		fmt.Printf("%-8s %-10s %6.2f %6.2f %6.2f %6.1f %8.2f %6d\n", server, prof, rt(walls[0]), rt(walls[len(walls)/2]), rt(walls[len(walls)-1]),
 			float64(st.Requests)/float64(scans), float64(st.Handshakes)/float64(scans), errs)
 	}
-	fmt.Println("floor: 3 round trips for a fixed profile (TCP, TLS 1.3, the requests), 4 for auto (NodeInfo's link, then its document)")
 	return nil
 }

@@ -13,6 +13,11 @@
 // host, so both are shown per target, and times each host from its first
 // request to its last response (the "span" columns): hardscan's report has
 // no per-target time, so the spans are the latency measure common to both.
+//
+// With -rtt, it measures latency instead: single `hardscan URL` runs
+// through a delaying proxy of its own (see delayProxy), reported in round
+// trips per scan for -p auto and a fixed profile, against an HTTP/2 and an
+// HTTP/1.1-only replica.
 package main
 
 import (
@@ -35,7 +40,7 @@ func main() {
 	}
 	sizes := flag.String("n", "2000", "targets to scan; a comma-separated list runs each size in turn")
 	conc := flag.Int("c", 64, "concurrency, for hardscan (-c) and the bare loop")
-	prof := flag.String("p", "pleroma", "hardscan profile (pleroma: 3 requests a target; auto adds NodeInfo)")
+	prof := flag.String("p", "pleroma", "hardscan profile (pleroma: 6 requests a target; auto adds NodeInfo and the other profiles' cookie paths)")
 	keep := flag.Bool("keep", false, "keep the work directory (binary, lists, reports) and print its path")
 	rtt := flag.Duration("rtt", 0, "latency mode: scan one target at a time through a proxy adding this round-trip time, and report round trips per scan for auto and -p")
 	scans := flag.Int("scans", 7, "latency mode: scans per profile")

@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"net/http/httptrace"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,10 +19,11 @@ import (
 // throw the extra ones away after their handshakes. So a dial to an address
 // that already has a connection, or one in the making, waits for it:
 //   - HTTP/2: the transport hands that connection to every waiting request
-//     as soon as it is pooled, so the waiting dial is not needed; it stays
-//     parked (a dial that failed would fail its request) until the
-//     transport gives it up, the session ends, or that connection closes,
-//     when it dials afresh.
+//     as soon as it is pooled, so the waiting dial is not needed: it ends
+//     when its request got a connection (see connWait). It dials after all
+//     if that connection closes, or for a request's second attempt: when a
+//     server allows fewer streams than a scan has requests, net/http tries
+//     again with another connection, as it would without this dialer.
 //   - HTTP/1.1: one connection carries one request at a time, so a second
 //     connection is opened at once, resuming the first's TLS session where
 //     the server allows (the ClientSessionCache); the transport's
@@ -29,11 +32,28 @@ import (
 //     error, and a certificate that did not verify fails every later dial
 //     of the session: it will not verify on a second try.
 type tlsDialer struct {
-	c   *Client
-	cfg *tls.Config
+	c      *Client
+	cfg    *tls.Config
+	verify bool // check the chain (Client.verify)
 
 	mu    sync.Mutex
 	first map[string]*firstDial // by address
+	// closing is set when the session ends: its connections are being
+	// closed, and a parked dial must not take that for a reason to dial.
+	closing atomic.Bool
+
+	// ready is closed when the session's first handshake is over; h2 says
+	// whether it negotiated HTTP/2 (see Session.multiplexes).
+	readyOnce sync.Once
+	ready     chan struct{}
+	h2        bool
+}
+
+func (d *tlsDialer) settle(h2 bool) {
+	d.readyOnce.Do(func() {
+		d.h2 = h2
+		close(d.ready)
+	})
 }
 
 type firstDial struct {
@@ -46,7 +66,60 @@ type firstDial struct {
 // errNotNeeded ends a parked dial; no request ever sees it.
 var errNotNeeded = errors.New("connection not needed: the first one multiplexes")
 
+// gotKey carries a *connWait in a request's context, which net/http passes
+// on to the dial it starts for the request.
+type gotKey struct{}
+
+// connWait follows one request's attempts to get a connection: net/http
+// tries again, with a new dial, when the HTTP/2 connection it was given
+// cannot take the request after all.
+type connWait struct {
+	mu       sync.Mutex
+	attempts int
+	got      chan struct{} // the current attempt's: closed when it got a connection
+}
+
+func (w *connWait) attempt() {
+	w.mu.Lock()
+	w.attempts++
+	w.got = make(chan struct{})
+	w.mu.Unlock()
+}
+
+func (w *connWait) gotConn() {
+	w.mu.Lock()
+	if w.got != nil {
+		close(w.got)
+		w.got = nil
+	}
+	w.mu.Unlock()
+}
+
+// current is the channel of the attempt under way (nil, never closed, when
+// none is) and how many attempts there were.
+func (w *connWait) current() (chan struct{}, int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.got, w.attempts
+}
+
+// withGotConn returns ctx carrying a connWait that httptrace keeps up to
+// date for the request made with ctx.
+func withGotConn(ctx context.Context) context.Context {
+	w := &connWait{}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn: func(string) { w.attempt() },
+		GotConn: func(httptrace.GotConnInfo) { w.gotConn() },
+	})
+	return context.WithValue(ctx, gotKey{}, w)
+}
+
 func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var got chan struct{} // this attempt's; nil: never closed
+	attempts := 1
+	if w, ok := ctx.Value(gotKey{}).(*connWait); ok {
+		got, attempts = w.current()
+	}
 	for {
 		d.mu.Lock()
 		f := d.first[addr]
@@ -64,10 +137,12 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 					d.forget(addr, f) // a later dial tries afresh
 				}
 				close(f.done)
+				d.settle(false)
 				return nil, err
 			}
 			f.h2 = conn.ConnectionState().NegotiatedProtocol == "h2"
 			close(f.done)
+			d.settle(f.h2)
 			return conn, nil
 		}
 		d.mu.Unlock()
@@ -79,11 +154,14 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 		if f.err != nil {
 			return nil, f.err
 		}
-		if !f.h2 {
+		if !f.h2 || attempts > 1 {
 			return d.handshake(ctx, network, addr, nil)
 		}
 		t := time.NewTimer(d.c.opt.Timeout)
 		select {
+		case <-got:
+			t.Stop()
+			return nil, errNotNeeded
 		case <-ctx.Done():
 			t.Stop()
 			return nil, errNotNeeded
@@ -91,6 +169,9 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 			return nil, errNotNeeded
 		case <-f.closed:
 			t.Stop()
+			if d.closing.Load() {
+				return nil, errNotNeeded
+			}
 			d.forget(addr, f)
 		}
 	}
@@ -118,14 +199,14 @@ func (d *tlsDialer) handshake(ctx context.Context, network, addr string, closed 
 		raw = &notifyConn{Conn: raw, closed: closed}
 	}
 	cfg := d.cfg.Clone()
-	if !cfg.InsecureSkipVerify {
-		if cfg.RootCAs, err = d.c.rootPool(ctx); err != nil {
-			_ = raw.Close()
-			return nil, err
-		}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		_ = raw.Close()
+		return nil, err
 	}
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		cfg.ServerName = host
+	cfg.ServerName = host
+	if d.verify {
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error { return d.c.verify(cs, host) }
 	}
 	conn := tls.Client(raw, cfg)
 	if err := conn.HandshakeContext(ctx); err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,15 +46,18 @@ type Options struct {
 type Client struct {
 	opt      Options
 	dialer   *net.Dialer
-	verified *tls.Config // verifies certificates against RootCAs
+	verified *tls.Config // verifies certificates, in verify
 	blind    *tls.Config // skips verification: certificate problems are findings, not the end of a scan
 
-	// roots is the pool verification uses, once loaded is closed.
-	// Parsing the system's roots takes tens of milliseconds, more than a
-	// round trip on a near network: it runs beside the first connections'
-	// TCP handshakes, which are all that must wait for it.
-	roots  *x509.CertPool
-	loaded chan struct{}
+	// extra holds ExtraRoots alone, tried first: a chain that verifies
+	// against them needs no system roots.
+	extra *x509.CertPool
+	// roots is the pool a chain verifies against; nil means the system's,
+	// as crypto/x509 loads them. Parsing the system's roots costs tens of
+	// milliseconds of CPU, more than a round trip on a near network: they
+	// are loaded beside the first TCP handshakes, or, with ExtraRoots, only
+	// when a chain needs them.
+	roots func() *x509.CertPool
 }
 
 // NewClient builds a client from opt.
@@ -65,39 +69,65 @@ func NewClient(opt Options) *Client {
 		opt.MaxConnsPerHost = 2
 	}
 	c := &Client{
-		opt:      opt,
-		dialer:   &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
-		verified: &tls.Config{MinVersion: tls.VersionTLS10},
+		opt:    opt,
+		dialer: &net.Dialer{Timeout: opt.Timeout, KeepAlive: 30 * time.Second},
+		// Verification is done by verify, for the host the dial was for,
+		// so that the system's roots are loaded only when needed.
+		verified: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // verified in verify
 		blind:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // judged, not trusted
-		roots:    opt.RootCAs,
-		loaded:   make(chan struct{}),
 	}
-	if c.roots != nil {
-		close(c.loaded)
-		return c
-	}
-	go func() {
-		defer close(c.loaded)
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
+	switch {
+	case opt.RootCAs != nil:
+		c.roots = func() *x509.CertPool { return opt.RootCAs }
+	case len(opt.ExtraRoots) > 0:
+		c.extra = x509.NewCertPool()
 		for _, pem := range opt.ExtraRoots {
-			pool.AppendCertsFromPEM(pem)
+			c.extra.AppendCertsFromPEM(pem)
 		}
-		c.roots = pool
-	}()
+		c.roots = sync.OnceValue(func() *x509.CertPool {
+			pool, err := x509.SystemCertPool()
+			if err != nil || pool == nil {
+				pool = x509.NewCertPool()
+			}
+			for _, pem := range opt.ExtraRoots {
+				pool.AppendCertsFromPEM(pem)
+			}
+			return pool
+		})
+	default:
+		c.roots = func() *x509.CertPool { return nil }
+		go func() { _, _ = x509.SystemCertPool() }() // crypto/x509 keeps them once loaded
+	}
 	return c
 }
 
-// rootPool waits for the roots to be loaded.
-func (c *Client) rootPool(ctx context.Context) (*x509.CertPool, error) {
-	select {
-	case <-c.loaded:
-		return c.roots, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+// verify checks a server's chain for host as crypto/tls would: against the
+// roots, with the certificates it sent as intermediates, for a server.
+func (c *Client) verify(cs tls.ConnectionState, host string) error {
+	certs := cs.PeerCertificates
+	if len(certs) == 0 {
+		return errors.New("tls: the server sent no certificate")
 	}
+	opts := x509.VerifyOptions{DNSName: host, Intermediates: x509.NewCertPool()}
+	for _, ic := range certs[1:] {
+		opts.Intermediates.AddCert(ic)
+	}
+	if c.extra != nil {
+		opts.Roots = c.extra
+		_, err := certs[0].Verify(opts)
+		var unknown x509.UnknownAuthorityError
+		if err == nil {
+			return nil
+		} else if !errors.As(err, &unknown) {
+			// Expired, another name: other roots would not change that.
+			return &tls.CertificateVerificationError{UnverifiedCertificates: certs, Err: err}
+		}
+	}
+	opts.Roots = c.roots()
+	if _, err := certs[0].Verify(opts); err != nil {
+		return &tls.CertificateVerificationError{UnverifiedCertificates: certs, Err: err}
+	}
+	return nil
 }
 
 // Session makes the requests of one target, with connection pools of its
@@ -108,25 +138,26 @@ type Session struct {
 	*Client
 	verified *http.Transport
 	blind    *http.Transport
+	dialers  [2]*tlsDialer
 }
 
 // Session starts one. The TLS configs are cloned because the HTTP/2 set-up
 // writes to them. Each gets a TLS session cache of its own, so that a
 // second connection to the host (HTTP/1.1) resumes the first one's session.
 func (c *Client) Session() *Session {
-	return &Session{
-		Client:   c,
-		verified: c.transport(c.verified.Clone()),
-		blind:    c.transport(c.blind.Clone()),
-	}
+	s := &Session{Client: c}
+	s.verified, s.dialers[0] = c.transport(c.verified.Clone(), true)
+	s.blind, s.dialers[1] = c.transport(c.blind.Clone(), false)
+	return s
 }
 
-func (c *Client) transport(tc *tls.Config) *http.Transport {
+func (c *Client) transport(tc *tls.Config, verify bool) (*http.Transport, *tlsDialer) {
 	tc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 	tc.NextProtos = []string{"h2", "http/1.1"}
+	d := &tlsDialer{c: c, cfg: tc, verify: verify, ready: make(chan struct{})}
 	return &http.Transport{
 		DialContext:            c.dial,
-		DialTLSContext:         (&tlsDialer{c: c, cfg: tc}).dial,
+		DialTLSContext:         d.dial,
 		TLSClientConfig:        tc,
 		TLSHandshakeTimeout:    c.opt.Timeout,
 		ResponseHeaderTimeout:  c.opt.Timeout,
@@ -137,7 +168,7 @@ func (c *Client) transport(tc *tls.Config) *http.Transport {
 		IdleConnTimeout:        30 * time.Second,
 		ForceAttemptHTTP2:      true,
 		DisableCompression:     true,
-	}
+	}, d
 }
 
 // dial applies --resolve before the system resolver.
@@ -156,8 +187,27 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	return c.dialer.DialContext(ctx, network, addr)
 }
 
+// multiplexes waits for the session's first TLS connection (verified or
+// blind) and reports whether it speaks HTTP/2: whether one more request
+// rides it at no cost, or takes a turn on an HTTP/1.1 connection.
+func (c *Session) multiplexes(ctx context.Context, verify bool) bool {
+	d := c.dialers[1]
+	if verify {
+		d = c.dialers[0]
+	}
+	select {
+	case <-d.ready:
+		return d.h2
+	case <-ctx.Done():
+		return false
+	}
+}
+
 // CloseIdle closes the session's pooled connections.
 func (c *Session) CloseIdle() {
+	for _, d := range c.dialers {
+		d.closing.Store(true)
+	}
 	c.verified.CloseIdleConnections()
 	c.blind.CloseIdleConnections()
 }
@@ -265,7 +315,7 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, body, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
-	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	hr, err := http.NewRequestWithContext(withGotConn(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, err)
 	}

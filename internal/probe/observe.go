@@ -86,21 +86,28 @@ type Plan struct {
 // for its link. The plan to keep is then pick(the detected software): with
 // a fixed profile plans holds just that one; with auto it holds each
 // built-in profile's, fetched before detection says which applies, since
-// waiting for detection costs two round trips and the extra paths cost
-// little. Speculative backend probes that pick does not keep are cancelled:
-// a filtered port must not hold a scan that does not need it.
+// waiting for detection costs two round trips and over HTTP/2 the extra
+// paths cost little (over HTTP/1.1 they would take turns on the connection,
+// so there the paths wait for detection). Speculative backend probes that
+// pick does not keep are cancelled: a filtered port must not hold a scan
+// that does not need it.
 func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []Plan, pick func(*result.Software) Plan) (*Observed, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	o := &Observed{URL: u, Insecure: c.opt.Insecure, DeepPath: DeepPath}
+	// Plain HTTP: / and the deep path, one after the other on one
+	// connection: three round trips (TCP and two requests), no more than
+	// the HTTPS side needs (TCP, TLS, the requests), for one connection
+	// less.
 	var plain sync.WaitGroup
-	plain.Add(2)
+	plain.Add(1)
 	go func() {
 		defer plain.Done()
 		o.HTTP, o.HTTPErr = c.get(ctx, request{url: &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}, noSecrets: true})
-	}()
-	go func() {
-		defer plain.Done()
+		if o.HTTPErr != nil && Refused(o.HTTPErr) {
+			o.DeepHTTPErr = o.HTTPErr // the port is closed: no need to ask twice
+			return
+		}
 		deep, _ := url.Parse("http://" + hostOnly(u) + DeepPath)
 		o.DeepHTTP, o.DeepHTTPErr = c.get(ctx, request{url: deep, noSecrets: true})
 	}()
@@ -113,13 +120,13 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 	}
 	backends := map[int]*backend{}
 	var paths []string
-	seenPath := map[string]bool{}
+	named := map[string]int{} // how many plans name each path
 	for _, pl := range plans {
 		for _, p := range pl.CookiePaths {
-			if !seenPath[p] {
-				seenPath[p] = true
+			if named[p] == 0 {
 				paths = append(paths, p)
 			}
+			named[p]++
 		}
 		if port := pl.BackendPort; port > 0 && backends[port] == nil {
 			bctx, bcancel := context.WithCancel(ctx)
@@ -132,15 +139,19 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 		}
 	}
 
+	sure := map[string]bool{} // paths every plan names: needed whatever detection says
+	for p, n := range named {
+		sure[p] = n >= len(plans)
+	}
 	verify := !o.Insecure
-	r := c.round(ctx, u, verify, false, detect, paths)
+	r := c.round(ctx, u, verify, false, detect, paths, sure)
 	if r.rootErr != nil && verify && IsCertificateError(r.rootErr) {
 		// Certificate problems are findings: judge the site without
 		// verification, and without -H secrets, since whoever answered
 		// may not be the host.
 		o.CertErr = r.rootErr
 		verify = false
-		r = c.round(ctx, u, false, true, detect, paths)
+		r = c.round(ctx, u, false, true, detect, paths, sure)
 	}
 	o.Verified = verify && r.rootErr == nil
 	o.Root, o.ErrorPage, o.Again = r.root, r.errorPage, r.again
@@ -172,7 +183,8 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 			o.CookieChains[i] = ch
 			continue
 		}
-		// A path no plan named: fetch it now.
+		// Not fetched yet: it waited for detection (HTTP/1.1), or no
+		// plan named it.
 		late.Add(1)
 		go func() {
 			defer late.Done()
@@ -207,7 +219,7 @@ type round struct {
 	noSecrets bool
 }
 
-func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, detect bool, paths []string) *round {
+func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, detect bool, paths []string, sure map[string]bool) *round {
 	r := &round{cookies: make(map[string]*Chain, len(paths)), noSecrets: noSecrets}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -218,9 +230,13 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 			f()
 		}()
 	}
-	run(func() {
-		r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
-	})
+	// Started in the order an HTTP/1.1 connection should carry them, one
+	// at a time: NodeInfo, whose document waits for its link, then the
+	// rest; the root last, in this goroutine, whose stack has grown
+	// already.
+	if detect {
+		run(func() { r.software = c.detect(ctx, u, verify) })
+	}
 	run(func() {
 		eu := *u
 		eu.Path, eu.RawPath, eu.RawQuery, eu.Fragment = ErrorPrefix+fmt.Sprintf("%016x", rand.Uint64()), "", "", ""
@@ -234,15 +250,20 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 	})
 	for _, p := range paths {
 		run(func() {
+			// A path some plan does not name is fetched before
+			// detection only where it rides an HTTP/2 connection for
+			// free: over HTTP/1.1 it would take a turn from the
+			// requests that are needed.
+			if !sure[p] && !c.multiplexes(ctx, verify) {
+				return
+			}
 			ch := c.cookiePath(ctx, u, p, verify, noSecrets)
 			mu.Lock()
 			r.cookies[p] = ch
 			mu.Unlock()
 		})
 	}
-	if detect {
-		run(func() { r.software = c.detect(ctx, u, verify) })
-	}
+	r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
 	wg.Wait()
 	return r
 }

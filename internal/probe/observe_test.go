@@ -43,6 +43,7 @@ type lab struct {
 type labOptions struct {
 	h1        bool             // HTTPS speaks HTTP/1.1 only
 	untrusted bool             // a certificate from a CA the client does not trust
+	streams   int              // HTTP/2 streams allowed at once; 0: the default
 	handler   http.HandlerFunc // the HTTPS site; nil: 200 on /, 404 elsewhere
 }
 
@@ -80,6 +81,9 @@ func startLab(t *testing.T, opt labOptions) *lab {
 		h(w, r)
 	}))
 	l.https.EnableHTTP2 = !opt.h1
+	if opt.streams > 0 {
+		l.https.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: opt.streams}
+	}
 	l.https.TLS = &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
@@ -206,6 +210,25 @@ func TestObserveRequestsAndConnections(t *testing.T) {
 	}
 }
 
+// A server that allows one stream at a time: no request is dropped or held
+// until the timeout.
+func TestObserveOneStream(t *testing.T) {
+	l := startLab(t, labOptions{streams: 1})
+	plans, pick := fixed(Plan{CookiePaths: []string{"/login"}})
+	o, err := l.session(t).Observe(context.Background(), site, false, plans, pick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Again == nil || o.ErrorPage == nil || o.CookieChains[0] == nil {
+		t.Errorf("again %v, error page %v, cookie path %v: a request was dropped", o.Again, o.ErrorPage, o.CookieChains[0])
+	}
+	// Like net/http on its own, more connections carry what the first
+	// cannot (refused streams are retried, some on new connections).
+	if n := l.conns.Load(); n > 8 {
+		t.Errorf("%d TLS connections for 4 requests", n)
+	}
+}
+
 // The error page is not followed: a redirect on it is what is judged.
 func TestObserveErrorPageNotFollowed(t *testing.T) {
 	l := startLab(t, labOptions{handler: func(w http.ResponseWriter, r *http.Request) {
@@ -223,51 +246,62 @@ func TestObserveErrorPageNotFollowed(t *testing.T) {
 	}
 }
 
-// With auto, the cookie paths and backend ports of every plan start at once;
-// only the picked plan's are kept.
+// With auto, the cookie paths and backend ports of every plan start at once
+// over HTTP/2; over HTTP/1.1 the paths wait for detection. Only the picked
+// plan's are kept.
 func TestObserveAutoSpeculative(t *testing.T) {
-	l := startLab(t, labOptions{handler: func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/":
-		case "/.well-known/nodeinfo":
-			_ = json.NewEncoder(w).Encode(map[string]any{"links": []map[string]string{
-				{"rel": nodeInfoSchema + "2.1", "href": "https://site.test/nodeinfo/2.1"}}})
-		case "/nodeinfo/2.1":
-			_, _ = w.Write([]byte(`{"software":{"name":"Pleroma","version":"2.7.0"}}`))
-		default:
-			http.NotFound(w, r)
-		}
-	}})
-	pleroma := Plan{CookiePaths: []string{"/web/getting-started"}, BackendPort: 4000}
-	mastodon := Plan{CookiePaths: []string{"/auth/sign_in"}, BackendPort: 3000}
-	var picked *result.Software
-	o, err := l.session(t).Observe(context.Background(), site, true, []Plan{mastodon, pleroma, {}}, func(sw *result.Software) Plan {
-		picked = sw
-		if sw != nil && sw.Name == "pleroma" {
-			return pleroma
-		}
-		return Plan{}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if picked == nil || picked.Name != "pleroma" || picked.Version != "2.7.0" || o.Software != picked {
-		t.Fatalf("software %+v, picked with %+v", o.Software, picked)
-	}
-	asked := strings.Join(l.asked(), "\n")
-	for _, p := range []string{"https /auth/sign_in", "https /web/getting-started", "https /.well-known/nodeinfo", "https /nodeinfo/2.1"} {
-		if !strings.Contains(asked, p+"\n") && !strings.HasSuffix(asked, p) {
-			t.Errorf("%s not asked; asked:\n%s", p, asked)
-		}
-	}
-	if len(o.CookieChains) != 1 || o.CookieChains[0].Final().URL.Path != "/web/getting-started" {
-		t.Errorf("cookie chains %+v, want the picked plan's only", o.CookieChains)
-	}
-	if o.Backend == nil || o.Backend.Port != 4000 || o.Backend.Open {
-		t.Errorf("backend %+v, want port 4000, refused", o.Backend)
-	}
-	if l.conns.Load() != 1 {
-		t.Errorf("%d TLS connections, want 1 (HTTP/2)", l.conns.Load())
+	for _, h1 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "h2", true: "h1"}[h1], func(t *testing.T) {
+			l := startLab(t, labOptions{h1: h1, handler: func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/":
+				case "/.well-known/nodeinfo":
+					_ = json.NewEncoder(w).Encode(map[string]any{"links": []map[string]string{
+						{"rel": nodeInfoSchema + "2.1", "href": "https://site.test/nodeinfo/2.1"}}})
+				case "/nodeinfo/2.1":
+					_, _ = w.Write([]byte(`{"software":{"name":"Pleroma","version":"2.7.0"}}`))
+				default:
+					http.NotFound(w, r)
+				}
+			}})
+			pleroma := Plan{CookiePaths: []string{"/web/getting-started"}, BackendPort: 4000}
+			mastodon := Plan{CookiePaths: []string{"/auth/sign_in"}, BackendPort: 3000}
+			var picked *result.Software
+			o, err := l.session(t).Observe(context.Background(), site, true, []Plan{mastodon, pleroma, {}}, func(sw *result.Software) Plan {
+				picked = sw
+				if sw != nil && sw.Name == "pleroma" {
+					return pleroma
+				}
+				return Plan{}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if picked == nil || picked.Name != "pleroma" || picked.Version != "2.7.0" || o.Software != picked {
+				t.Fatalf("software %+v, picked with %+v", o.Software, picked)
+			}
+			asked := map[string]int{}
+			for _, r := range l.asked() {
+				asked[r]++
+			}
+			for _, p := range []string{"https /web/getting-started", "https /.well-known/nodeinfo", "https /nodeinfo/2.1"} {
+				if asked[p] != 1 {
+					t.Errorf("%s asked %d times, want once; asked %v", p, asked[p], asked)
+				}
+			}
+			if want := map[bool]int{false: 1, true: 0}[h1]; asked["https /auth/sign_in"] != want {
+				t.Errorf("the other plan's path asked %d times, want %d", asked["https /auth/sign_in"], want)
+			}
+			if len(o.CookieChains) != 1 || o.CookieChains[0].Final().URL.Path != "/web/getting-started" {
+				t.Errorf("cookie chains %+v, want the picked plan's only", o.CookieChains)
+			}
+			if o.Backend == nil || o.Backend.Port != 4000 || o.Backend.Open {
+				t.Errorf("backend %+v, want port 4000, refused", o.Backend)
+			}
+			if !h1 && l.conns.Load() != 1 {
+				t.Errorf("%d TLS connections, want 1 (HTTP/2)", l.conns.Load())
+			}
+		})
 	}
 }
 
@@ -408,5 +442,95 @@ func TestReadBodyRawCap(t *testing.T) {
 	}
 	if read := total - raw.Len(); read > MaxBodyBytes+1 {
 		t.Errorf("read %d bytes of %d, want at most %d", read, total, MaxBodyBytes+1)
+	}
+}
+
+// A speculative backend probe that the picked plan does not name is given
+// up: a port that accepts and never answers must not hold the scan until
+// the timeout.
+func TestObserveDropsUnpickedBackend(t *testing.T) {
+	l := startLab(t, labOptions{})
+	hang, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hang.Close()
+	go func() {
+		for {
+			c, err := hang.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	c := NewClient(Options{
+		Timeout: time.Minute, RootCAs: l.ca.Pool(),
+		Resolve: []Resolve{
+			{"site.test", "443", strings.TrimPrefix(l.https.URL, "https://")},
+			{"site.test", "80", strings.TrimPrefix(l.http.URL, "http://")},
+			{"site.test", "3000", hang.Addr().String()},
+			{"*", "*", l.closed},
+		},
+	})
+	s := c.Session()
+	defer s.CloseIdle()
+	done := make(chan *Observed)
+	go func() {
+		o, _ := s.Observe(context.Background(), site, true, []Plan{{BackendPort: 3000}, {BackendPort: 4000}},
+			func(*result.Software) Plan { return Plan{BackendPort: 4000} })
+		done <- o
+	}()
+	select {
+	case o := <-done:
+		if o.Backend == nil || o.Backend.Port != 4000 {
+			t.Errorf("backend %+v, want the picked port 4000", o.Backend)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Observe waited for a backend probe the picked plan does not name")
+	}
+}
+
+// The backend probe: a port that answers HTTP gives its status, one that
+// accepts and speaks something else is open with an error.
+func TestProbeBackend(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) }))
+	defer app.Close()
+	junk, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer junk.Close()
+	go func() {
+		for {
+			c, err := junk.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = c.Write([]byte("SSH-2.0-OpenSSH_9.2\r\n"))
+			_ = c.Close()
+		}
+	}()
+	c := NewClient(Options{Timeout: 5 * time.Second, Resolve: []Resolve{
+		{"site.test", "4000", strings.TrimPrefix(app.URL, "http://")},
+		{"site.test", "3000", junk.Addr().String()},
+		{"*", "*", "127.0.0.1:1"},
+	}})
+	s := c.Session()
+	defer s.CloseIdle()
+	for _, tc := range []struct {
+		port   int
+		open   bool
+		status int
+		err    bool
+	}{
+		{port: 4000, open: true, status: http.StatusTeapot},
+		{port: 3000, open: true, err: true},
+		{port: 5000},
+	} {
+		p := s.probeBackend(context.Background(), "site.test", tc.port)
+		if p.Port != tc.port || p.Open != tc.open || p.Status != tc.status || (p.Err != nil) != tc.err {
+			t.Errorf("port %d: %+v; want open %v status %d error %v", tc.port, p, tc.open, tc.status, tc.err)
+		}
 	}
 }
