@@ -104,8 +104,10 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 	go func() {
 		defer plain.Done()
 		o.HTTP, o.HTTPErr = c.get(ctx, request{url: &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}, noSecrets: true})
-		if o.HTTPErr != nil && Refused(o.HTTPErr) {
-			o.DeepHTTPErr = o.HTTPErr // the port is closed: no need to ask twice
+		if o.HTTPErr != nil {
+			// Port 80 refused, or did not answer within the timeout:
+			// asking again would say the same, a timeout later.
+			o.DeepHTTPErr = o.HTTPErr
 			return
 		}
 		deep, _ := url.Parse("http://" + hostOnly(u) + DeepPath)

@@ -534,3 +534,26 @@ func TestProbeBackend(t *testing.T) {
 		}
 	}
 }
+
+// Port 80 closed: one refused connection, not two; the deep path says why
+// it was not asked.
+func TestObservePlainClosed(t *testing.T) {
+	l := startLab(t, labOptions{})
+	c := NewClient(Options{
+		Timeout: 5 * time.Second, RootCAs: l.ca.Pool(),
+		Resolve: []Resolve{
+			{"site.test", "443", strings.TrimPrefix(l.https.URL, "https://")},
+			{"*", "*", l.closed},
+		},
+	})
+	s := c.Session()
+	defer s.CloseIdle()
+	plans, pick := fixed(Plan{})
+	o, err := s.Observe(context.Background(), site, false, plans, pick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Refused(o.HTTPErr) || !Refused(o.DeepHTTPErr) || o.HTTP != nil || o.DeepHTTP != nil {
+		t.Errorf("http %v (%v), deep %v (%v): want both refused", o.HTTP, o.HTTPErr, o.DeepHTTP, o.DeepHTTPErr)
+	}
+}
