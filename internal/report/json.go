@@ -56,7 +56,7 @@ func jsonItem(buf *bytes.Buffer, t *result.Target, n int) error {
 	buf.WriteString("\n    ")
 	jt := jsonTarget(t)
 	jt.Changes = nil // listed once, in the report's changes; ndjson keeps them per line
-	return jsonValue(buf, "    ", jt)
+	return jsonValue(buf, "    ", jt.JSONValue())
 }
 
 // jsonTail closes the targets array (of n targets) and the report.
@@ -125,7 +125,7 @@ func writeNDJSON(buf *bytes.Buffer, r *result.Report, _ Options) error {
 func encodeTarget(buf *bytes.Buffer, t *result.Target) error {
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(jsonTarget(t))
+	return enc.Encode(jsonTarget(t).JSONValue())
 }
 
 // jsonTarget returns a copy of t with lists never null and header names

@@ -109,17 +109,25 @@ type localTarget struct {
 
 // MarshalJSON writes a site with every field and a local file with only
 // its own.
-func (t *Target) MarshalJSON() ([]byte, error) {
+func (t *Target) MarshalJSON() ([]byte, error) { return json.Marshal(t.JSONValue()) }
+
+// siteJSON is a Target without its methods, so that encoding it does not
+// call MarshalJSON again.
+type siteJSON Target
+
+// JSONValue is what t's JSON is made from: the report writers encode it
+// directly, since a MarshalJSON's bytes are parsed and compacted again by
+// encoding/json, which costs a scan of thousands of targets real time.
+func (t *Target) JSONValue() any {
 	if !t.IsSite() {
-		return json.Marshal(localTarget{Kind: t.Kind, Path: t.Path, Error: t.Error, Findings: t.Findings, Summary: t.Summary, Changes: t.Changes})
+		return localTarget{Kind: t.Kind, Path: t.Path, Error: t.Error, Findings: t.Findings, Summary: t.Summary, Changes: t.Changes}
 	}
-	type site Target // no methods: no recursion
 	if t.Kind == "" {
 		s := *t
 		s.Kind = KindSite
-		return json.Marshal((*site)(&s))
+		return (*siteJSON)(&s)
 	}
-	return json.Marshal((*site)(t))
+	return (*siteJSON)(t)
 }
 
 // Software is what the instance says it runs (NodeInfo, /api/v1/instance, Server).
