@@ -39,7 +39,7 @@ type judge struct {
 // Judge checks the policies of in against exp. It returns at most one
 // finding per (ID, Subject), sorted by ID then Subject.
 func Judge(in Input, exp Expect) []finding.Finding {
-	j := &judge{in: in, exp: exp, out: newCollector(map[string]string{"policy": exp.Policy(in.Origin)})}
+	j := &judge{in: in, exp: exp, out: newCollector(func() string { return exp.Policy(in.Origin) })}
 	for _, v := range in.Enforced {
 		j.enforced = append(j.enforced, ParseList(v)...)
 	}
@@ -221,7 +221,9 @@ func dedupe(ss []string) []string {
 // collector keeps one finding per (ID, Subject): the worst severity wins
 // and the messages are joined, worst first.
 type collector struct {
-	vars map[string]string // the values every fix of a CSP finding is written with
+	// policy writes the profile's whole policy, which every fix of a CSP
+	// finding may use; it is written once, and only when one needs a fix.
+	policy func() string
 	m    map[string]*entry
 }
 
@@ -235,22 +237,13 @@ type msg struct {
 	text string
 }
 
-func newCollector(vars map[string]string) *collector {
-	return &collector{vars: vars, m: map[string]*entry{}}
+func newCollector(policy func() string) *collector {
+	return &collector{policy: policy, m: map[string]*entry{}}
 }
 
 // add keeps one finding per (id, subject): the worst one's severity,
 // reason and values, with the messages of all.
 func (c *collector) add(f finding.Finding) {
-	if f.Vars == nil {
-		f.Vars = c.vars
-	} else {
-		for k, v := range c.vars {
-			if _, ok := f.Vars[k]; !ok {
-				f.Vars[k] = v
-			}
-		}
-	}
 	if f.Reason == "" {
 		f.Reason = "ok"
 	}
@@ -275,6 +268,7 @@ func (c *collector) add(f finding.Finding) {
 
 func (c *collector) result() []finding.Finding {
 	out := make([]finding.Finding, 0, len(c.m))
+	policy := ""
 	for _, e := range c.m {
 		sort.SliceStable(e.msgs, func(a, b int) bool { return e.msgs[a].sev > e.msgs[b].sev })
 		texts := make([]string, 0, len(e.msgs))
@@ -286,6 +280,12 @@ func (c *collector) result() []finding.Finding {
 		}
 		f := e.f
 		f.Message = strings.Join(dedupe(texts), "; ")
+		if f.Severity > finding.Pass && c.policy != nil {
+			if policy == "" {
+				policy = c.policy()
+			}
+			f = f.With("policy", policy)
+		}
 		out = append(out, f)
 	}
 	sort.Slice(out, func(a, b int) bool {
