@@ -35,7 +35,6 @@ var serverHeaders = []string{"nginx/1.22.1", "Apache/2.4.62 (Debian)", "Caddy", 
 var noFix = map[string][]string{
 	check.HTTPSRedirect:     {"not-probed"},
 	check.TLSCertificate:    {"not-verified"},
-	check.HSTSPreload:       {"not-eligible"},
 	check.ResponseTruncated: {"body", "cookies"},
 	check.RedirectStopped:   {"stopped"},
 	check.CSPReportOnly:     {"report-only"},

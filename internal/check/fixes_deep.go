@@ -29,6 +29,19 @@ func deepFixes() map[string][]Fix {
 						"http-after-response set-header {{header}} \"{{value}}\""),
 				}},
 		},
+		HSTSPreload: {
+			{Summary: "only if you want browsers to know before the first visit (hard to undo): send preload with a max-age of at least a year, then submit {{host}}",
+				Snippets: join(
+					one(shell(Pleroma, "# Pleroma's Strict-Transport-Security has no preload: replace it in the\n"+
+						"# web server in front (its snippet below), then submit the host:\n"+
+						"#   https://hstspreload.org/?domain={{host}}\n"+
+						"# every subdomain must serve HTTPS first: includeSubDomains covers them"),
+						shell(Akkoma, "# Akkoma's Strict-Transport-Security has no preload: replace it in the\n"+
+							"# web server in front (its snippet below), then submit the host:\n"+
+							"#   https://hstspreload.org/?domain={{host}}")),
+					replaceHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload"),
+				)},
+		},
 		SiteDown: {
 			{Summary: "start the application behind the web server, and see why it stopped",
 				Snippets: []finding.Snippet{
