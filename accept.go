@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hardscan/hardscan/internal/baseline"
 	"github.com/hardscan/hardscan/internal/localfile"
@@ -59,7 +60,16 @@ func loadBaseline(c *config, stderr io.Writer) (*result.Report, error) {
 		}
 		return &result.Report{}, nil
 	case err != nil:
-		return nil, usagef("--baseline: %v", err)
+		// The baseline package names itself ("baseline x.json: ..."); the
+		// user typed --baseline, so that is the name the line gives.
+		msg := err.Error()
+		if rest, ok := strings.CutPrefix(msg, "baseline: "); ok {
+			return nil, usagef("--baseline: %s", rest)
+		}
+		if rest, ok := strings.CutPrefix(msg, "baseline "); ok {
+			return nil, usagef("--baseline %s", rest)
+		}
+		return nil, usagef("--baseline: %s", msg)
 	}
 	return b, nil
 }

@@ -63,6 +63,7 @@ func TestNagios(t *testing.T) {
 		{"pass", with(sts, "-p", "pleroma", "example.tld"), 0, "OK", "grade ", 0},
 		{"warn", with(sts, "-p", "pleroma", "--fail-on", "warn", "example.tld"), 1, "WARNING", "csp.connect-src: ", 0},
 		{"fail", with(def, "-p", "pleroma", "example.tld"), 2, "CRITICAL", "hsts: no Strict-Transport-Security header", 1},
+		{"fail under -q", with(def, "-q", "-p", "pleroma", "example.tld"), 2, "CRITICAL", "hsts: no Strict-Transport-Security header", 1},
 		{"unreachable", with(down, "-p", "pleroma", "example.tld"), 3, "UNKNOWN", "https://example.tld/: could not scan: ", 0},
 		{"usage error", []string{"--timeout", "-1s", "example.tld"}, 3, "UNKNOWN", "--timeout", -1},
 		{"bad flag", []string{"--no-such-flag", "example.tld"}, 3, "UNKNOWN", "unknown flag", -1},

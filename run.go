@@ -326,6 +326,11 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		}
 		c.profile = p
 	}
+	if c.format == "nagios" {
+		// A Nagios plugin's output is already the alert, one line and its
+		// long text: -q's cron text would replace what Icinga parses.
+		c.quiet = false
+	}
 	if err := validateBaseline(c); err != nil {
 		return err
 	}
