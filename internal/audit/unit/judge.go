@@ -68,6 +68,9 @@ func judgeProtectHome(u *Unit) finding.Finding {
 	s := u.eval("ProtectHome", true, normEnum("read-only", "tmpfs"))
 	f := finding.Finding{ID: "unit.ProtectHome", Reason: "ok", Expected: "true, read-only or tmpfs", Actual: actual(s, "no"), Vars: map[string]string{"directive": "ProtectHome", "value": "true"}}
 	homes := u.homePaths()
+	if s.value == "tmpfs" {
+		homes = u.unbound(homes)
+	}
 	switch {
 	case s.value == "no" || s.value == "":
 		f.Severity, f.Reason = finding.Fail, "off"

@@ -98,6 +98,33 @@ func TestMastodonHomeCaveat(t *testing.T) {
 	}
 }
 
+// The fix for a service under /home (ProtectHome=tmpfs with BindPaths=)
+// must then pass: systemd.exec mounts the bound paths back over the tmpfs.
+func TestProtectHomeTmpfsWithBindPaths(t *testing.T) {
+	dir := t.TempDir()
+	base := "[Service]\nUser=mastodon\nWorkingDirectory=/home/mastodon/live\nExecStart=/home/mastodon/.rbenv/shims/bundle exec puma\nProtectHome=tmpfs\n"
+	for _, tc := range []struct {
+		why, extra, reason string
+	}{
+		{"the home is bound back in", "BindPaths=/home/mastodon\n", "ok"},
+		{"a read-only bind counts too", "BindReadOnlyPaths=-/home/mastodon:/home/mastodon:rbind\n", "ok"},
+		{"a bind of another path does not", "BindPaths=/home/other\n", "hides-service"},
+		{"an empty assignment resets the list", "BindPaths=/home/mastodon\nBindPaths=\n", "hides-service"},
+	} {
+		path := filepath.Join(dir, "m.service")
+		if err := os.WriteFile(path, []byte(base+tc.extra), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		u, err := Load(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := byID(t, Judge(u))["unit.ProtectHome"]; f.Reason != tc.reason {
+			t.Errorf("%s: reason %q (%s), want %q", tc.why, f.Reason, f.Message, tc.reason)
+		}
+	}
+}
+
 func TestExposureOrdersUnits(t *testing.T) {
 	// why: Mastodon's unit enables most directives, Pleroma's few; the score must say so.
 	score := func(file string) float64 {

@@ -134,3 +134,43 @@ func (u *Unit) homePaths() []string {
 }
 
 func okAny(v string) (string, bool) { return v, true }
+
+// unbound leaves out the paths a BindPaths= or BindReadOnlyPaths= mounts
+// back in: with ProtectHome=tmpfs they are visible again (systemd.exec).
+// An empty assignment resets its list, as systemd reads it.
+func (u *Unit) unbound(paths []string) []string {
+	var dests []string
+	for _, key := range []string{"BindPaths", "BindReadOnlyPaths"} {
+		var own []string
+		for _, a := range u.Assignments(service, key) {
+			if strings.TrimSpace(a.Value) == "" {
+				own = nil
+				continue
+			}
+			words, _ := Words(a.Value)
+			for _, w := range words {
+				w = strings.TrimPrefix(w, "-")
+				src, rest, _ := strings.Cut(w, ":")
+				dest := src
+				if d, _, _ := strings.Cut(rest, ":"); d != "" {
+					dest = d
+				}
+				own = append(own, strings.TrimSuffix(dest, "/"))
+			}
+		}
+		dests = append(dests, own...)
+	}
+	var out []string
+	for _, p := range paths {
+		covered := false
+		for _, d := range dests {
+			if d != "" && (p == d || strings.HasPrefix(p, d+"/")) {
+				covered = true
+			}
+		}
+		if !covered {
+			out = append(out, p)
+		}
+	}
+	return out
+}
