@@ -224,7 +224,7 @@ type collector struct {
 	// policy writes the profile's whole policy, which every fix of a CSP
 	// finding may use; it is written once, and only when one needs a fix.
 	policy func() string
-	m    map[string]*entry
+	m      map[string]*entry
 }
 
 type entry struct {
