@@ -13,6 +13,9 @@ type Target struct {
 	App     Platform   // pleroma, akkoma, mastodon; "" for any other site
 	Servers []Platform // the server in front; every one of Servers when unknown
 	Host    string     // the scanned host, for {{host}} in a snippet
+	// Port is the scanned URL's HTTPS port, for {{https_port}}: the server
+	// block or virtual host to edit listens there. "" means 443.
+	Port string
 }
 
 // ServersFrom reads a Server header (its first product token) and names the
@@ -125,7 +128,8 @@ func (rule Fix) pick(t Target) []finding.Snippet {
 }
 
 // fill writes the values into a template: {{name}} from the finding's Vars,
-// and {{subject}}, {{expected}}, {{actual}}, {{id}} and {{host}} from the
+// and {{subject}}, {{expected}}, {{actual}}, {{id}}, {{host}} and
+// {{https_port}} from the
 // finding and the target; {{name|lower}} writes the value in lower case
 // (nginx's samesite=lax). Double braces, since nginx and Caddy use single
 // ones themselves.
@@ -172,6 +176,11 @@ func value(name string, f finding.Finding, t Target) string {
 			return "example.tld"
 		}
 		return t.Host
+	case "https_port":
+		if t.Port == "" {
+			return "443"
+		}
+		return t.Port
 	}
 	return "{{" + name + "}}"
 }

@@ -7,8 +7,8 @@ const (
 	filePleroma  = "config/prod.secret.exs (OTP releases: /etc/pleroma/config.exs)"
 	fileAkkoma   = "config/prod.secret.exs (OTP releases: /etc/akkoma/config.exs)"
 	fileMastodon = "/home/mastodon/live/.env.production"
-	fileNginx    = "the server block of {{host}} that listens on 443 (e.g. /etc/nginx/sites-available/{{host}})"
-	fileApache   = "the <VirtualHost *:443> of {{host}}"
+	fileNginx    = "the server block of {{host}} that listens on {{https_port}} (e.g. /etc/nginx/sites-available/{{host}})"
+	fileApache   = "the <VirtualHost *:{{https_port}}> of {{host}}"
 	fileCaddy    = "the site block of {{host}} in the Caddyfile"
 	fileLighttpd = "/etc/lighttpd/lighttpd.conf (or a conf-enabled/ file)"
 	fileHAProxy  = "the frontend of /etc/haproxy/haproxy.cfg that terminates TLS"
@@ -82,7 +82,7 @@ func setHeader(name, value string) []finding.Snippet {
 		apache("Header always set " + name + " \"" + value + "\""),
 		caddy("header " + name + " \"" + value + "\""),
 		lighttpd("server.modules += (\"mod_setenv\")\nsetenv.set-response-header += (\"" + name + "\" => \"" + value + "\")"),
-		haproxy("http-response set-header " + name + " \"" + value + "\""),
+		haproxy("# http-after-response: HAProxy's own error pages too\nhttp-after-response set-header " + name + " \"" + value + "\""),
 	}
 }
 
@@ -96,7 +96,7 @@ func addHeader(name, value string) []finding.Snippet {
 		apache("Header always add " + name + " \"" + value + "\""),
 		caddy("header +" + name + " \"" + value + "\""),
 		lighttpd("server.modules += (\"mod_setenv\")\nsetenv.add-response-header += (\"" + name + "\" => \"" + value + "\")"),
-		haproxy("http-response add-header " + name + " \"" + value + "\""),
+		haproxy("# http-after-response: HAProxy's own error pages too\nhttp-after-response add-header " + name + " \"" + value + "\""),
 	}
 }
 
@@ -115,7 +115,7 @@ func replaceHeader(name, value string) []finding.Snippet {
 			"header {\n\t" + name + " \"" + value + "\"\n\tdefer\n}"),
 		lighttpd("server.modules += (\"mod_setenv\")\n# set-response-header replaces what the backend sent\n" +
 			"setenv.set-response-header += (\"" + name + "\" => \"" + value + "\")"),
-		haproxy("# set-header replaces what the backend sent\nhttp-response set-header " + name + " \"" + value + "\""),
+		haproxy("# set-header replaces what the backend sent; http-after-response\n# reaches HAProxy's own error pages too\nhttp-after-response set-header " + name + " \"" + value + "\""),
 	}
 }
 
@@ -126,7 +126,7 @@ func removeHeader(name string) []finding.Snippet {
 		apache("Header unset " + name + "\nHeader always unset " + name),
 		caddy("header -" + name),
 		lighttpd("server.modules += (\"mod_setenv\")\n# an empty value removes the header\nsetenv.set-response-header += (\"" + name + "\" => \"\")"),
-		haproxy("http-response del-header " + name),
+		haproxy("http-after-response del-header " + name),
 	}
 }
 
@@ -152,7 +152,7 @@ func duplicateHeader(name, appCode string) []finding.Snippet {
 		lighttpd("# sent twice: when the application sends " + name + " itself,\n" +
 			"# delete it from setenv.add-response-header and setenv.set-response-header."),
 		haproxy("# sent twice: when the application sends " + name + " itself,\n" +
-			"# delete http-response add-header " + name + " (set-header replaces, add-header adds)."),
+			"# delete http-response or http-after-response add-header " + name + "\n# (set-header replaces, add-header adds)."),
 	}
 }
 

@@ -136,7 +136,7 @@ func headerFixes() map[string][]Fix {
 						apache("ServerTokens Prod\nServerSignature Off")),
 					caddy("header -Server"),
 					lighttpd("server.tag = \"\""),
-					haproxy("http-response del-header Server"),
+					haproxy("http-after-response del-header Server"),
 				}},
 			{Reasons: []string{"revealing-header"}, Summary: "stop sending {{header}}",
 				Snippets: removeHeader("{{header}}")},

@@ -181,12 +181,28 @@ func (s *Scanner) planOf(prof *profile.Profile) probe.Plan {
 // (detected, else the profile's), and the web server its Server header
 // names (every one hardscan knows when it names none).
 func platforms(prof *profile.Profile, o *probe.Observed) check.Target {
-	t := check.Target{App: check.AppFrom(prof.Name), Host: o.URL.Hostname()}
+	t := check.Target{App: check.AppFrom(prof.Name), Host: o.URL.Hostname(), Port: o.URL.Port()}
 	if o.Software != nil {
 		if app := check.AppFrom(o.Software.Name); app != "" {
 			t.App = app
 		}
 	}
-	t.Servers = check.ServersFrom(o.Root.Final().Header.Get("Server"))
+	t.Servers = check.ServersFrom(serverName(o))
 	return t
+}
+
+// serverName is the Server header that names the web server: the root's,
+// else the error page's or the plain-HTTP answer's, since a server told to
+// hide itself on pages (Caddy's header -Server) still names itself on the
+// answers it makes on its own.
+func serverName(o *probe.Observed) string {
+	for _, ch := range []*probe.Chain{o.Root, o.ErrorPage, o.HTTP} {
+		if ch == nil || len(ch.Hops) == 0 {
+			continue
+		}
+		if s := ch.Final().Header.Get("Server"); s != "" {
+			return s
+		}
+	}
+	return ""
 }
