@@ -18,6 +18,10 @@ type Target struct {
 	Port string
 }
 
+// SiteDownReason is the reason of a check whose header is unknown because
+// the application behind the server did not answer (site.down).
+const SiteDownReason = "site-down"
+
 // ServersFrom reads a Server header (its first product token) and names the
 // web server that sent it; when it names none hardscan knows, every web
 // server is returned, since the fix must still be there for the admin.
@@ -64,7 +68,9 @@ func Attach(fs []finding.Finding, t Target) {
 			f.Refs = []string{}
 		}
 		f.Fix = nil
-		if f.Severity == finding.Pass {
+		if f.Severity == finding.Pass || f.Reason == SiteDownReason {
+			// A header a down site's error page lacks is unknown: the fix
+			// is site.down's (start the application), not to add it.
 			continue
 		}
 		f.Fix = c.fixFor(*f, t)

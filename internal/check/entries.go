@@ -47,7 +47,7 @@ func init() {
 			Reasons: []string{"absent", "duplicate", "invalid", "max-age-zero", "max-age-short", "no-include-subdomains"},
 			Refs:    []string{refRFC6797 + "#section-6.1", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security"}},
 		Check{ID: HSTSPreload, Title: "whether the host meets hstspreload.org's submission rules (information only)",
-			Reasons: []string{"not-eligible"}, Refs: []string{"https://hstspreload.org/#submission-requirements"}},
+			Reasons: []string{"not-eligible", "site-down"}, Refs: []string{"https://hstspreload.org/#submission-requirements"}},
 
 		Check{ID: CSP, Title: "an enforced Content-Security-Policy exists and parses",
 			Reasons: []string{"absent", "report-only", "empty"}, Refs: []string{refCSP3, "https://developer.mozilla.org/en-US/docs/Web/HTTP/CSP"}},

@@ -154,7 +154,7 @@ func siteDownCases() []judgeCase {
 			why:  "SPEC: a 5xx root is a down application; the headers its error page lacks are unknown (info, site-down), not failures",
 			root: nginx502, errorPage: &resp{status: 502, lines: "Server: nginx/1.22.1"},
 			want:    m{"site.down": fail, "csp": info, "x-frame-options": info, "x-content-type-options": info, "hsts": info, "referrer-policy": info},
-			reasons: map[string]string{"site.down": "server-error", "csp": "site-down", "hsts": "site-down", "x-frame-options": "site-down"},
+			reasons: map[string]string{"site.down": "server-error", "csp": "site-down", "hsts": "site-down", "x-frame-options": "site-down", "hsts.preload": "site-down"},
 			absent:  []string{"headers.error-page"}},
 		{name: "down/headers-nginx-sends", profile: "modern",
 			why:     "SPEC: the headers the error page does carry are judged as usual: nginx's own short HSTS (RFC 6797 §6.1.1)",

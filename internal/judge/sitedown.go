@@ -49,6 +49,14 @@ func pageAbsent(f finding.Finding, rules map[string]header.Rule) bool {
 // does carry keep their verdicts.
 func markSiteDown(fs []finding.Finding, rules map[string]header.Rule, status int) {
 	for i := range fs {
+		if fs[i].ID == check.HSTSPreload && fs[i].Severity > finding.Pass && fs[i].Actual == "(absent)" {
+			// Eligibility hangs on the header the application did not get
+			// to send: unknown, like the header itself.
+			f := &fs[i]
+			f.Severity, f.Reason = finding.Info, "site-down"
+			f.Message = fmt.Sprintf("unknown: / answered %d, so whether the host can join the HSTS preload list cannot be told", status)
+			continue
+		}
 		if !pageAbsent(fs[i], rules) {
 			continue
 		}
