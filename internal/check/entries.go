@@ -64,7 +64,7 @@ func init() {
 		Check{ID: CSPIPSource, Title: "sources given as IP addresses",
 			Reasons: []string{"ip"}, Refs: []string{refCSP3 + "#match-hosts"}},
 		Check{ID: CSPNonce, Title: "nonces long enough to be unguessable, and fresh on every response",
-			Reasons: []string{"short", "reused"}, Refs: []string{refCSP3 + "#security-nonces"}},
+			Reasons: []string{"short", "reused", "reused-cached"}, Refs: []string{refCSP3 + "#security-nonces"}},
 		Check{ID: CSPMeta, Title: "policies declared in <meta http-equiv> in the HTML head",
 			Reasons: []string{"meta", "meta-ignored"}, Refs: []string{refCSP3 + "#meta-element"}},
 

@@ -56,15 +56,34 @@ func deepFixes() map[string][]Fix {
 				}},
 		},
 		CSPNonce: {
+			{Reasons: []string{"reused-cached"},
+				Summary: "keep pages whose policy carries a nonce out of shared caches: each visitor must get the nonce made for them",
+				Snippets: []finding.Snippet{
+					shell(Mastodon, "# Mastodon makes a fresh nonce per request; its sample nginx.conf caches\n"+
+						"# pages (proxy_cache CACHE). In the location that proxies to Mastodon\n"+
+						"# (location @proxy), add the two nginx lines below, then:\n"+
+						"nginx -t && systemctl reload nginx"),
+					nginx("# in the location that proxies to the application (its proxy_cache):\n" +
+						"# never serve a cached page to another visitor\n" +
+						"proxy_no_cache 1;\nproxy_cache_bypass 1;"),
+					apache("# mod_cache: never store the application's pages\n<IfModule mod_cache.c>\n    CacheDisable /\n</IfModule>"),
+					caddy("# a cache handler (cache-handler plugin) in front of the application:\n" +
+						"# remove it for the pages, or send them with Cache-Control: private\n" +
+						"header Cache-Control \"private\""),
+					lighttpd("server.modules += (\"mod_setenv\")\n# tell shared caches not to store the pages\n" +
+						"setenv.set-response-header += (\"Cache-Control\" => \"private\")"),
+					haproxy("# HAProxy's cache: do not store the application's pages\n" +
+						"http-after-response set-header Cache-Control \"private\""),
+				}},
 			{Reasons: []string{"reused"},
-				Summary: "send a fresh random nonce with every response, or allow the inline script by its hash",
+				Summary: "send a fresh random nonce with every response, or allow the inline code by its hash",
 				Snippets: []finding.Snippet{
 					pleroma("# Pleroma makes no script nonces: a nonce that never changes comes from\n" +
 						"# the web server or a cache in front; delete it there, and let\n" +
 						"# config :pleroma, :http_security, enabled: true send the policy"),
 					nginx("# a nonce written into the configuration is the same on every\n" +
 						"# response: delete 'nonce-...' from the policy and the page, and allow\n" +
-						"# the inline script by its hash instead ('sha256-...', which the\n" +
+						"# the inline code by its hash instead ('sha256-...', which the\n" +
 						"# browser's console prints when it blocks the script)"),
 					apache("# a nonce written into the configuration is the same on every\n" +
 						"# response: allow the inline script by its hash ('sha256-...') instead,\n" +

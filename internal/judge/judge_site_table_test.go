@@ -138,7 +138,7 @@ func nonceReuseCases() []judgeCase {
 			root:    resp{file: "mastodon-4.3_nginx_GET-root.http"},
 			again:   &resp{file: "mastodon-4.3_nginx_GET-root.http", strip: []string{"X-Cached"}, lines: "X-Cached: HIT"},
 			want:    m{"csp.nonce[style-src]": warn, "csp.style-src": pass},
-			reasons: map[string]string{"csp.nonce[style-src]": "reused"}, mention: map[string]string{"csp.nonce[style-src]": "X-Cached: HIT"}},
+			reasons: map[string]string{"csp.nonce[style-src]": "reused-cached"}, mention: map[string]string{"csp.nonce[style-src]": "X-Cached: HIT"}},
 		{name: "nonce/other-policy-blocks-inline", profile: "modern",
 			why:   "CSP3 §4.2.2: a second enforced policy without the nonce blocks nonced inline scripts, so the reused nonce runs nothing",
 			root:  resp{lines: static(nonce) + "\nContent-Security-Policy: script-src 'self'"},
