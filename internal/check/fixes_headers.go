@@ -71,6 +71,8 @@ func headerFixes() map[string][]Fix {
 			appHeader(both),
 			{Reasons: []string{"ignored"}, Summary: "add a policy with frame-ancestors 'none': browsers ignore X-Frame-Options while the CSP has frame-ancestors",
 				Snippets: addHeader("Content-Security-Policy", "frame-ancestors 'none'")},
+			{Reasons: []string{"allow-from"}, Summary: "say who may frame the page in CSP: frame-ancestors 'self' {{origin}} (browsers ignore ALLOW-FROM)",
+				Snippets: addHeader("Content-Security-Policy", "frame-ancestors 'self' {{origin}}")},
 			wrongValue(XFrameOptions),
 		},
 		XContentTypeOptions:           {appHeader(both), wrongValue(XContentTypeOptions)},

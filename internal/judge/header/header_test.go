@@ -317,3 +317,19 @@ func TestHugeValues(t *testing.T) {
 	in := Input{Header: h("Referrer-Policy", strings.Repeat("foo,", 30000), "X-Frame-Options", strings.Repeat("deny,", 30000))}
 	_ = Judge(in, pleromaGuide)
 }
+
+// ALLOW-FROM names the origins the admin meant to let frame the page; the
+// fix's frame-ancestors must name them too, or it locks the partner out.
+func TestAllowFromKeepsItsOrigins(t *testing.T) {
+	in := Input{Header: h("X-Frame-Options", "ALLOW-FROM https://partner.example")}
+	for _, f := range Judge(in, Expect{Rules: map[string]Rule{"x-frame-options": {Want: "DENY"}}}) {
+		if f.ID != "x-frame-options" {
+			continue
+		}
+		if f.Reason != "allow-from" || f.Vars["origin"] != "https://partner.example" {
+			t.Errorf("reason %q, origin %q; want allow-from and https://partner.example", f.Reason, f.Vars["origin"])
+		}
+		return
+	}
+	t.Error("no x-frame-options finding")
+}

@@ -192,6 +192,11 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 		f.Message = fmt.Sprintf("%d Referrer-Policy values are sent (%s) and browsers use the last one they understand: %s", len(vs), strings.Join(vs, " | "), f.Message)
 	}
 	f.Vars = map[string]string{"header": canonical(name), "value": recommend(name, r.Want)}
+	if f.Reason == "allow-from" {
+		// The origins the admin meant to allow, for the frame-ancestors
+		// that replaces ALLOW-FROM: a fix must not lock the partner out.
+		f.Vars["origin"] = allowFromOrigins(vs)
+	}
 	return f
 }
 
@@ -298,4 +303,17 @@ func recommend(name, want string) string {
 		return want
 	}
 	return strictest[name]
+}
+
+// allowFromOrigins lists the origins of X-Frame-Options: ALLOW-FROM values,
+// space-separated, as a frame-ancestors source list takes them.
+func allowFromOrigins(vs []string) string {
+	var out []string
+	for _, v := range splitList(vs) {
+		fields := strings.Fields(v)
+		if len(fields) == 2 && strings.EqualFold(fields[0], "allow-from") {
+			out = append(out, fields[1])
+		}
+	}
+	return strings.Join(out, " ")
 }
