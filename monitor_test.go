@@ -728,8 +728,13 @@ func TestMonitorManyTargets(t *testing.T) {
 	if st.Hosts != 450 || st.Requests != 450*6 {
 		t.Errorf("server saw %d hosts, %d requests; want 450 and 2700 (6 a target)", st.Hosts, st.Requests)
 	}
-	if st.Handshakes != 450 {
-		t.Errorf("%d TLS handshakes for 450 live targets, want one each", st.Handshakes)
+	// One handshake a target: every request rides the first connection.
+	// net/http retries a request on a new connection when an HTTP/2
+	// connection it picked cannot take it after all (probe/dial.go), which
+	// a run slowed down by the race detector on two cores shows now and
+	// then; the benchmark, not this test, measures handshakes per target.
+	if st.Handshakes < 450 || st.Handshakes > 450+450/100 {
+		t.Errorf("%d TLS handshakes for 450 live targets, want one each (at most 1%% retried)", st.Handshakes)
 	}
 	if st.MaxConnsPerHost > 2 {
 		t.Errorf("%d TLS connections to one host at once, want at most 2", st.MaxConnsPerHost)
