@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -121,18 +120,11 @@ func (p *delayProxy) pipe(dst, src net.Conn, notBefore time.Time) {
 // and a fixed profile, and reports round trips per scan: the wall time of
 // the whole hardscan process (start-up included) over the RTT.
 func latencyMain(rtt time.Duration, scans int, fixedProf string) error {
-	dir, err := os.MkdirTemp("", "hardscan-bench-")
+	dir, bin, cleanup, err := prepare(false)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "hardscan")
-	fmt.Fprintln(os.Stderr, "building hardscan ...")
-	build := exec.Command("go", "build", "-o", bin, "github.com/hardscan/hardscan")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
-	}
+	defer cleanup()
 	fmt.Printf("\nround trips per scan at %s RTT (wall time of one `hardscan URL` / RTT, %d scans each)\n", rtt, scans)
 	fmt.Printf("%-8s %-10s %6s %6s %6s %6s %8s %6s\n", "server", "profile", "min", "median", "max", "req", "tls/scan", "errors")
 	for _, h1 := range []bool{false, true} {
@@ -148,15 +140,11 @@ func latencyMain(rtt time.Duration, scans int, fixedProf string) error {
 // latencyRows measures auto and fixedProf against one replica, HTTP/2 or
 // HTTP/1.1 only.
 func latencyRows(bin, dir string, rtt time.Duration, scans int, fixedProf string, h1 bool) error {
-	srv, err := vhost.Start(vhost.Options{HTTP1: h1})
+	srv, ca, err := serve(vhost.Options{HTTP1: h1}, dir)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	ca, err := srv.WriteCA(dir)
-	if err != nil {
-		return err
-	}
 	secure, err := startDelayProxy(srv.HTTPSAddr, rtt)
 	if err != nil {
 		return err

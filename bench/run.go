@@ -18,35 +18,20 @@ import (
 )
 
 func benchMain(ns []int, conc int, prof string, keep bool) error {
-	dir, err := os.MkdirTemp("", "hardscan-bench-")
+	dir, bin, cleanup, err := prepare(keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		fmt.Fprintf(os.Stderr, "work directory: %s\n", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
-	bin := filepath.Join(dir, "hardscan")
-	fmt.Fprintln(os.Stderr, "building hardscan ...")
-	build := exec.Command("go", "build", "-o", bin, "github.com/hardscan/hardscan")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
-	}
+	defer cleanup()
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	srv, err := vhost.Start(vhost.Options{})
+	srv, ca, err := serve(vhost.Options{}, dir)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	ca, err := srv.WriteCA(dir)
-	if err != nil {
-		return err
-	}
 
 	var rows []row
 	for _, n := range ns {
