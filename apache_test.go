@@ -48,28 +48,9 @@ func TestRealApache(t *testing.T) {
 	renderConf(t, "testdata/apache/apache2.conf", filepath.Join(dir, "apache2.conf"), vars)
 	renderConf(t, "testdata/apache/pleroma-apache.conf", filepath.Join(dir, "pleroma-apache.conf"), vars)
 
-	cmd := exec.Command(bin, "-f", filepath.Join(dir, "apache2.conf"), "-DFOREGROUND")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start apache2: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
 	https := "127.0.0.1:" + vars["@HTTPS@"]
-	waitListening(t, https, exited, func() string {
-		log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-		return out.String() + string(log)
-	})
+	out := startDaemon(t, exec.Command(bin, "-f", filepath.Join(dir, "apache2.conf"), "-DFOREGROUND"),
+		https, filepath.Join(dir, "error.log"), 10*time.Second)
 
 	o := runArgs(t, "--cacert", ca, "--backend-port", "0", "--resolve", "*:443:"+https,
 		"--resolve", "*:80:127.0.0.1:"+vars["@HTTP@"], "-p", "pleroma", "-f", "json", "https://apache.test/")
@@ -113,6 +94,35 @@ func findKey(tg *result.Target, k string) *finding.Finding {
 
 // waitListening waits until addr accepts connections, failing the test
 // with diag() when the server exits first or takes over 10 seconds.
+// startDaemon starts a real server in the foreground, stops it (SIGTERM,
+// then after grace a kill) when the test ends, and waits until addr
+// accepts connections; what it printed goes to the returned builder, and
+// with its error log into a failure's message.
+func startDaemon(t *testing.T, cmd *exec.Cmd, addr, errorLog string, grace time.Duration) *strings.Builder {
+	t.Helper()
+	out := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", filepath.Base(cmd.Path), err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(grace):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	waitListening(t, addr, exited, func() string {
+		log, _ := os.ReadFile(errorLog)
+		return out.String() + string(log)
+	})
+	return out
+}
+
 func waitListening(t *testing.T, addr string, exited <-chan error, diag func() string) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; {

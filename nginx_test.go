@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -251,28 +250,10 @@ func startNginx(t *testing.T, bin string) *nginxLab {
 		renderConf(t, c, to, vars)
 	}
 
-	cmd := exec.Command(bin, "-p", dir+"/", "-e", filepath.Join(dir, "error.log"), "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
-	var stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start nginx: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
 	addr := "127.0.0.1:" + vars["@HTTPS@"]
-	waitListening(t, addr, exited, func() string {
-		log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-		return stderr.String() + string(log)
-	})
+	errorLog := filepath.Join(dir, "error.log")
+	startDaemon(t, exec.Command(bin, "-p", dir+"/", "-e", errorLog, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;"),
+		addr, errorLog, 5*time.Second)
 	return &nginxLab{https: addr, pool: pool, args: []string{"--cacert", ca, "--backend-port", "0",
 		"--resolve", "*:443:" + addr, "--resolve", "*:80:127.0.0.1:" + vars["@HTTP@"]}}
 }
