@@ -30,6 +30,7 @@ type judge struct {
 	in       Input
 	exp      Expect
 	enforced []Policy
+	headers  int // enforced[:headers] came from headers, the rest from <meta>
 	out      *collector
 	// restrictions caches restricting by directive name: several checks
 	// ask for the same directive, and building its sets is the costly part.
@@ -43,6 +44,7 @@ func Judge(in Input, exp Expect) []finding.Finding {
 	for _, v := range in.Enforced {
 		j.enforced = append(j.enforced, ParseList(v)...)
 	}
+	j.headers = len(j.enforced)
 	j.addMeta()
 	j.reportOnly()
 	if !j.present() {

@@ -37,38 +37,36 @@ func (j *judge) reusedNonces() {
 	}
 	scripts := j.restricting("script-src-elem")
 	noncesRun := len(scripts) > 0 && inEffect(scripts, Source{Kind: KindNonce})
-	for _, v := range j.in.Enforced {
-		for _, p := range ParseList(v) {
-			forScripts, _ := p.effective("script-src-elem")
-			for _, d := range p.Directives {
-				for _, s := range d.Sources {
-					if s.Kind != KindNonce || !again[s.Value] {
-						continue
-					}
-					f := finding.Finding{ID: "csp.nonce", Reason: "reused", Severity: finding.Warn, Subject: d.Name,
-						Expected: "a fresh nonce on every response", Actual: s.Raw + " in two responses",
-						Vars: map[string]string{"directive": d.Name, "nonce": s.Raw}}
-					page := ","
-					if inPage[s.Value] {
-						page = ", and the page's own <script> elements carry it,"
-					}
-					if d.Name == forScripts.Name && noncesRun {
-						f.Severity = finding.Fail
-						f.Message = fmt.Sprintf("%s nonce %s is the same in two responses%s so an injected <script nonce=%q> runs: a nonce must be random and new on every response (CSP3 §7.1)",
-							d.Name, s.Raw, page, s.Value)
-					} else {
-						f.Message = fmt.Sprintf("%s nonce %s is the same in two responses%s so injected content can carry it: a nonce must be random and new on every response (CSP3 §7.1)",
-							d.Name, s.Raw, page)
-					}
-					if j.in.Cached != "" {
-						// The application makes fresh nonces; a cache in
-						// front replays one page: the fix is the cache's.
-						f.Reason = "reused-cached"
-						f.Vars["cached"] = j.in.Cached
-						f.Message += fmt.Sprintf("; a shared cache served the page (%s), so every visitor gets the same nonce", j.in.Cached)
-					}
-					j.out.add(f)
+	for _, p := range j.enforced[:j.headers] {
+		forScripts, _ := p.effective("script-src-elem")
+		for _, d := range p.Directives {
+			for _, s := range d.Sources {
+				if s.Kind != KindNonce || !again[s.Value] {
+					continue
 				}
+				f := finding.Finding{ID: "csp.nonce", Reason: "reused", Severity: finding.Warn, Subject: d.Name,
+					Expected: "a fresh nonce on every response", Actual: s.Raw + " in two responses",
+					Vars: map[string]string{"directive": d.Name, "nonce": s.Raw}}
+				page := ","
+				if inPage[s.Value] {
+					page = ", and the page's own <script> elements carry it,"
+				}
+				if d.Name == forScripts.Name && noncesRun {
+					f.Severity = finding.Fail
+					f.Message = fmt.Sprintf("%s nonce %s is the same in two responses%s so an injected <script nonce=%q> runs: a nonce must be random and new on every response (CSP3 §7.1)",
+						d.Name, s.Raw, page, s.Value)
+				} else {
+					f.Message = fmt.Sprintf("%s nonce %s is the same in two responses%s so injected content can carry it: a nonce must be random and new on every response (CSP3 §7.1)",
+						d.Name, s.Raw, page)
+				}
+				if j.in.Cached != "" {
+					// The application makes fresh nonces; a cache in
+					// front replays one page: the fix is the cache's.
+					f.Reason = "reused-cached"
+					f.Vars["cached"] = j.in.Cached
+					f.Message += fmt.Sprintf("; a shared cache served the page (%s), so every visitor gets the same nonce", j.in.Cached)
+				}
+				j.out.add(f)
 			}
 		}
 	}
