@@ -48,13 +48,17 @@ type Profile struct {
 
 // Backend is what the backend.exposed check says.
 type Backend struct {
-	Hint string `json:"hint"` // how to make the application listen on loopback only
+	// Hint is accepted in profile files written for hardscan 0.1 and no longer
+	// read: the fix comes from the check catalogue, per platform.
+	Hint string `json:"hint,omitempty"`
 }
 
 // HTTPSRedirect is what the https.redirect check expects.
 type HTTPSRedirect struct {
-	Required bool   `json:"required"` // plain HTTP must redirect to https on the same host
-	Hint     string `json:"hint"`
+	Required bool `json:"required"` // plain HTTP must redirect to https on the same host
+	// Hint is accepted in profile files written for hardscan 0.1 and no longer
+	// read: the fix comes from the check catalogue, per platform.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Override sets the severity of the findings with ID (and Subject, when not

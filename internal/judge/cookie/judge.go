@@ -28,8 +28,9 @@ type Expect struct {
 	Prefix string `json:"prefix"`
 	// SameSite is the least strict acceptable SameSite for the session cookie: "Lax", "Strict" or "" (not judged).
 	SameSite string `json:"same_site"`
-	// Hint tells the admin how to make the session cookie Secure.
-	Hint string `json:"hint"`
+	// Hint is accepted in profile files written for hardscan 0.1 and no longer
+	// read: the fix comes from the check catalogue, per platform.
+	Hint string `json:"hint,omitempty"`
 	// Missing is the message when no session cookie was seen.
 	Missing string `json:"missing"`
 }

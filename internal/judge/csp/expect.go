@@ -20,8 +20,9 @@ type Expect struct {
 	// Require lists directives that must restrict something even when not
 	// in Directives; missing object-src or base-uri is a fail, others warn.
 	Require []string `json:"require"`
-	// Hint is appended to fail and warn messages (how to set the CSP).
-	Hint string `json:"hint"`
+	// Hint is accepted in profile files written for hardscan 0.1 and no longer
+	// read: the fix comes from the check catalogue, per platform.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Validate reports the first bad field, named as in the profile file.

@@ -22,8 +22,9 @@ type Rule struct {
 	Missing string `json:"missing"`
 	// Deprecated marks a header the profile asks for although it is obsolete: an info note is added.
 	Deprecated bool `json:"deprecated"`
-	// Hint tells the admin how to set the header.
-	Hint string `json:"hint"`
+	// Hint is accepted in profile files written for hardscan 0.1 and no longer
+	// read: the fix comes from the check catalogue, per platform.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Expect is the header part of a profile; the zero value checks nothing.

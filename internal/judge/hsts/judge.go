@@ -16,8 +16,9 @@ type Expect struct {
 	MinMaxAge int64 `json:"min_max_age"`
 	// IncludeSubDomains asks for the includeSubDomains directive.
 	IncludeSubDomains bool `json:"include_subdomains"`
-	// Hint tells the admin how to turn HSTS on.
-	Hint string `json:"hint"`
+	// Hint is accepted in profile files written for hardscan 0.1 and no longer
+	// read: the fix comes from the check catalogue, per platform.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Validate names the first bad field.
