@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hardscan/hardscan/internal/finding"
 )
@@ -23,7 +24,9 @@ type bypassURL struct {
 	src       Source // the URL as an https host source, to ask a set whether it allows it
 }
 
-var bypassURLs = parseBypass(bypassData)
+// bypassURLs is the parsed list, read the first time a policy names hosts
+// for scripts rather than at every start (--help, --unit).
+var bypassURLs = sync.OnceValue(func() []bypassURL { return parseBypass(bypassData) })
 
 // parseBypass reads the list; a malformed line is a build defect, which
 // the package's tests catch.
@@ -84,7 +87,7 @@ func (j *judge) bypassHosts() {
 	}
 	hits := map[string]*hit{} // by the allowing source as written
 	var order []string
-	for _, b := range bypassURLs {
+	for _, b := range bypassURLs() {
 		if (b.needsEval && !eval) || !mayMatch(hosts, b.src.Host) || !inEffect(elem, b.src) {
 			continue
 		}

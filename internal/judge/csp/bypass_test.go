@@ -14,7 +14,7 @@ func TestBypassList(t *testing.T) {
 		}
 	}
 	kinds := map[string]int{}
-	for _, b := range bypassURLs {
+	for _, b := range bypassURLs() {
 		kinds[b.kind]++
 		if b.src.Host == "" || b.src.Path == "" {
 			t.Errorf("%s: host %q path %q", b.url, b.src.Host, b.src.Path)
