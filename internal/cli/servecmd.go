@@ -17,6 +17,7 @@ import (
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/serve"
 	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan"
 )
 
 // serveAbout is the first paragraph of serve --help, wrapped to the width.
@@ -79,11 +80,13 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if cfg.MaxProbes < 1 || cfg.MaxProbes > 10000 {
 		return fail(stderr, usagef("--concurrency %d: want a number from 1 to 10000", cfg.MaxProbes))
 	}
-	if cfg.Timeout <= 0 {
-		return fail(stderr, usagef("--timeout %s: want a positive duration such as 10s", cfg.Timeout))
-	}
-	if cfg.BackendPort < -1 || cfg.BackendPort > 65535 {
-		return fail(stderr, usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", cfg.BackendPort))
+	// The target and client options are checked as the scan command
+	// checks them, before anything listens: a --cacert FIFO is refused,
+	// not read forever.
+	opts := scan.Options{Profile: prof, Timeout: cfg.Timeout, Resolve: resolve, CAFiles: cacerts,
+		Insecure: cfg.Scan.Insecure, UserAgent: cfg.Scan.UserAgent, BackendPort: cfg.BackendPort}
+	if err := opts.Validate(); err != nil {
+		return fail(stderr, usageOf(err))
 	}
 	for _, v := range resolve {
 		rule, err := probe.ParseResolve(v)
