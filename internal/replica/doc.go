@@ -1,4 +1,4 @@
-// Package fixtures serves recorded responses of real instances from loopback
+// Package replica serves recorded responses of real instances from loopback
 // HTTPS and HTTP servers with a certificate authority of their own, so that
 // tests, benchmarks and --demo scan something real without any network.
 //
