@@ -125,6 +125,7 @@ var usageRows = [][2]string{
 	{"  hardscan [flags] --config FILE", "audit a Pleroma/Akkoma config file (prod.secret.exs) locally"},
 	{"  hardscan --demo", "scan a built-in loopback replica of a default Pleroma"},
 	{"  hardscan serve [flags]", "a Prometheus exporter: /probe?target=URL scans on demand"},
+	{"  hardscan completion bash|zsh|fish", "print the shell's completion script"},
 }
 
 var exitRows = [][2]string{
@@ -197,8 +198,15 @@ type rawFlags struct {
 
 // run is the whole command, with its streams, so tests drive it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "serve" {
-		return serveCommand(ctx, args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "serve":
+			return serveCommand(ctx, args[1:], stdout, stderr)
+		case "completion":
+			return completionCommand(args[1:], stdout, stderr)
+		case "man":
+			return manCommand(args[1:], stdout, stderr)
+		}
 	}
 	if wantsNagios(args) {
 		return runNagios(ctx, args, stdin, stdout, stderr)
