@@ -12,8 +12,8 @@ import (
 // jsonFirst makes the tests that read the report as JSON ask for it: the
 // default format is table (SPEC v2), and a later -f in args still wins.
 func jsonFirst(args []string) []string {
-	if len(args) > 0 && args[0] == "serve" {
-		return args // a subcommand comes first, and serve has no -f
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "completion" || args[0] == "man") {
+		return args // a subcommand comes first, and has no -f
 	}
 	return append([]string{"-f", "json"}, args...)
 }

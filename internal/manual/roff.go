@@ -91,7 +91,7 @@ func (pg *Page) options(b *strings.Builder, fs *pflag.FlagSet, values map[string
 		if o.short != "" {
 			fmt.Fprintf(b, "\\fB\\-%s\\fR, ", escape(o.short))
 		}
-		fmt.Fprintf(b, "\\fB\\-\\-%s\\fR", escape(o.long))
+		fmt.Fprintf(b, "\\fB\\-\\-%s\\fR", code(o.long))
 		if o.arg != "" {
 			fmt.Fprintf(b, " \\fI%s\\fR", escape(o.arg))
 		}
