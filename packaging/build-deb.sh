@@ -53,6 +53,7 @@ install -D -m 0644 contrib/etc/default/hardscan "$root/etc/default/hardscan"
 doc=$root/usr/share/doc/hardscan
 install -D -m 0644 packaging/debian/copyright "$doc/copyright"
 gzip -9nc packaging/debian/changelog >"$doc/changelog.gz"
+install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/hardscan"
 install -d "$doc/prometheus"
 install -m 0644 contrib/prometheus/*.yml "$doc/prometheus/"
 
