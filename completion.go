@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/hardscan/hardscan/internal/manual"
 	"github.com/hardscan/hardscan/internal/profile"
@@ -47,7 +50,7 @@ func program() *manual.Program {
 				Name:        "serve",
 				Summary:     "a Prometheus exporter: /probe?target=URL scans on demand",
 				Description: serveAbout,
-				Flags:       serveFlags(&serveOptions{}),
+				Flags:       serveFlagSet(),
 				Values:      map[string][]string{"profile": profiles},
 			},
 			{
@@ -58,6 +61,28 @@ func program() *manual.Program {
 			},
 		},
 	}
+}
+
+// flagSetKey asks a command, through its context, for its flag set instead
+// of a run: the completions and the man page are written from the very
+// flag set serveCommand parses, with no second list to keep in step.
+type flagSetKey struct{}
+
+// flagSetOnly hands fs to a caller that asked for it (see flagSetKey) and
+// reports whether the command should return without running.
+func flagSetOnly(ctx context.Context, fs *pflag.FlagSet) bool {
+	p, ok := ctx.Value(flagSetKey{}).(**pflag.FlagSet)
+	if ok {
+		*p = fs
+	}
+	return ok
+}
+
+// serveFlagSet is serve's flag set, as serveCommand defines it.
+func serveFlagSet() *pflag.FlagSet {
+	var fs *pflag.FlagSet
+	serveCommand(context.WithValue(context.Background(), flagSetKey{}, &fs), nil, io.Discard, io.Discard)
+	return fs
 }
 
 // completionCommand is `hardscan completion bash|zsh|fish`.

@@ -201,7 +201,7 @@ func TestEveryFlagCompletedAndDocumented(t *testing.T) {
 // a file, or takes a value nothing can guess.
 func TestCompletionValuesAreAccepted(t *testing.T) {
 	free := map[string]bool{"N": true, "DURATION": true, "STRING": true, "PORT": true, "HEADER": true,
-		"HOST:PORT:ADDR": true, "ADDR": true, "PATTERN": true}
+		"HOST:PORT:ADDR": true, "ADDR": true, "PATTERN": true, "CIDR": true}
 	p := program()
 	check := func(cmd string, fs *pflag.FlagSet, values map[string][]string) {
 		fs.VisitAll(func(f *pflag.Flag) {

@@ -74,15 +74,19 @@ func TestRealPrometheusShards(t *testing.T) {
 	}
 	// Two exporters, each a hardscan process, on free loopback ports.
 	var exporters []string
-	for i := range 2 {
+	for range 2 {
 		addr := "127.0.0.1:" + freePort(t)
 		args := []string{"serve", "--listen", addr, "--allow", "*.test", "--cacert", ca, "--backend-port", "0"}
 		for _, r := range site.Resolve() {
 			args = append(args, "--resolve", r)
 		}
+		// The targets resolve to loopback, which an exporter that guards
+		// its addresses connects to only when told.
+		if serveFlagSet().Lookup("allow-private") != nil {
+			args = append(args, "--allow-private")
+		}
 		startDaemon(t, runSelf(t, "", args...), addr, "", 5*time.Second)
 		exporters = append(exporters, addr)
-		_ = i
 	}
 
 	// Targets on both shards.

@@ -38,42 +38,37 @@ func serveHelp(fs *pflag.FlagSet, width int) string {
 	return b.String()
 }
 
-// serveOptions is serve's command line as parsed.
-type serveOptions struct {
-	cfg              serve.Config
-	listen, profile  string
-	resolve, cacerts []string
-	help             bool
-}
-
-// serveFlags defines serve's command line on a fresh FlagSet.
-func serveFlags(o *serveOptions) *pflag.FlagSet {
+// serveCommand runs `hardscan serve` until ctx ends (SIGINT, SIGTERM).
+func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("hardscan serve", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:9731", "listen on `ADDR` (host:port); loopback unless you open it")
-	fs.StringArrayVar(&o.cfg.Allow, "allow", nil, "scan only hosts matching `PATTERN`, a glob such as '*.example.org' ('*' allows any); repeatable, at least one")
-	fs.IntVarP(&o.cfg.MaxProbes, "concurrency", "c", 8, "`N` probes scanned at once; more wait for a free slot within their scrape timeout")
-	fs.DurationVar(&o.cfg.Timeout, "timeout", 10*time.Second, "limit for each request of a probe, a `DURATION`; a probe also ends at the scrape timeout")
-	fs.StringVarP(&o.profile, "profile", "p", "auto", "the profile (`NAME|FILE`) for probes without &profile=")
-	fs.StringArrayVar(&o.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, as for a scan); repeatable")
-	fs.StringArrayVar(&o.cacerts, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
-	fs.BoolVarP(&o.cfg.Scan.Insecure, "insecure", "k", false, "do not verify certificates (the series say they were not verified)")
-	fs.StringVar(&o.cfg.Scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent `STRING` sent")
-	fs.IntVar(&o.cfg.BackendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
-	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
-	return fs
-}
-
-// serveCommand runs `hardscan serve` until ctx ends (SIGINT, SIGTERM).
-func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	o := &serveOptions{cfg: serve.Config{ParseTarget: parseTarget, Version: Version}}
-	fs := serveFlags(o)
-	cfg := &o.cfg
+	var (
+		cfg     = serve.Config{ParseTarget: parseTarget, Version: Version}
+		listen  string
+		prof    string
+		resolve []string
+		cacerts []string
+		help    bool
+	)
+	fs.StringVar(&listen, "listen", "127.0.0.1:9731", "listen on `ADDR` (host:port); loopback unless you open it")
+	fs.StringArrayVar(&cfg.Allow, "allow", nil, "scan only hosts matching `PATTERN`, a glob such as '*.example.org' ('*' allows any); repeatable, at least one")
+	fs.IntVarP(&cfg.MaxProbes, "concurrency", "c", 8, "`N` probes scanned at once; more wait for a free slot within their scrape timeout")
+	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "limit for each request of a probe, a `DURATION`; a probe also ends at the scrape timeout")
+	fs.StringVarP(&prof, "profile", "p", "auto", "the profile (`NAME|FILE`) for probes without &profile=")
+	fs.StringArrayVar(&resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, as for a scan); repeatable")
+	fs.StringArrayVar(&cacerts, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
+	fs.BoolVarP(&cfg.Scan.Insecure, "insecure", "k", false, "do not verify certificates (the series say they were not verified)")
+	fs.StringVar(&cfg.Scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent `STRING` sent")
+	fs.IntVar(&cfg.BackendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
+	fs.BoolVarP(&help, "help", "h", false, "show this help")
+	if flagSetOnly(ctx, fs) {
+		return exitOK
+	}
 	if err := fs.Parse(args); err != nil {
 		return fail(stderr, &usageError{msg: "serve: " + err.Error(), hint: "hardscan serve --help lists its flags"})
 	}
-	if o.help {
+	if help {
 		fmt.Fprint(stdout, serveHelp(fs, outputWidth(stdout, os.Getenv)))
 		return exitOK
 	}
@@ -93,19 +88,19 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if cfg.BackendPort < -1 || cfg.BackendPort > 65535 {
 		return fail(stderr, usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", cfg.BackendPort))
 	}
-	for _, v := range o.resolve {
+	for _, v := range resolve {
 		rule, err := probe.ParseResolve(v)
 		if err != nil {
 			return fail(stderr, &usageError{msg: err.Error()})
 		}
 		cfg.Scan.Resolve = append(cfg.Scan.Resolve, rule)
 	}
-	if len(o.cacerts) > 0 {
+	if len(cacerts) > 0 {
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
-		for _, path := range o.cacerts {
+		for _, path := range cacerts {
 			pem, err := os.ReadFile(path)
 			if err != nil {
 				return fail(stderr, usagef("--cacert: %v", err))
@@ -116,20 +111,20 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		cfg.Scan.RootCAs = pool
 	}
-	if o.profile != "auto" {
-		p, err := loadProfile(o.profile)
+	if prof != "auto" {
+		p, err := loadProfile(prof)
 		if err != nil {
 			return fail(stderr, err)
 		}
 		cfg.Profile = p
 	}
-	srv, err := serve.New(*cfg)
+	srv, err := serve.New(cfg)
 	if err != nil {
 		return fail(stderr, usagef("%v", err))
 	}
-	ln, err := net.Listen("tcp", o.listen)
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		return fail(stderr, usagef("--listen %s: %v", o.listen, err))
+		return fail(stderr, usagef("--listen %s: %v", listen, err))
 	}
 	fmt.Fprintf(stderr, "hardscan serve: listening on http://%s/\n", ln.Addr())
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
