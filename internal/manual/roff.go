@@ -244,16 +244,15 @@ func quoteArg(s string) string { return `"` + strings.ReplaceAll(escape(s), `"`,
 func markdown(b *strings.Builder, md string) {
 	lines := strings.Split(strings.TrimSpace(md), "\n")
 	var para []string
-	first := true // a section's first paragraph needs no .PP
+	start := b.Len() // a section's first paragraph needs no .PP
 	flush := func() {
 		if len(para) > 0 {
-			if !first {
+			if b.Len() > start {
 				b.WriteString(".PP\n")
 			}
 			b.WriteString(line(inline(strings.Join(para, " "))))
 			para = nil
 		}
-		first = false
 	}
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
