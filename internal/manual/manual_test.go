@@ -9,7 +9,7 @@ import (
 
 func TestMarkdownToRoff(t *testing.T) {
 	for _, tc := range []struct{ md, want string }{
-		{"A `-f json` report.", "A \\fB\\-f json\\fR report.\n"},
+		{"A `-f json` report.", "A \\fB\\%\\-f \\%json\\fR report.\n"},
 		{"**The exporter.** It runs.", "\\fBThe exporter.\\fR\nIt runs.\n"},
 		{"See [the page](docs/a.png) now", "See the page now\n"},
 		{".dotfile and 'quote", "\\&.dotfile and 'quote\n"},
@@ -18,10 +18,10 @@ func TestMarkdownToRoff(t *testing.T) {
 		{"a back\\slash", "a back\\eslash\n"},
 		{"wraps with a ↪ mark — here", "wraps with a \\(-> mark \\(em here\n"},
 		{"```sh\n.hidden --flag\n```", ".RS 4\n.nf\n\\&.hidden \\-\\-flag\n.fi\n.RE\n"},
-		{"| code | meaning |\n|---|---|\n| 0 | fine, `-q` |", ".TP\n0\nfine, \\fB\\-q\\fR\n"},
+		{"| code | meaning |\n|---|---|\n| 0 | fine, `-q` |", ".TP\n0\nfine, \\fB\\%\\-q\\fR\n"},
 		{"- one\n  more\n- two", ".IP \\(bu 2\none more\n.IP \\(bu 2\ntwo\n"},
 		{"para\n\n### Sub\n\nnext", "para\n.SS \"Sub\"\n.PP\nnext\n"},
-		{"![a picture](x.png)\n\ntext", "text\n"},
+		{"Look:\n\n![a picture](x.png)\n\ntext", "Look:\n.IP\n\\fIa picture\\fR (x.png)\n.PP\ntext\n"},
 		{"<!-- a marker -->\ntext", "text\n"},
 	} {
 		var b strings.Builder
@@ -64,7 +64,7 @@ func TestFirstSentence(t *testing.T) {
 		"output FORMAT: table, json":                    "output FORMAT",
 		"connect to ADDR for HOST:PORT (curl's); again": "connect to ADDR for HOST:PORT (curl's)",
 		"lowest (`LEVEL`: fail; warn) that fails":       "lowest (`LEVEL`: fail; warn) that fails",
-		"plain":                                         "plain",
+		"plain": "plain",
 	} {
 		if got := firstSentence(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)

@@ -123,9 +123,10 @@ func synopsis(s string) string {
 }
 
 var (
-	codeSpan = regexp.MustCompile("`([^`]+)`")
-	boldSpan = regexp.MustCompile(`\*\*([^*]+)\*\*`)
-	linkSpan = regexp.MustCompile(`\[([^\]]+)\]\([^)]+\)`)
+	codeSpan  = regexp.MustCompile("`([^`]+)`")
+	boldSpan  = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	linkSpan  = regexp.MustCompile(`\[([^\]]+)\]\([^)]+\)`)
+	imageLine = regexp.MustCompile(`^!\[([^\]]*)\]\(([^)]+)\)$`)
 )
 
 // inline converts one paragraph's Markdown spans to roff font escapes.
@@ -135,7 +136,8 @@ func inline(s string) string {
 	last := 0
 	for _, m := range codeSpan.FindAllStringSubmatchIndex(s, -1) {
 		b.WriteString(bold(s[last:m[0]]))
-		b.WriteString("\\fB" + code(s[m[2]:m[3]]) + "\\fR")
+		// \% keeps each word of code from being hyphenated.
+		b.WriteString("\\fB\\%" + strings.ReplaceAll(code(s[m[2]:m[3]]), " ", " \\%") + "\\fR")
 		last = m[1]
 	}
 	b.WriteString(bold(s[last:]))
@@ -197,12 +199,7 @@ var glyphs = map[rune]string{'↪': `\(->`, '→': `\(->`, '—': `\(em`, '–':
 func line(text string) string {
 	var b strings.Builder
 	n := 0
-	emit := func(l string) {
-		if strings.HasPrefix(l, ".") || strings.HasPrefix(l, "'") {
-			l = "\\&" + l
-		}
-		b.WriteString(l + "\n")
-	}
+	emit := func(l string) { b.WriteString(guard(l) + "\n") }
 	var cur []string
 	for _, w := range strings.Fields(text) {
 		if len(cur) > 0 && n+1+len(w) > 80 {
@@ -223,6 +220,15 @@ func line(text string) string {
 		emit(strings.Join(cur, " "))
 	}
 	return b.String()
+}
+
+// guard keeps a text line from being read as a request: one starting with
+// '.' or an apostrophe.
+func guard(l string) string {
+	if strings.HasPrefix(l, ".") || strings.HasPrefix(l, "'") {
+		return "\\&" + l
+	}
+	return l
 }
 
 // endsSentence reports whether a word ends a sentence: a full stop, "?" or
@@ -262,8 +268,12 @@ func markdown(b *strings.Builder, md string) {
 			flush()
 		case strings.HasPrefix(t, "<!--"):
 			flush()
-		case strings.HasPrefix(t, "!["):
-			flush() // a picture: the page cannot show it
+		case imageLine.MatchString(t):
+			// A picture the page cannot show: its description, and where
+			// it is.
+			flush()
+			m := imageLine.FindStringSubmatch(t)
+			b.WriteString(".IP\n" + guard("\\fI"+escape(m[1])+"\\fR ("+escape(m[2])+")") + "\n")
 		case strings.HasPrefix(t, "```"):
 			flush()
 			b.WriteString(".RS 4\n.nf\n")
@@ -289,8 +299,9 @@ func markdown(b *strings.Builder, md string) {
 					continue
 				}
 				cells := strings.Split(strings.Trim(strings.TrimSpace(lines[i]), "|"), "|")
+				// The tag is one input line, however long: .TP takes one.
 				b.WriteString(".TP\n")
-				b.WriteString(line(inline(strings.TrimSpace(cells[0]))))
+				b.WriteString(guard(inline(strings.TrimSpace(cells[0]))) + "\n")
 				var rest []string
 				for _, c := range cells[1:] {
 					rest = append(rest, strings.TrimSpace(c))
