@@ -32,7 +32,7 @@ func TestContribServicePassesItsOwnAudit(t *testing.T) {
 // variables as shipped and as its example sets them, parses as a hardscan
 // command line (serve's flags included).
 func TestContribExecStartParses(t *testing.T) {
-	defaults, err := os.ReadFile(filepath.Join("contrib", "etc", "default", "hardscan"))
+	defaults, err := os.ReadFile(filepath.Join("..", "..", "contrib", "etc", "default", "hardscan"))
 	if err != nil {
 		t.Fatal(err)
 	}

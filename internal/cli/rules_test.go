@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The alerting rules in contrib/prometheus, tested by promtool on series
 // hardscan wrote: four hourly runs against loopback servers in known
@@ -20,7 +20,7 @@ import (
 	"github.com/hardscan/hardscan/fixtures/vhost"
 )
 
-const rulesFile = "contrib/prometheus/hardscan.rules.yml"
+const rulesFile = "../../contrib/prometheus/hardscan.rules.yml"
 
 // promtool's test format (prometheus/docs/configuration/unit_testing_rules).
 type (

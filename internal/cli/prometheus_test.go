@@ -1,4 +1,4 @@
-package main
+package cli
 
 // A real Prometheus (Debian's prometheus) scrapes two `hardscan serve`
 // processes with the configuration README documents
@@ -23,7 +23,7 @@ import (
 	"github.com/hardscan/hardscan/fixtures/vhost"
 )
 
-const scrapeConfigFile = "contrib/prometheus/prometheus.yml"
+const scrapeConfigFile = "../../contrib/prometheus/prometheus.yml"
 
 // hashmodShard is the shard Prometheus' hashmod relabelling gives a
 // value: the low 8 bytes of its MD5, big-endian, modulo n.

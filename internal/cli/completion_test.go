@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Tests of the shell completions and the man page: what a user gets on
 // Tab and from `man hardscan`, driven through the real shells and man.
@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/hardscan/hardscan/internal/report"
+	"github.com/hardscan/hardscan/report"
 )
 
 // script is `hardscan completion SHELL`, written into a temporary file.
@@ -249,7 +249,7 @@ func TestCompletionUsageErrors(t *testing.T) {
 func manRoff(t *testing.T) string {
 	t.Helper()
 	t.Setenv("SOURCE_DATE_EPOCH", "1796601600")
-	o := runArgs(t, "man", "README.md")
+	o := runArgs(t, "man", filepath.Join("..", "..", "README.md"))
 	if o.code != exitOK || o.stderr != "" {
 		t.Fatalf("man: exit %d, stderr %q", o.code, o.stderr)
 	}

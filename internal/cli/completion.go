@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/hardscan/hardscan/internal/manual"
 	"github.com/hardscan/hardscan/internal/profile"
-	"github.com/hardscan/hardscan/internal/report"
+	"github.com/hardscan/hardscan/report"
 )
 
 // failOnLevels and colorModes are the words --fail-on and --color take.

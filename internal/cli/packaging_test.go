@@ -1,7 +1,8 @@
-package main
+package cli
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -9,7 +10,7 @@ import (
 // The Debian package's version is the binary's: packaging/build-deb.sh
 // refuses to build when packaging/debian/changelog's top entry is another.
 func TestChangelogNamesThisVersion(t *testing.T) {
-	raw, err := os.ReadFile("packaging/debian/changelog")
+	raw, err := os.ReadFile(filepath.Join("..", "..", "packaging", "debian", "changelog"))
 	if err != nil {
 		t.Fatal(err)
 	}
