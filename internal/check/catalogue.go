@@ -17,6 +17,7 @@ const (
 
 	HSTS        = "hsts"
 	HSTSPreload = "hsts.preload"
+	HSTSSyntax  = "hsts.syntax"
 
 	CSP           = "csp"
 	CSPReportOnly = "csp.report-only"

@@ -46,6 +46,8 @@ func init() {
 		Check{ID: HSTS, Title: "Strict-Transport-Security: one header, valid, max-age at least the profile's minimum",
 			Reasons: []string{"absent", "duplicate", "invalid", "max-age-zero", "max-age-short", "no-include-subdomains"},
 			Refs:    []string{refRFC6797 + "#section-6.1", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security"}},
+		Check{ID: HSTSSyntax, Title: "empty or repeated directives in a valid Strict-Transport-Security value (information)",
+			Reasons: []string{"empty-directive", "repeated-directive"}, Refs: []string{refRFC6797 + "#section-6.1"}},
 		Check{ID: HSTSPreload, Title: "whether the host meets hstspreload.org's submission rules (information only)",
 			Reasons: []string{"not-eligible", "site-down"}, Refs: []string{"https://hstspreload.org/#submission-requirements"}},
 

@@ -39,6 +39,7 @@ var noFix = map[string][]string{
 	check.RedirectStopped:   {"stopped"},
 	check.CSPReportOnly:     {"report-only"},
 	check.CSPSyntax:         {"syntax"},
+	check.HSTSSyntax:        {"empty-directive", "repeated-directive"},
 	check.CSPDeprecated:     {"deprecated"},
 	check.CSPIPSource:       {"ip"},
 	check.CSPMeta:           {"meta", "meta-ignored"},
