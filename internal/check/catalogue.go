@@ -50,6 +50,7 @@ const (
 	CookieDomain   = "cookie.domain"
 	CookieRejected = "cookie.rejected"
 	CookieSession  = "cookie.session"
+	CookieStorage  = "cookie.storage"
 
 	UnitExposure = "unit.exposure"
 	UnitSyntax   = "unit.syntax"

@@ -113,6 +113,8 @@ func init() {
 			Refs:    []string{refCookies + "#section-5.7"}},
 		Check{ID: CookieSession, Title: "whether the session cookie was seen at all",
 			Reasons: []string{"not-seen"}},
+		Check{ID: CookieStorage, Title: "Set-Cookie lines that delete a cookie or replace an earlier one, as the browser's store applies them (information)",
+			Reasons: []string{"deleted", "replaced"}, Refs: []string{refCookies + "#section-5.7"}},
 
 		Check{ID: "unit.<Directive>", Title: "each sandboxing directive of the systemd unit (the guide's: PrivateTmp, ProtectHome, ProtectSystem, PrivateDevices, NoNewPrivileges, CapabilityBoundingSet; others as info)",
 			Reasons: []string{"off", "off-home-used", "hides-service", "weak", "cap-sys-admin"}, Refs: []string{refSystemdExec, refPleromaHard}},

@@ -45,6 +45,7 @@ var noFix = map[string][]string{
 	check.CSPMeta:           {"meta", "meta-ignored"},
 	"csp.":                  {"self", "wasm-unsafe-eval", "unsafe-hashes"},
 	check.CookieSession:     {"not-seen"}, // Pleroma's has one: scan signed in
+	check.CookieStorage:     {"deleted", "replaced"},
 	check.UnitExposure:      {"score"},
 	check.UnitSyntax:        {"ignored-lines"},
 	"config.":               {"unknown", "obsolete"},
