@@ -38,7 +38,7 @@ var noFix = map[string][]string{
 	check.ResponseTruncated: {"body", "cookies"},
 	check.RedirectStopped:   {"stopped"},
 	check.CSPReportOnly:     {"report-only"},
-	check.CSPSyntax:         {"syntax"},
+	check.CSPSyntax:         {"syntax", "missing-semicolon"}, // the message names the ; to add
 	check.HSTSSyntax:        {"empty-directive", "repeated-directive"},
 	check.CSPDeprecated:     {"deprecated"},
 	check.CSPIPSource:       {"ip"},
