@@ -72,7 +72,7 @@ func init() {
 
 		headerCheck(XFrameOptions, "X-Frame-Options, unless CSP frame-ancestors governs framing",
 			[]string{"https://html.spec.whatwg.org/multipage/document-lifecycle.html#the-x-frame-options-header"},
-			"allow-from", "weaker", "ignored", "frame-ancestors"),
+			"allow-from", "weaker", "ignored", "frame-ancestors", "control-bytes"),
 		headerCheck(XContentTypeOptions, "X-Content-Type-Options: nosniff",
 			[]string{"https://fetch.spec.whatwg.org/#x-content-type-options-header"}),
 		headerCheck(XXSSProtection, "X-XSS-Protection as the profile expects (obsolete)",

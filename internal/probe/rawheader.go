@@ -17,14 +17,13 @@ import (
 // Browsers and Go's HTTP/1.1 reader differ on response header values. The
 // Fetch standard's header value excludes only NUL, CR and LF (Chromium's
 // HttpUtil::IsValidHeaderValue agrees), and a browser keeps the other
-// control bytes in the value: "X-Content-Type-Options: nosniff\f" reaches
-// the nosniff check as "nosniff\f", which is no "nosniff" (Fetch "determine
-// nosniff" strips only tab and space), so the page renders unprotected.
-// net/textproto refuses the whole response instead. For such a response
-// readRawResponse reads the head as browsers do and keeps those values,
-// so that the judges see what the browser sees. A NUL, or a CR that ends no
-// line, fails the response in browsers too (WPT fetch/h1-parsing), and
-// here.
+// control bytes in the value and renders the page: "X-Content-Type-Options:
+// nosniff\v" reaches the nosniff check as it is, and is no "nosniff".
+// net/textproto refuses the whole response instead, and hardscan would
+// report no response at all. For such a response readRawResponse reads the
+// head as browsers do and keeps those values, so that the judges see what
+// the browser sees. A NUL, or a CR that ends no line, fails the response in
+// browsers too (web-platform-tests fetch/h1-parsing), and here.
 
 // isMalformedHeader tells the error net/textproto gives for a header line
 // with a control byte other than tab (or no colon, or a bad name), and the

@@ -60,6 +60,9 @@ func judgeXFO(vs []string, want string, in Input) verdict {
 	got, set := xfoEffect(vs)
 	var v verdict
 	switch {
+	case got == xfoNone && controlTrimmed(vs) != xfoNone:
+		v.sev, v.reason = finding.Warn, "control-bytes"
+		v.msg = "X-Frame-Options has a vertical tab or form feed around its value: the HTML Standard trims only tabs and spaces, so browsers that follow it (as web-platform-tests expect) give no clickjacking protection, while Chromium trims them and honours the value; send the value without control bytes"
 	case got == xfoNone:
 		v.useless, v.reason = true, "invalid"
 		v.msg = "X-Frame-Options value is not understood by browsers, so it gives no clickjacking protection; send DENY"
@@ -94,10 +97,24 @@ func judgeXFO(vs []string, want string, in Input) verdict {
 	return v
 }
 
-// judgeXCTO follows Fetch's "determine nosniff": only the first value counts.
+// controlTrimmed is the effect of vs once each value is also trimmed of
+// vertical tabs and form feeds, as Chromium trims them.
+func controlTrimmed(vs []string) int {
+	var trimmed []string
+	for _, v := range splitList(vs) {
+		trimmed = append(trimmed, strings.Trim(v, " \t\v\f"))
+	}
+	got, _ := xfoEffect(trimmed)
+	return got
+}
+
+// judgeXCTO follows Fetch's "determine nosniff": only the first value
+// counts, and a form feed around it is stripped on purpose, though it is no
+// HTTP whitespace (Fetch notes it; web-platform-tests fetch/nosniff expect
+// "nosniff\f" to count and "nosniff\v" not).
 func judgeXCTO(vs []string, _ string, _ Input) verdict {
 	list := splitList(vs)
-	if len(list) > 0 && strings.EqualFold(list[0], "nosniff") {
+	if len(list) > 0 && strings.EqualFold(strings.Trim(list[0], " \t\f"), "nosniff") {
 		return verdict{msg: "MIME sniffing is off"}
 	}
 	return verdict{useless: true, reason: "invalid", msg: "browsers read only the first X-Content-Type-Options value and it is not nosniff, so MIME sniffing stays on; send nosniff"}
