@@ -103,7 +103,9 @@ func evaluatorFlags(check string, fs []finding.Finding) bool {
 		count[f.ID]++
 	}
 	says := func(id, text string) bool { return strings.Contains(by[id].Message, text) }
-	wide := func(name string) bool { return by["csp."+name].Reason == "wide-source" || says("csp."+name, " allows ") && by["csp."+name].Severity == finding.Fail }
+	wide := func(name string) bool {
+		return by["csp."+name].Reason == "wide-source" || says("csp."+name, " allows ") && by["csp."+name].Severity == finding.Fail
+	}
 	switch check {
 	case "unsafe-inline":
 		return says("csp.script-src", "'unsafe-inline' is in effect")
