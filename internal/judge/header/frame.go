@@ -15,11 +15,14 @@ const (
 )
 
 // xfoEffect follows the HTML Standard's "check a navigation response's
-// adherence to X-Frame-Options": the lower-cased values form a set; several
-// values block framing if any is a known one; otherwise deny, sameorigin, or
-// nothing at all.
+// adherence to X-Frame-Options" as web-platform-tests check it today: the
+// lower-cased values form a set, values other than deny, sameorigin and
+// allowall are dropped (INVALID next to SAMEORIGIN is SAMEORIGIN), two
+// different known values conflict and block all framing, and otherwise
+// deny, sameorigin, or nothing at all.
 func xfoEffect(vs []string) (int, []string) {
 	set := map[string]bool{}
+	known := map[string]bool{}
 	var order []string
 	for _, v := range splitList(vs) {
 		v = strings.ToLower(v)
@@ -27,12 +30,14 @@ func xfoEffect(vs []string) (int, []string) {
 			set[v] = true
 			order = append(order, v)
 		}
+		if v == "deny" || v == "sameorigin" || v == "allowall" {
+			known[v] = true
+		}
 	}
+	set = known
 	switch {
-	case len(set) > 1 && (set["deny"] || set["sameorigin"] || set["allowall"]):
-		return xfoDeny, order
 	case len(set) > 1:
-		return xfoNone, order
+		return xfoDeny, order
 	case set["deny"]:
 		return xfoDeny, order
 	case set["sameorigin"]:
