@@ -8,7 +8,7 @@ import (
 
 // wptCookieRows: github.com/web-platform-tests/wpt cookies/attributes/
 // expires.html, max-age.html, invalid.html, cookies/encoding/charset.html
-// and cookies/value/value.html: the Set-Cookie lines cookie.py sends, in
+// cookies/value/value.html and cookies/size/name-and-value.html: the Set-Cookie lines cookie.py sends, in
 // order, and document.cookie afterwards, read at the default path
 // (/cookies/resources) or, for rows that set Path=/, at the test page.
 var wptCookieRows = []struct {
@@ -87,7 +87,21 @@ var wptCookieRows = []struct {
 	{"value", []string{"test\t=\t21\t \t;\tttt"}, "test=21", false},
 	{"value", []string{"testA=22", "test22=", "testB=22"}, "testA=22; test22=; testB=22", false},
 	{"value", []string{"test=%32%33"}, "test=%32%33", false},
+	// cookies/size/name-and-value.html: name and value lengths
+	{"size", []string{sized(2048, 2048)}, sized(2048, 2048), false},
+	{"size", []string{sized(4097, 1)}, "", false},
+	{"size", []string{sized(4096, 0)}, sized(4096, 0), false},
+	{"size", []string{sized(4097, 0)}, "", false},
+	{"size", []string{sized(1, 4095)}, sized(1, 4095), false},
+	{"size", []string{sized(1, 4096)}, "", false},
+	{"size", []string{sized(4096, 1)}, "", false},
+	{"size", []string{sized(0, 4096)}, sized(0, 4096)[1:], false},
+	{"size", []string{sized(0, 4097)}, "", false},
+	{"size", []string{sized(0, 4097)[1:]}, "", false},
 }
+
+// sized is "t" times name "=" "1" times value, as the size test builds it.
+func sized(name, value int) string { return strings.Repeat("t", name) + "=" + strings.Repeat("1", value) }
 
 func TestWPTCookies(t *testing.T) {
 	from, _ := url.Parse("http://web-platform.test:8000/cookies/resources/cookie.py")
