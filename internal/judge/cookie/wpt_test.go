@@ -126,3 +126,43 @@ func TestWPTCookies(t *testing.T) {
 	}
 	t.Logf("suite wpt cookies (web-platform-tests/wpt): %d cases, %d agree, 0 documented differences", len(wptCookieRows), agree)
 }
+
+// wptSecureRows: github.com/web-platform-tests/wpt
+// cookies/path/match-segment-boundaries.https.window.js (a cookie set with a
+// Path from /cookies/resources/cookie.py, and the Cookie header a request to
+// /cookies/path/resources/echo.py carries) and
+// cookies/prefix/__host.explicit-path.https.window.js (a "__Host-" cookie set
+// by the document at "/", whose default path is "/"; document.cookie goes
+// through the same storage model as Set-Cookie, RFC 6265bis §5.7).
+var wptSecureRows = []struct {
+	file, set, from, to, want string
+}{
+	{"match-segment-boundaries", "exact=1; Path=/cookies/path/resources/echo.py", "/cookies/resources/cookie.py", "/cookies/path/resources/echo.py", "exact=1"},
+	{"match-segment-boundaries", "prefix=1; Path=/cookies/path/resources", "/cookies/resources/cookie.py", "/cookies/path/resources/echo.py", "prefix=1"},
+	{"match-segment-boundaries", "trailingslash=1; Path=/cookies/path/resources/", "/cookies/resources/cookie.py", "/cookies/path/resources/echo.py", "trailingslash=1"},
+	{"match-segment-boundaries", "midsegment=1; Path=/cookies/path/resources/echo", "/cookies/resources/cookie.py", "/cookies/path/resources/echo.py", ""},
+	{"match-segment-boundaries", "longerslash=1; Path=/cookies/path/resources/echo.py/", "/cookies/resources/cookie.py", "/cookies/path/resources/echo.py", ""},
+	{"match-segment-boundaries", "longersegment=1; Path=/cookies/path/resources/echo.py/sub", "/cookies/resources/cookie.py", "/cookies/path/resources/echo.py", ""},
+	{"__host.explicit-path", "explicit-path-defaultpath=1", "/", "/common/blank.html", "explicit-path-defaultpath=1"},
+	{"__host.explicit-path", "__Host-explicit-path-withpath=1; Secure; Path=/", "/", "/", "__Host-explicit-path-withpath=1"},
+	{"__host.explicit-path", "__Host-explicit-path-otherpath=1; Secure; Path=/cookies", "/", "/", ""},
+	{"__host.explicit-path", "__Host-explicit-path-nopath=1; Secure", "/", "/", ""},
+	{"__host.explicit-path", "__Host-explicit-path-emptypath=1; Secure; Path=", "/", "/", ""},
+	{"__host.explicit-path", "__Host-explicit-path-barepath=1; Secure; Path", "/", "/", ""},
+}
+
+func TestWPTSecureCookies(t *testing.T) {
+	agree := 0
+	for _, r := range wptSecureRows {
+		from, _ := url.Parse("https://web-platform.test:8443" + r.from)
+		to, _ := url.Parse("https://web-platform.test:8443" + r.to)
+		j := newJar(testNow)
+		j.set(r.set, from)
+		if got := j.header(to); got != r.want {
+			t.Errorf("wpt cookies/%s %q set at %s: %s gets %q, the browser %q", r.file, r.set, r.from, r.to, got, r.want)
+			continue
+		}
+		agree++
+	}
+	t.Logf("suite wpt cookies over https (web-platform-tests/wpt cookies/path, cookies/prefix): %d cases, %d agree, 0 documented differences", len(wptSecureRows), agree)
+}
