@@ -101,7 +101,9 @@ var wptCookieRows = []struct {
 }
 
 // sized is "t" times name "=" "1" times value, as the size test builds it.
-func sized(name, value int) string { return strings.Repeat("t", name) + "=" + strings.Repeat("1", value) }
+func sized(name, value int) string {
+	return strings.Repeat("t", name) + "=" + strings.Repeat("1", value)
+}
 
 func TestWPTCookies(t *testing.T) {
 	from, _ := url.Parse("http://web-platform.test:8000/cookies/resources/cookie.py")
