@@ -97,18 +97,19 @@ func (t *screen) code(indent int, sn finding.Snippet) {
 	mark := commentMark(sn.Lang)
 	lines := codeLines(sn.Code)
 	for i := 0; i < len(lines); i++ {
-		lead, _, ok := commentLine(lines[i], mark)
+		prefix, _, ok := commentLine(lines[i], mark)
 		if !ok {
 			t.line(pad + lines[i])
 			continue
 		}
-		// A run of comment lines with the same indent is one paragraph:
-		// kept as it is when it fits, else wrapped again as a whole.
+		// A run of comment lines with the same prefix is one paragraph:
+		// kept as it is when it fits, else wrapped again as a whole,
+		// never inside a word (a URL stays whole).
 		end, fits := i, true
 		var text []string
 		for ; end < len(lines); end++ {
-			l, txt, ok := commentLine(lines[end], mark)
-			if !ok || l != lead {
+			p, txt, ok := commentLine(lines[end], mark)
+			if !ok || p != prefix {
 				break
 			}
 			text = append(text, txt)
@@ -119,25 +120,45 @@ func (t *screen) code(indent int, sn finding.Snippet) {
 				t.line(pad + l)
 			}
 		} else {
-			for _, piece := range Wrap(strings.Join(text, " "), t.width-indent-width(lead)-len(mark)-1) {
-				t.line(pad + lead + mark + " " + piece)
+			for _, piece := range wrapWords(strings.Join(text, " "), t.width-indent-width(prefix)) {
+				t.line(pad + prefix + piece)
 			}
 		}
 		i = end - 1
 	}
 }
 
-// commentLine splits a line that is only a comment ("    # text") into its
-// indent and text; ok is false for code and for a language we do not know.
-func commentLine(l, mark string) (lead, text string, ok bool) {
+// commentLine splits a line that is only a comment ("    #  text") into
+// its prefix (up to the text) and text; ok is false for code, for an empty
+// comment and for a language we do not know.
+func commentLine(l, mark string) (prefix, text string, ok bool) {
 	if mark == "" {
 		return "", "", false
 	}
-	lead, text, ok = strings.Cut(l, mark+" ")
-	if !ok || strings.TrimSpace(lead) != "" {
+	lead, rest, found := strings.Cut(l, mark+" ")
+	if !found || strings.TrimSpace(lead) != "" || strings.TrimSpace(rest) == "" {
 		return "", "", false
 	}
-	return lead, text, true
+	text = strings.TrimLeft(rest, " ")
+	return l[:len(l)-len(text)], text, true
+}
+
+// wrapWords wraps text at spaces into lines of at most w columns; a word
+// wider than w gets a line of its own, whole.
+func wrapWords(s string, w int) []string {
+	var lines []string
+	var line string
+	for _, word := range strings.Fields(s) {
+		if line != "" && width(line)+1+width(word) <= w {
+			line += " " + word
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line = word
+	}
+	return append(lines, line)
 }
 
 // commentMark is what starts a comment line in a snippet's language, or ""
