@@ -386,8 +386,10 @@ func TestPasteNginx(t *testing.T) {
 			reloadWith(t, 500*time.Millisecond, bin, "-p", dir+"/", "-e", filepath.Join(dir, "error.log"), "-c", conf, "-t", "-q")
 			reloadWith(t, 500*time.Millisecond, bin, "-p", dir+"/", "-e", filepath.Join(dir, "error.log"), "-c", conf, "-s", "reload")
 		},
-		settable: func(p pasted) bool { return strings.Contains(p.where, "the server block of") && strings.Contains(p.where, "listens on 443") },
-		headers:  nginxHeaders,
+		settable: func(p pasted) bool {
+			return strings.Contains(p.where, "the server block of") && strings.Contains(p.where, "listens on 443")
+		},
+		headers: nginxHeaders,
 	})
 }
 
