@@ -237,3 +237,31 @@ func TestPlatformFirst(t *testing.T) {
 		t.Error("the finding's own fix was reordered in place")
 	}
 }
+
+// A target that could not be scanned says so on its first line, in the
+// table and the HTML page, and shows no 0 fail · 0 warn counts, which read
+// as a clean site.
+func TestCouldNotScanComesFirst(t *testing.T) {
+	down := &result.Target{Kind: result.KindSite, URL: "https://down.example/", Profile: "modern",
+		Error: ptr("GET https://down.example/: dial tcp 127.0.0.1:1: connect: connection refused")}
+	r := &result.Report{Targets: []*result.Target{down}}
+	r.Finish()
+	for _, w := range []int{40, 80, 120} {
+		var buf bytes.Buffer
+		if err := Write(&buf, "table", r, Options{Width: w}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if !strings.HasPrefix(out, "could not scan: GET") || !strings.Contains(out, "connection") || strings.Contains(out, "0 fail") {
+			t.Errorf("at %d columns the table starts otherwise:\n%s", w, out)
+		}
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, "html", r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(buf.String(), `<section class="target" id="target-1">`)
+	if !strings.HasPrefix(section, "\n"+`<p class="error"><strong>could not scan:</strong> GET https://down.example/`) || strings.Contains(section, "0 fail") {
+		t.Errorf("the target's section starts otherwise:\n%s", section)
+	}
+}
