@@ -115,6 +115,10 @@ func helpText(fs *pflag.FlagSet, width int) string {
 	helpRows(&b, width, flagRows(fs))
 	b.WriteString("\nExit status:\n")
 	helpRows(&b, width, exitRows)
+	b.WriteString("\n")
+	for _, l := range report.Wrap("With -f nagios the status is Nagios' state instead: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors too).", width-2) {
+		b.WriteString("  " + l + "\n")
+	}
 	return b.String()
 }
 
@@ -134,7 +138,6 @@ var exitRows = [][2]string{
 	{"  2", "usage error: bad flag, bad URL, unreadable input, bad profile file"},
 	{"  3", "at least one target could not be scanned; wins over 1"},
 	{"  130", "interrupted (SIGINT/SIGTERM): no report written, or one marked incomplete"},
-	{"", "with -f nagios, Nagios' states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors too)"},
 }
 
 // flagRows lists the flags, without pflag's type names and "[=true|false]"
@@ -172,6 +175,9 @@ func helpRows(b *strings.Builder, width int, rows [][2]string) {
 	for _, r := range rows {
 		if width-col < minText {
 			b.WriteString(r[0] + "\n")
+			if r[1] == "" {
+				continue
+			}
 			for _, l := range report.Wrap(r[1], width-8) {
 				b.WriteString("        " + l + "\n")
 			}
@@ -182,7 +188,7 @@ func helpRows(b *strings.Builder, width int, rows [][2]string) {
 			if i == 0 {
 				left = r[0]
 			}
-			fmt.Fprintf(b, "%-*s%s\n", col, left, l)
+			b.WriteString(strings.TrimRight(fmt.Sprintf("%-*s%s", col, left, l), " ") + "\n")
 		}
 	}
 }

@@ -29,7 +29,8 @@ func TestOutputWidth(t *testing.T) {
 	}{
 		{"", 80},     // no terminal, no COLUMNS
 		{"120", 120}, // COLUMNS is the user's word
-		{"20", 60},   // too narrow to lay out: the narrowest layout
+		{"20", 40},   // too narrow to lay out: the narrowest layout
+		{"50", 50},   // a narrow pane is laid out for its width
 		{"900", 250}, // wider than anyone reads
 		{"wide", 80}, // not a number
 		{" 100 ", 100},
