@@ -85,7 +85,7 @@ func TestServeTargetForms(t *testing.T) {
 		{"https://allowed.test:0443/", 200, "127.0.0.2:443"},
 		{"https://allowed.test:8443/x?y=1", 200, "127.0.0.2:8443"},
 		{"https://ａｌｌｏｗｅｄ.ｔｅｓｔ/", 200, "127.0.0.2:443"}, // fullwidth: UTS #46 maps it to ASCII
-		{"https://allowed。test/", 200, "127.0.0.2:443"},      // ideographic full stop
+		{"https://allowed。test/", 200, "127.0.0.2:443"}, // ideographic full stop
 		{"https://bücher.test/", 200, "127.0.0.4:443"},
 		{"https://xn--bcher-kva.test/", 200, "127.0.0.4:443"},
 		{"https://a.example.org/", 200, "127.0.0.3:443"},
