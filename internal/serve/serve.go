@@ -188,9 +188,11 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// Allowed reports whether host, in the form hostOf writes it, matches an
-// --allow pattern.
+// Allowed reports whether host matches an --allow pattern; case and a
+// trailing dot do not matter. Targets and redirects are read by hostOf
+// first, as a browser reads them.
 func (s *Server) Allowed(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	for _, p := range s.cfg.Allow {
 		if ok, _ := path.Match(p, host); ok {
 			return true
