@@ -58,6 +58,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringArrayVar(&nets, "allow-net", nil, "also connect to special-purpose addresses in `CIDR` (such as 10.1.0.0/16); repeatable")
 	fs.IntVarP(&cfg.MaxProbes, "concurrency", "c", 8, "`N` probes scanned at once; more wait for a free slot within their scrape timeout")
 	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "limit for each request of a probe, a `DURATION`; a probe also ends at the scrape timeout")
+	fs.DurationVar(&cfg.TimeoutOffset, "timeout-offset", serve.DefaultTimeoutOffset, "answer this `DURATION` before the scrape timeout Prometheus sends")
 	fs.StringVarP(&prof, "profile", "p", "auto", "the profile (`NAME|FILE`) for probes without &profile=")
 	fs.StringArrayVar(&resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, as for a scan); repeatable")
 	fs.StringArrayVar(&cacerts, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
@@ -88,6 +89,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if cfg.BackendPort < -1 || cfg.BackendPort > 65535 {
 		return fail(stderr, usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", cfg.BackendPort))
+	}
+	if cfg.TimeoutOffset <= 0 {
+		return fail(stderr, usagef("--timeout-offset %s: want a positive duration such as 500ms", cfg.TimeoutOffset))
 	}
 	if cfg.MaxConns < 1 {
 		return fail(stderr, usagef("--max-connections %d: want 1 or more", cfg.MaxConns))

@@ -182,9 +182,39 @@ func run(n, conc int, scrape time.Duration) error {
 	fmt.Printf("  statuses: %v; late (past the scrape timeout): %d; failed: %d\n", byCode, late, failed)
 	fmt.Printf("  probe latency: p50 %s, p99 %s, max %s\n", pctl(took, 0.5), pctl(took, 0.99), pctl(took, 1))
 	fmt.Printf("/metrics: %d scrapes (%d errors) during the burst: p50 %s, p99 %s, max %s\n", len(metrics), mErrs, pctl(metrics, 0.5), pctl(metrics, 0.99), pctl(metrics, 1))
+	if secs, probes, err := ownTime(client, base); err == nil && probes > 0 {
+		fmt.Printf("  the exporter's own time per probe (hardscan_exporter_probe_seconds_total / probes): %.3fs\n", secs/probes)
+	}
 	fmt.Printf("exporter: peak RSS %d KiB; descriptors %d before, peak %d, %d after; connections still held by the target: %d\n",
 		vmHWM(pid), fdsBefore, peakFDs, countFDs(pid), held.Load())
 	return nil
+}
+
+// ownTime reads the exporter's time spent probing and its probes answered.
+func ownTime(client *http.Client, base string) (secs, probes float64, err error) {
+	resp, err := client.Get(base + "/metrics")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, l := range strings.Split(string(raw), "\n") {
+		name, v, ok := strings.Cut(l, " ")
+		if !ok || strings.HasPrefix(l, "#") {
+			continue
+		}
+		f, _ := strconv.ParseFloat(v, 64)
+		switch {
+		case name == "hardscan_exporter_probe_seconds_total":
+			secs = f
+		case strings.HasPrefix(name, "hardscan_exporter_probes_total{"):
+			probes += f
+		}
+	}
+	return secs, probes, nil
 }
 
 func fetch(client *http.Client, url string, scrape time.Duration) (int, error) {

@@ -63,6 +63,10 @@ type Config struct {
 	// send a request's headers (0: DefaultHeaderTimeout).
 	MaxConns      int
 	HeaderTimeout time.Duration
+	// TimeoutOffset is how long before the scrape timeout a probe answers
+	// (0: DefaultTimeoutOffset): more on a loaded machine, where reading
+	// a request and writing its answer take longer.
+	TimeoutOffset time.Duration
 	// Profile is the profile a probe without &profile= is judged by; nil
 	// is auto.
 	Profile *profile.Profile
@@ -75,9 +79,10 @@ type Config struct {
 	Version string
 }
 
-// timeoutOffset is kept free of the scrape timeout, as blackbox_exporter
-// does, so that the answer reaches Prometheus before it gives up.
-const timeoutOffset = 500 * time.Millisecond
+// DefaultTimeoutOffset is kept free of the scrape timeout, as
+// blackbox_exporter's --timeout-offset, so that the answer reaches
+// Prometheus before it gives up.
+const DefaultTimeoutOffset = 500 * time.Millisecond
 
 // Server answers /probe, /metrics and /.
 type Server struct {
@@ -120,6 +125,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.HeaderTimeout <= 0 {
 		cfg.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if cfg.TimeoutOffset <= 0 {
+		cfg.TimeoutOffset = DefaultTimeoutOffset
 	}
 	cfg.Scan.Timeout = cfg.Timeout
 	s := &Server{
@@ -318,15 +326,16 @@ func (s *Server) countRefused(rec *refusals, t *result.Target) {
 }
 
 // budget is the time a probe may take: the scrape timeout Prometheus
-// sends, less timeoutOffset, and never more than a scan's own bound.
+// sends, less the offset, and never more than a scan's own bound.
 func (s *Server) budget(r *http.Request) time.Duration {
 	own := 2*s.cfg.Timeout + time.Second
 	v, err := strconv.ParseFloat(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), 64)
 	if err != nil || v <= 0 {
 		return own
 	}
-	d := time.Duration(v*float64(time.Second)) - timeoutOffset
-	return min(max(d, timeoutOffset), own)
+	off := s.cfg.TimeoutOffset
+	d := time.Duration(v*float64(time.Second)) - off
+	return min(max(d, min(off, DefaultTimeoutOffset)), own)
 }
 
 // metrics writes the exporter's own metrics.

@@ -92,3 +92,20 @@ func TestRedirectHosts(t *testing.T) {
 		}
 	}
 }
+
+// --timeout-offset moves the answer earlier, for a loaded machine.
+func TestBudgetOffset(t *testing.T) {
+	s, err := New(Config{Allow: []string{"*"}, MaxProbes: 1, Timeout: 10 * time.Second, TimeoutOffset: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for header, want := range map[string]time.Duration{"15": 13 * time.Second, "2": 500 * time.Millisecond, "": 21 * time.Second} {
+		r := httptest.NewRequest("GET", "/probe?target=a", nil)
+		if header != "" {
+			r.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", header)
+		}
+		if got := s.budget(r); got != want {
+			t.Errorf("offset 2s, scrape timeout %q: budget %s, want %s", header, got, want)
+		}
+	}
+}
