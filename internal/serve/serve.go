@@ -262,9 +262,13 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	select {
 	case s.slots <- struct{}{}:
+		if ctx.Err() != nil { // both were ready: select picked the slot
+			<-s.slots
+			s.busy(w, start)
+			return
+		}
 	case <-ctx.Done():
-		s.count("busy", time.Since(start))
-		http.Error(w, "hardscan: too many probes at once, none free before the scrape timeout", http.StatusServiceUnavailable)
+		s.busy(w, start)
 		return
 	}
 	s.inFlight.Add(1)
@@ -323,6 +327,12 @@ func (s *Server) countRefused(rec *refusals, t *result.Target) {
 		s.refused[r]++
 	}
 	s.mu.Unlock()
+}
+
+// busy answers a probe that found no free slot before its deadline.
+func (s *Server) busy(w http.ResponseWriter, start time.Time) {
+	s.count("busy", time.Since(start))
+	http.Error(w, "hardscan: too many probes at once, none free before the scrape timeout", http.StatusServiceUnavailable)
 }
 
 // budget is the time a probe may take: the scrape timeout Prometheus
