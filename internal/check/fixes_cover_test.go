@@ -36,7 +36,7 @@ var noFix = map[string][]string{
 	check.HTTPSRedirect:     {"not-probed"},
 	check.TLSCertificate:    {"not-verified"},
 	check.ResponseTruncated: {"body", "cookies"},
-	check.RedirectStopped:   {"stopped"},
+	check.RedirectStopped:   {"stopped", "outside-allow"},
 	check.CSPReportOnly:     {"report-only"},
 	check.CSPSyntax:         {"syntax", "missing-semicolon"}, // the message names the ; to add
 	check.HSTSSyntax:        {"empty-directive", "repeated-directive"},

@@ -44,6 +44,7 @@ type judgeCase struct {
 	deepErr            error
 	errorPage          *resp // GET https://host/<a path that does not exist>; path defaults to errorPath
 	again              *resp // the second GET https://host/
+	disallowed         bool  // the probe refused to follow root's Location (Chain.Disallowed)
 	want               map[string]finding.Severity
 	atLeast, atMost    map[string]finding.Severity
 	absent             []string          // keys that must not be reported
@@ -851,6 +852,10 @@ func observed(t *testing.T, c judgeCase) *probe.Observed {
 		o.Root.Hops = append(o.Root.Hops, h)
 	}
 	o.Root.Hops = append(o.Root.Hops, buildHop(t, base, c.root))
+	if c.disallowed {
+		o.Root.Disallowed = true
+		o.Root.Stopped = "redirect to " + o.Root.Final().Location.String() + ", a host the scan may not reach, not followed"
+	}
 	if c.httpErr != nil {
 		o.HTTPErr = c.httpErr
 	} else {
