@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Tests of what `hardscan serve` may reach: the hosts --allow matches,
 // read as a browser reads them, no special-purpose address unless opened,
