@@ -93,7 +93,7 @@ func TestCompletionBash(t *testing.T) {
 		{[]string{"hardscan", "--timeout", ""}, nil},
 		{[]string{"hardscan", "--no-pro"}, []string{"--no-progress"}},
 		{[]string{"hardscan", "s"}, []string{"serve"}},
-		{[]string{"hardscan", "serve", "--al"}, []string{"--allow"}},
+		{[]string{"hardscan", "serve", "--al"}, []string{"--allow", "--allow-net", "--allow-private"}},
 		{[]string{"hardscan", "serve", "-p", "m"}, []string{"mastodon", "modern"}},
 		{[]string{"hardscan", "serve", "--fail"}, nil},
 		{[]string{"hardscan", "completion", ""}, []string{"bash", "fish", "zsh"}},
