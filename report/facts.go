@@ -86,6 +86,25 @@ func changeWord(s, empty string) string {
 // catalogue's order; so that the fix on the first screen is the one that
 // applies. The findings' own Fix values are not changed.
 func platformFirst(t *result.Target, fs []finding.Finding) []finding.Finding {
+	rank, _ := platformRank(t)
+	out := make([]finding.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = f
+		if f.Fix == nil || len(f.Fix.Snippets) < 2 {
+			continue
+		}
+		fix := *f.Fix
+		fix.Snippets = slices.Clone(fix.Snippets)
+		slices.SortStableFunc(fix.Snippets, func(a, b finding.Snippet) int { return cmp.Compare(rank(a.Platform), rank(b.Platform)) })
+		out[i].Fix = &fix
+	}
+	return out
+}
+
+// platformRank ranks a platform name by how surely the target runs it: 0
+// for its application, then the web server its Server header names; every
+// other platform gets the same, last rank: none.
+func platformRank(t *result.Target) (rank func(platform string) int, none int) {
 	var own []string
 	if t.Software != nil && t.Software.Name != "" {
 		own = append(own, strings.ToLower(t.Software.Name))
@@ -97,22 +116,31 @@ func platformFirst(t *result.Target, fs []finding.Finding) []finding.Finding {
 		name, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(v)), "/")
 		own = append(own, strings.TrimSpace(name))
 	}
-	rank := func(p string) int {
+	return func(p string) int {
 		if i := slices.Index(own, strings.ToLower(p)); i >= 0 {
 			return i
 		}
 		return len(own)
+	}, len(own)
+}
+
+// ownSnippets are the snippets of a fix for the platform the target runs
+// most surely (all of that platform's, in order); when it runs none that
+// the fix has a snippet for, every snippet, since one of them applies.
+func ownSnippets(t *result.Target, fix *finding.Fix) []finding.Snippet {
+	if fix == nil || len(fix.Snippets) == 0 {
+		return nil
 	}
-	out := make([]finding.Finding, len(fs))
-	for i, f := range fs {
-		out[i] = f
-		if f.Fix == nil || len(f.Fix.Snippets) < 2 {
-			continue
+	rank, none := platformRank(t)
+	best := rank(fix.Snippets[0].Platform)
+	for _, s := range fix.Snippets[1:] {
+		best = min(best, rank(s.Platform))
+	}
+	var out []finding.Snippet
+	for _, s := range fix.Snippets {
+		if r := rank(s.Platform); r == best || best == none {
+			out = append(out, s)
 		}
-		fix := *f.Fix
-		fix.Snippets = slices.Clone(fix.Snippets)
-		slices.SortStableFunc(fix.Snippets, func(a, b finding.Snippet) int { return cmp.Compare(rank(a.Platform), rank(b.Platform)) })
-		out[i].Fix = &fix
 	}
 	return out
 }

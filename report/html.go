@@ -52,6 +52,7 @@ th.g,td.g{width:3.5rem}
 .error{color:var(--fail);overflow-wrap:anywhere}
 details{margin:.75rem 0}summary{cursor:pointer}
 a{color:inherit}
+code.id{font-size:13px;color:var(--fg);overflow-wrap:anywhere}
 @media (max-width:40rem){body{padding:.6rem}.grade{width:2.8rem;height:2.8rem;font-size:1.4rem}th,td{padding:.25rem .3rem}table.notes td{display:block;border:0;padding:.1rem .3rem}table.notes td:first-child{padding-top:.4rem;white-space:normal;overflow-wrap:anywhere}table.notes tr{display:block;border-bottom:1px solid var(--line)}}
 `
 
@@ -82,7 +83,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <thead><tr><th class="g">Grade</th><th class="n">Fail</th><th class="n">Warn</th><th>Target</th><th>Error</th></tr></thead>
 <tbody>
 {{- range .Targets}}
-<tr><td class="g">{{if .Grade}}<strong>{{.Grade}}</strong>{{else}}–{{end}}</td><td class="n{{if .Fail}} fail{{end}}">{{.Fail}}</td><td class="n{{if .Warn}} warn{{end}}">{{.Warn}}</td><td><a href="#{{.Anchor}}">{{.Title}}</a></td><td class="error">{{.Error}}</td></tr>
+<tr><td class="g">{{if .Grade}}<strong>{{.Grade}}</strong>{{else}}–{{end}}</td>{{if .Counted}}<td class="n{{if .Fail}} fail{{end}}">{{.Fail}}</td><td class="n{{if .Warn}} warn{{end}}">{{.Warn}}</td>{{else}}<td class="n">–</td><td class="n">–</td>{{end}}<td><a href="#{{.Anchor}}">{{.Title}}</a></td><td class="error">{{if .Error}}could not scan: {{.Error}}{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -90,17 +91,19 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{- end}}
 {{- range .Targets}}
 <section class="target" id="{{.Anchor}}">
+{{- if .Error}}
+<p class="error"><strong>could not scan:</strong> {{.Error}}</p>
+{{- end}}
 <div class="head">
 {{- if .Grade}}<div class="grade {{.GradeClass}}" title="grade">{{.Grade}}</div>{{end}}
 <div>
 <h2>{{.Title}}</h2>
 {{- if .Facts}}<p class="muted">{{.Facts}}</p>{{end}}
+{{- if .Counted}}
 <p class="counts"><span class="{{if .Fail}}fail{{end}}">{{.Fail}} fail</span><span class="{{if .Warn}}warn{{end}}">{{.Warn}} warn</span><span>{{.Info}} info</span><span>{{.Pass}} pass</span></p>
-</div>
-</div>
-{{- if .Error}}
-<p class="error"><strong>Error:</strong> {{.Error}}</p>
 {{- end}}
+</div>
+</div>
 {{- range .Action}}
 {{template "finding" .}}
 {{- end}}
@@ -109,7 +112,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <summary>{{len .Infos}} info {{if eq (len .Infos) 1}}note{{else}}notes{{end}}</summary>
 <table class="notes">
 {{- range .Infos}}
-<tr><td class="info">{{.Check}}</td><td>{{.Message}}</td></tr>
+<tr><td><code class="id">{{.Check}}</code></td><td>{{.Message}}</td></tr>
 {{- end}}
 </table>
 </details>
@@ -119,7 +122,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <summary>{{len .Passes}} {{if eq (len .Passes) 1}}check{{else}}checks{{end}} passed</summary>
 <table class="notes">
 {{- range .Passes}}
-<tr><td class="pass">{{.Check}}</td><td>{{.Message}}</td></tr>
+<tr><td><code class="id">{{.Check}}</code></td><td>{{.Message}}</td></tr>
 {{- end}}
 </table>
 </details>
@@ -177,10 +180,13 @@ type htmlPage struct {
 
 type htmlTarget struct {
 	Anchor, Title, Facts, Error string
-	Grade, GradeClass           string
-	Fail, Warn, Info, Pass      int
-	Action, Infos               []htmlFinding
-	Passes                      []htmlFinding
+	// Counted is false for a target that could not be scanned and has no
+	// finding: its 0 fail, 0 warn would read as clean.
+	Counted                bool
+	Grade, GradeClass      string
+	Fail, Warn, Info, Pass int
+	Action, Infos          []htmlFinding
+	Passes                 []htmlFinding
 }
 
 type htmlFinding struct {
@@ -255,6 +261,7 @@ func htmlTargetOf(i int, t *result.Target) htmlTarget {
 	if t.Error != nil {
 		h.Error = Sanitize(*t.Error)
 	}
+	h.Counted = t.Error == nil || len(t.Findings) > 0
 	for _, f := range platformFirst(t, sortFindings(t.Findings, true)) {
 		hf := htmlFindingOf(f)
 		switch f.Severity {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"strings"
 
 	"github.com/hardscan/hardscan/scan/finding"
 	"github.com/hardscan/hardscan/scan/gate"
@@ -53,8 +54,9 @@ type (
 // A finding that reaches Options.Gate is a <failure>; with a baseline
 // (r.Changes not nil), only a new or worse one is, so that the verdict
 // matches the exit status. Another info or warn finding passes with its
-// message in <system-out> (info is not <skipped>: the check did run). A target that could not be scanned has one extra
-// testcase, "scan", with an <error>. All server text is sanitised, which
+// message in <system-out> (info is not <skipped>: the check did run). A
+// failure's body carries the fix (see junitText). A target that could not
+// be scanned has one extra testcase, "scan", with an <error>. All server text is sanitised, which
 // also keeps out characters XML 1.0 forbids (encoding/xml would turn the
 // rest into U+FFFD).
 func writeJUnit(buf *bytes.Buffer, r *result.Report, opt Options) error {
@@ -83,7 +85,7 @@ func writeJUnit(buf *bytes.Buffer, r *result.Report, opt Options) error {
 				c.Failure = &junitProblem{
 					Message: Sanitize(f.Message),
 					Type:    f.Severity.String(),
-					Text:    fmt.Sprintf("expected: %s\nactual: %s\n", Sanitize(f.Expected), Sanitize(f.Actual)),
+					Text:    junitText(t, f),
 				}
 			case f.Severity != finding.Pass:
 				c.SystemOut = f.Severity.String() + ": " + Sanitize(f.Message)
@@ -107,6 +109,28 @@ func writeJUnit(buf *bytes.Buffer, r *result.Report, opt Options) error {
 	}
 	buf.WriteByte('\n')
 	return nil
+}
+
+// junitText is a failure's body: expected and seen, then what to do, the
+// fix's summary and the snippets for the target's platform, so that a CI
+// log says how to make the case pass.
+func junitText(t *result.Target, f finding.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "expected: %s\nactual: %s\n", Sanitize(f.Expected), Sanitize(f.Actual))
+	if f.Fix == nil {
+		return b.String()
+	}
+	if s := Sanitize(f.Fix.Summary); s != "" {
+		fmt.Fprintf(&b, "fix: %s\n", s)
+	}
+	for _, sn := range ownSnippets(t, f.Fix) {
+		where := Sanitize(sn.Platform)
+		if sn.File != "" {
+			where += ", in " + Sanitize(sn.File)
+		}
+		fmt.Fprintf(&b, "\n# %s:\n%s\n", where, strings.Join(codeLines(sn.Code), "\n"))
+	}
+	return b.String()
 }
 
 func junitProperties(t *result.Target) []junitProperty {

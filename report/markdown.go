@@ -11,17 +11,25 @@ import (
 
 // mdEscaper makes sanitised text literal in GitHub-flavoured Markdown,
 // table cells included: a backslash before each character that could start
-// emphasis, code, a link, math or a cell boundary, and entities for '<' and
-// '>' so that no HTML gets through. Sanitize has already turned newlines
-// into "\n", so a cell stays on its line.
+// emphasis, code, a link, math, a cell boundary or an HTML tag (CommonMark
+// lets any ASCII punctuation be escaped so). Backslashes rather than
+// entities keep the source readable where people read it raw: "max-age>="
+// stays as it is, since '>' can close no tag once '<' is escaped. Sanitize
+// has already turned newlines into "\n", so a cell stays on its line.
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
-	`|`, `\|`, `~`, `\~`, `$`, `\$`, `&`, `\&`, `<`, `&lt;`, `>`, `&gt;`,
-	`#`, `\#`,
+	`|`, `\|`, `~`, `\~`, `$`, `\$`, `&`, `\&`, `<`, `\<`, `#`, `\#`,
 )
 
-// md escapes sanitised text s for Markdown.
-func md(s string) string { return mdEscaper.Replace(s) }
+// md escapes sanitised text s for Markdown; a '>' that starts it would
+// start a block quote and is escaped too.
+func md(s string) string {
+	s = mdEscaper.Replace(s)
+	if strings.HasPrefix(s, ">") {
+		s = `\` + s
+	}
+	return s
+}
 
 // writeMarkdown writes the table's structure as a document for an issue or
 // a wiki: a summary, an overview of the targets when there are several,
@@ -53,9 +61,13 @@ func writeMarkdown(buf *bytes.Buffer, r *result.Report, _ Options) error {
 			}
 			errText := ""
 			if t.Error != nil {
-				errText = md(Sanitize(*t.Error))
+				errText = "could not scan: " + md(Sanitize(*t.Error))
 			}
-			fmt.Fprintf(buf, "| %s | %d | %d | %s | %s |\n", grade, t.Summary.Fail, t.Summary.Warn, md(targetTitle(t)), errText)
+			fails, warns := fmt.Sprint(t.Summary.Fail), fmt.Sprint(t.Summary.Warn)
+			if t.Error != nil && len(t.Findings) == 0 {
+				fails, warns = "–", "–" // nothing was judged
+			}
+			fmt.Fprintf(buf, "| %s | %s | %s | %s | %s |\n", grade, fails, warns, md(targetTitle(t)), errText)
 		}
 	}
 	for _, t := range targets {
@@ -91,14 +103,19 @@ func mdTarget(buf *bytes.Buffer, t *result.Target) {
 	for _, f := range targetFacts(t) {
 		head = append(head, md(f))
 	}
+	if t.Error != nil {
+		// First, and instead of counts that would read as clean.
+		fmt.Fprintf(buf, "**Could not scan:** %s\n\n", md(Sanitize(*t.Error)))
+	}
 	c := t.Summary
-	head = append(head, fmt.Sprintf("%d fail, %d warn, %d info, %d pass", c.Fail, c.Warn, c.Info, c.Pass))
-	buf.WriteString(strings.Join(head, " · ") + "\n\n")
+	if t.Error == nil || len(t.Findings) > 0 {
+		head = append(head, fmt.Sprintf("%d fail, %d warn, %d info, %d pass", c.Fail, c.Warn, c.Info, c.Pass))
+	}
+	if len(head) > 0 {
+		buf.WriteString(strings.Join(head, " · ") + "\n\n")
+	}
 	redirects(buf, "HTTP", t.Redirects.HTTP)
 	redirects(buf, "HTTPS", t.Redirects.HTTPS)
-	if t.Error != nil {
-		fmt.Fprintf(buf, "**Error:** %s\n\n", md(Sanitize(*t.Error)))
-	}
 	var info, pass []finding.Finding
 	for _, f := range platformFirst(t, sortFindings(t.Findings, true)) {
 		switch f.Severity {

@@ -16,8 +16,9 @@ import (
 // code to paste, then the info findings in one compact block, then the
 // passes as one line (-v lists them). With several targets a one-line-per-
 // target overview comes first, and only the targets that need action are
-// detailed. No line is wider than Options.Width: text wraps at spaces and
-// code wraps with a ↪ mark, nothing is cut. Below wideLayout columns each
+// detailed. No line is wider than Options.Width but a line of code: text
+// wraps at spaces, and code is never broken (see code). Below wideLayout
+// columns each
 // finding is a block of stacked lines; from wideLayout on, labels and
 // messages sit in columns beside their check.
 
@@ -86,20 +87,89 @@ func (t *screen) para(first string, rest int, s string) {
 	}
 }
 
-// code writes a snippet's lines at indent, each wrapped with a ↪ mark in
-// the gutter before a continuation, so that the reader sees one line.
-func (t *screen) code(indent int, code string) {
+// code writes a snippet's lines at indent, each line whole however wide:
+// a terminal soft-wraps a long line and joins it again when it is copied,
+// while a line break of ours would be pasted into the config as one (a
+// header value cut in two). Only a comment line of the snippet's language
+// is re-wrapped, into comment lines of that language.
+func (t *screen) code(indent int, sn finding.Snippet) {
 	pad := strings.Repeat(" ", indent)
-	cont := strings.Repeat(" ", max(0, indent-2)) + t.paint(sgrDim, "↪") + " "
-	for _, l := range codeLines(code) {
-		for i, piece := range wrapCode(l, t.width-indent) {
-			if i == 0 {
-				t.line(pad + piece)
-			} else {
-				t.line(cont + piece)
+	mark := commentMark(sn.Lang)
+	lines := codeLines(sn.Code)
+	for i := 0; i < len(lines); i++ {
+		prefix, _, ok := commentLine(lines[i], mark)
+		if !ok {
+			t.line(pad + lines[i])
+			continue
+		}
+		// A run of comment lines with the same prefix is one paragraph:
+		// kept as it is when it fits, else wrapped again as a whole,
+		// never inside a word (a URL stays whole).
+		end, fits := i, true
+		var text []string
+		for ; end < len(lines); end++ {
+			p, txt, ok := commentLine(lines[end], mark)
+			if !ok || p != prefix {
+				break
+			}
+			text = append(text, txt)
+			fits = fits && indent+width(lines[end]) <= t.width
+		}
+		if fits {
+			for _, l := range lines[i:end] {
+				t.line(pad + l)
+			}
+		} else {
+			for _, piece := range wrapWords(strings.Join(text, " "), t.width-indent-width(prefix)) {
+				t.line(pad + prefix + piece)
 			}
 		}
+		i = end - 1
 	}
+}
+
+// commentLine splits a line that is only a comment ("    #  text") into
+// its prefix (up to the text) and text; ok is false for code, for an empty
+// comment and for a language we do not know.
+func commentLine(l, mark string) (prefix, text string, ok bool) {
+	if mark == "" {
+		return "", "", false
+	}
+	lead, rest, found := strings.Cut(l, mark+" ")
+	if !found || strings.TrimSpace(lead) != "" || strings.TrimSpace(rest) == "" {
+		return "", "", false
+	}
+	text = strings.TrimLeft(rest, " ")
+	return l[:len(l)-len(text)], text, true
+}
+
+// wrapWords wraps text at spaces into lines of at most w columns; a word
+// wider than w gets a line of its own, whole.
+func wrapWords(s string, w int) []string {
+	var lines []string
+	var line string
+	for _, word := range strings.Fields(s) {
+		if line != "" && width(line)+1+width(word) <= w {
+			line += " " + word
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line = word
+	}
+	return append(lines, line)
+}
+
+// commentMark is what starts a comment line in a snippet's language, or ""
+// where we do not know it (and so never re-wrap).
+func commentMark(lang string) string {
+	switch strings.ToLower(lang) {
+	case "nginx", "apache", "apacheconf", "caddy", "caddyfile", "haproxy", "lighttpd",
+		"sh", "bash", "shell", "ini", "systemd", "elixir", "yaml", "toml":
+		return "#"
+	}
+	return ""
 }
 
 // sevLabel is a severity in capitals, coloured.
@@ -139,7 +209,9 @@ func writeTable(buf *bytes.Buffer, r *result.Report, opt Options) error {
 	return nil
 }
 
-// needsAction reports whether a target has a fail or warn finding.
+// needsAction reports whether a target has a fail or warn finding. One
+// that could not be scanned and has none is not detailed: its overview
+// line already says why.
 func needsAction(t *result.Target) bool {
 	return t.Summary.Fail+t.Summary.Warn > 0
 }
@@ -186,8 +258,8 @@ func kindName(t *result.Target) string {
 	return ""
 }
 
-// overview writes one line per target: grade, fails, warns, name, and the
-// error of a target that could not be scanned.
+// overview writes one line per target: grade, fails, warns, name, and why
+// a target could not be scanned.
 func (t *screen) overview(r *result.Report, targets []*result.Target) {
 	s := r.Summary
 	head := fmt.Sprintf("%d targets · %d %s · ", s.Targets, s.Errors, plural(s.Errors, "error", "errors")) + t.counts(s.Counts)
@@ -206,6 +278,9 @@ func (t *screen) overview(r *result.Report, targets []*result.Target) {
 			cell = t.paint(gradeColor(tg.Grade), grade) + strings.Repeat(" ", max(0, 5-width(grade)))
 		}
 		fails, warns := fmt.Sprintf("%4d", tg.Summary.Fail), fmt.Sprintf("%4d", tg.Summary.Warn)
+		if tg.Error != nil && len(tg.Findings) == 0 {
+			fails, warns = "   -", "   -" // not 0: nothing was judged
+		}
 		if tg.Summary.Fail > 0 {
 			fails = t.paint(sgr[finding.Fail], fails)
 		}
@@ -218,13 +293,18 @@ func (t *screen) overview(r *result.Report, targets []*result.Target) {
 		}
 		t.para(cell+"  "+fails+"  "+warns+"  ", nameCol, name)
 		if tg.Error != nil {
-			t.para(strings.Repeat(" ", nameCol)+t.paint(sgr[finding.Fail], "error:")+" ", nameCol+2, Sanitize(*tg.Error))
+			t.para(strings.Repeat(" ", nameCol)+t.paint(sgr[finding.Fail], "could not scan:")+" ", nameCol+2, Sanitize(*tg.Error))
 		}
 	}
 }
 
-// target writes one target's header and findings.
+// target writes one target's header and findings. A target that could not
+// be scanned says so on its first line: its counts, all 0 when nothing was
+// judged, would read as a clean site, and are left out then.
 func (t *screen) target(tg *result.Target, opt Options) {
+	if tg.Error != nil {
+		t.para(t.paint(sgrBold+sgr[finding.Fail], "could not scan:")+" ", 2, Sanitize(*tg.Error))
+	}
 	name := t.paint(sgrBold, Sanitize(tg.Name()))
 	if tg.Grade != "" && width(Sanitize(tg.Name()))+9 <= t.width {
 		name += "  " + t.paint(gradeColor(tg.Grade), "grade "+Sanitize(tg.Grade))
@@ -243,9 +323,8 @@ func (t *screen) target(tg *result.Target, opt Options) {
 	if len(facts) > 0 {
 		t.para("", 0, strings.Join(facts, " · "))
 	}
-	t.line(t.counts(tg.Summary))
-	if tg.Error != nil {
-		t.para(t.paint(sgrBold+sgr[finding.Fail], "error:")+" ", 2, Sanitize(*tg.Error))
+	if tg.Error == nil || len(tg.Findings) > 0 {
+		t.line(t.counts(tg.Summary))
 	}
 
 	var action, info, pass []finding.Finding
@@ -352,17 +431,18 @@ func (t *screen) finding(f finding.Finding) {
 		summary = "change:"
 	}
 	field("fix", summary)
-	codeIndent := indent + 2
-	if t.wide {
-		codeIndent = indent + labelWidth
-	}
+	// Where to paste is a comment line above the code, wrapped as comment
+	// lines, so that a selection that takes it along still pastes cleanly;
+	// the code sits two columns in from it, the least that sets it apart.
 	for _, sn := range fx.Snippets {
 		where := Sanitize(sn.Platform)
 		if sn.File != "" {
 			where += ", in " + Sanitize(sn.File)
 		}
-		t.para(strings.Repeat(" ", codeIndent)+t.paint(sgrDim, "# "), codeIndent+2, t.paint(sgrDim, where+":"))
-		t.code(codeIndent+2, sn.Code)
+		for _, l := range Wrap(where+":", t.width-indent-2) {
+			t.line(strings.Repeat(" ", indent) + t.paint(sgrDim, "# "+l))
+		}
+		t.code(indent+2, sn)
 	}
 }
 
@@ -373,7 +453,13 @@ func (t *screen) compact(sev finding.Severity, fs []finding.Finding) {
 	if !t.wide {
 		t.line(label)
 		for _, f := range fs {
-			t.para("  "+checkName(f)+": ", 4, sanitizeText(f.Message))
+			lead := "  " + checkName(f) + ": "
+			if width(lead) > t.width/2 {
+				// A long name (a cookie's, a URL) wraps on its own lines.
+				t.para("  ", 4, checkName(f)+":")
+				lead = "    "
+			}
+			t.para(lead, 4, sanitizeText(f.Message))
 		}
 		return
 	}

@@ -30,7 +30,7 @@ const MaxText = 1500
 func sanitizeText(s string) string { return clean(s, MaxText) }
 
 // codeLines splits a snippet's code into sanitised lines: tabs become four
-// spaces (a terminal's tab stops would break the wrapping), other controls
+// spaces (a terminal's tab stops would not match the indent), other controls
 // are escaped as Sanitize does, and nothing is cut short of MaxCode.
 func codeLines(code string) []string {
 	code = strings.TrimRight(strings.ReplaceAll(code, "\r\n", "\n"), "\n")
@@ -139,38 +139,4 @@ func nextUnit(s string) string {
 	}
 	_, size := utf8.DecodeRuneInString(s)
 	return s[:size]
-}
-
-// wrapCode breaks one sanitised line of code into pieces of at most w
-// columns. Unlike Wrap it keeps every space: it cuts after the last space
-// that fits (else between runes), so that the pieces joined again are the
-// line.
-func wrapCode(line string, w int) []string {
-	w = max(w, 1)
-	var out []string
-	for width(line) > w {
-		cut, lastSpace, cw := 0, 0, 0
-		for rest := line; rest != ""; {
-			unit := nextUnit(rest)
-			uw := twwidth.Width(unit)
-			if cw+uw > w {
-				break
-			}
-			cw += uw
-			cut += len(unit)
-			if unit == " " && strings.TrimSpace(line[:cut]) != "" {
-				lastSpace = cut
-			}
-			rest = rest[len(unit):]
-		}
-		if lastSpace > 0 {
-			cut = lastSpace
-		}
-		if cut == 0 { // a unit wider than w: take it whole
-			cut = len(nextUnit(line))
-		}
-		out = append(out, line[:cut])
-		line = line[cut:]
-	}
-	return append(out, line)
 }

@@ -106,14 +106,15 @@ func startDaemon(t *testing.T, cmd *exec.Cmd, addr, errorLog string, grace time.
 		t.Fatalf("start %s: %v", filepath.Base(cmd.Path), err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	done := make(chan struct{}) // closed once the server has exited
+	go func() { err := cmd.Wait(); close(done); exited <- err }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-exited:
+		case <-done:
 		case <-time.After(grace):
 			_ = cmd.Process.Kill()
-			<-exited
+			<-done
 		}
 	})
 	waitListening(t, addr, exited, func() string {

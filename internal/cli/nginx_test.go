@@ -22,7 +22,7 @@ import (
 )
 
 // The hosts of testdata/nginx: each server block, by SNI and Host.
-var nginxHosts = []string{"pleroma.test", "blog.test", "down.test", "static.test", "nonce.test", "meta.test"}
+var nginxHosts = []string{"pleroma.test", "blog.test", "down.test", "static.test", "nonce.test", "meta.test", "paste.test"}
 
 // TestRealNginx scans Debian's nginx, configured from Pleroma's shipped
 // pleroma.nginx and the classic mistakes (testdata/nginx), in front of a

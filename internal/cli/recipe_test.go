@@ -167,8 +167,8 @@ func TestReadmePrometheusFiles(t *testing.T) {
 	needPromtool(t)
 	dir := t.TempDir()
 	files := map[string]string{
-		"prometheus.yml": readmeMarked(t, "promtool check config"),
-		"rules.yml":      readmeMarked(t, "promtool check rules"),
+		"prometheus.yml":     readmeMarked(t, "promtool check config"),
+		"hardscan.rules.yml": readmeMarked(t, "promtool check rules"),
 	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
@@ -176,69 +176,22 @@ func TestReadmePrometheusFiles(t *testing.T) {
 		}
 	}
 	promtool(t, dir, "check", "config", "prometheus.yml")
-	promtool(t, dir, "check", "rules", "rules.yml")
+	promtool(t, dir, "check", "rules", "hardscan.rules.yml")
 }
 
-// The README's rules fire when they should: on a check that regressed
-// (against the baseline in the textfile, and from the exporter's
-// history), and on a certificate close to expiry; not on a check that
-// always failed and was accepted.
-func TestReadmeAlertsFire(t *testing.T) {
-	needPromtool(t)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "rules.yml"), []byte(readmeMarked(t, "promtool check rules")), 0o600); err != nil {
-		t.Fatal(err)
+// README's scrape config and rules are contrib/prometheus's files, which
+// the tests run (TestRealPrometheusShards, TestAlertRules), verbatim.
+func TestReadmePrometheusFilesAreContrib(t *testing.T) {
+	for marker, file := range map[string]string{
+		"promtool check config": scrapeConfigFile,
+		"promtool check rules":  rulesFile,
+	} {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if readmeMarked(t, marker) != string(raw) {
+			t.Errorf("README's block after <!-- %s --> is not %s", marker, file)
+		}
 	}
-	// A day of hourly samples: at 10h hsts fails on a.example (it passed
-	// before); b.example fails csp from the start, as accepted.
-	const tests = `rule_files: [rules.yml]
-evaluation_interval: 1h
-tests:
-  - interval: 1h
-    input_series:
-      - series: 'hardscan_check_severity{instance="a.example",url="https://a.example/",check="hsts",subject=""}'
-        values: '0x9 3x14'
-      - series: 'hardscan_check_severity{instance="b.example",url="https://b.example/",check="csp",subject=""}'
-        values: '3x24'
-      - series: 'hardscan_check_severity{job="textfile",url="https://c.example/",check="hsts",subject=""}'
-        values: '3x24'
-      - series: 'hardscan_check_change{job="textfile",url="https://c.example/",check="hsts",subject=""}'
-        values: '3x24'
-      - series: 'hardscan_tls_not_after_timestamp_seconds{instance="a.example",url="https://a.example/"}'
-        values: '1209600x24'
-      - series: 'hardscan_scan_success{instance="a.example",url="https://a.example/"}'
-        values: '1x24'
-    alert_rule_test:
-      - eval_time: 5h
-        alertname: HardscanCheckRegressed
-        exp_alerts:
-          - exp_labels: {severity: warning, job: textfile, url: "https://c.example/", check: hsts}
-            exp_annotations:
-              summary: "hsts fails on https://c.example/"
-              description: "hardscan's hsts check got worse on https://c.example/: fix it, or accept it (hardscan --accept, or a silence)."
-      - eval_time: 12h
-        alertname: HardscanCheckRegressed
-        exp_alerts:
-          - exp_labels: {severity: warning, instance: a.example, url: "https://a.example/", check: hsts}
-            exp_annotations:
-              summary: "hsts fails on https://a.example/"
-              description: "hardscan's hsts check got worse on https://a.example/: fix it, or accept it (hardscan --accept, or a silence)."
-          - exp_labels: {severity: warning, job: textfile, url: "https://c.example/", check: hsts}
-            exp_annotations:
-              summary: "hsts fails on https://c.example/"
-              description: "hardscan's hsts check got worse on https://c.example/: fix it, or accept it (hardscan --accept, or a silence)."
-      - eval_time: 1h
-        alertname: HardscanCertificateExpiresSoon
-        exp_alerts:
-          - exp_labels: {severity: warning, instance: a.example, url: "https://a.example/"}
-            exp_annotations:
-              summary: "the certificate of https://a.example/ expires in 13d 23h 0m 0s"
-      - eval_time: 12h
-        alertname: HardscanScanFailed
-        exp_alerts: []
-`
-	if err := os.WriteFile(filepath.Join(dir, "tests.yml"), []byte(tests), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	promtool(t, dir, "test", "rules", "tests.yml")
 }

@@ -115,6 +115,10 @@ func helpText(fs *pflag.FlagSet, width int) string {
 	helpRows(&b, width, flagRows(fs))
 	b.WriteString("\nExit status:\n")
 	helpRows(&b, width, exitRows)
+	b.WriteString("\n")
+	for _, l := range report.Wrap("With -f nagios the status is Nagios' state instead: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors too).", width-2) {
+		b.WriteString("  " + l + "\n")
+	}
 	return b.String()
 }
 
@@ -125,6 +129,7 @@ var usageRows = [][2]string{
 	{"  hardscan [flags] --config FILE", "audit a Pleroma/Akkoma config file (prod.secret.exs) locally"},
 	{"  hardscan --demo", "scan a built-in loopback replica of a default Pleroma"},
 	{"  hardscan serve [flags]", "a Prometheus exporter: /probe?target=URL scans on demand"},
+	{"  hardscan completion bash|zsh|fish", "print the shell's completion script"},
 }
 
 var exitRows = [][2]string{
@@ -133,7 +138,6 @@ var exitRows = [][2]string{
 	{"  2", "usage error: bad flag, bad URL, unreadable input, bad profile file"},
 	{"  3", "at least one target could not be scanned; wins over 1"},
 	{"  130", "interrupted (SIGINT/SIGTERM): no report written, or one marked incomplete"},
-	{"", "with -f nagios, Nagios' states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors too)"},
 }
 
 // flagRows lists the flags, without pflag's type names and "[=true|false]"
@@ -171,6 +175,9 @@ func helpRows(b *strings.Builder, width int, rows [][2]string) {
 	for _, r := range rows {
 		if width-col < minText {
 			b.WriteString(r[0] + "\n")
+			if r[1] == "" {
+				continue
+			}
 			for _, l := range report.Wrap(r[1], width-8) {
 				b.WriteString("        " + l + "\n")
 			}
@@ -181,7 +188,7 @@ func helpRows(b *strings.Builder, width int, rows [][2]string) {
 			if i == 0 {
 				left = r[0]
 			}
-			fmt.Fprintf(b, "%-*s%s\n", col, left, l)
+			b.WriteString(strings.TrimRight(fmt.Sprintf("%-*s%s", col, left, l), " ") + "\n")
 		}
 	}
 }
@@ -197,8 +204,15 @@ type rawFlags struct {
 
 // run is the whole command, with its streams, so tests drive it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "serve" {
-		return serveCommand(ctx, args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "serve":
+			return serveCommand(ctx, args[1:], stdout, stderr)
+		case "completion":
+			return completionCommand(args[1:], stdout, stderr)
+		case "man":
+			return manCommand(args[1:], stdout, stderr)
+		}
 	}
 	if wantsNagios(args) {
 		return runNagios(ctx, args, stdin, stdout, stderr)

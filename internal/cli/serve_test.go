@@ -158,7 +158,7 @@ func TestServeProbe(t *testing.T) {
 		return 0
 	}})
 	args = removeFlag(args, "--no-progress")
-	base := startServe(t, append(args, "--allow", "*.test", "--allow", "exact.example", "-c", "2")...)
+	base := startServe(t, append(args, "--allow", "*.test", "--allow", "exact.example", "-c", "2", "--allow-net", "127.0.0.0/8")...)
 
 	t.Run("a probe", func(t *testing.T) {
 		code, body := scrape(t, base, probePath("a.test", "profile", "pleroma"), 10*time.Second)

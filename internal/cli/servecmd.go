@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -24,7 +22,9 @@ import (
 const serveAbout = "hardscan serve is a Prometheus exporter: GET /probe?target=URL[&profile=NAME] scans " +
 	"that target within the scrape timeout Prometheus sends and answers with the series of " +
 	"-f prometheus; /metrics has the exporter's own metrics. It scans only the hosts --allow " +
-	"names (others get 403) and keeps no state between probes."
+	"names (others get 403) and follows redirects only to them; it connects to no loopback, " +
+	"private or link-local address, wherever a name resolves, unless --allow-private or " +
+	"--allow-net opens it. It keeps no state between probes."
 
 // serveHelp is serve --help laid out for width columns, like --help.
 func serveHelp(fs *pflag.FlagSet, width int) string {
@@ -50,19 +50,27 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		prof    string
 		resolve []string
 		cacerts []string
+		nets    []string
 		help    bool
 	)
 	fs.StringVar(&listen, "listen", "127.0.0.1:9731", "listen on `ADDR` (host:port); loopback unless you open it")
-	fs.StringArrayVar(&cfg.Allow, "allow", nil, "scan only hosts matching `PATTERN`, a glob such as '*.example.org' ('*' allows any); repeatable, at least one")
+	fs.StringArrayVar(&cfg.Allow, "allow", nil, "scan only hosts matching `PATTERN`, a glob such as '*.example.org' ('*' allows any), and follow redirects only to them; repeatable, at least one")
+	fs.BoolVar(&cfg.AllowPrivate, "allow-private", false, "also connect to loopback, private, link-local, CGNAT and other special-purpose addresses, refused by default wherever a name resolves")
+	fs.StringArrayVar(&nets, "allow-net", nil, "also connect to special-purpose addresses in `CIDR` (such as 10.1.0.0/16); repeatable")
 	fs.IntVarP(&cfg.MaxProbes, "concurrency", "c", 8, "`N` probes scanned at once; more wait for a free slot within their scrape timeout")
 	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "limit for each request of a probe, a `DURATION`; a probe also ends at the scrape timeout")
+	fs.DurationVar(&cfg.TimeoutOffset, "timeout-offset", serve.DefaultTimeoutOffset, "answer this `DURATION` before the scrape timeout Prometheus sends")
 	fs.StringVarP(&prof, "profile", "p", "auto", "the profile (`NAME|FILE`) for probes without &profile=")
 	fs.StringArrayVar(&resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, as for a scan); repeatable")
 	fs.StringArrayVar(&cacerts, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
 	fs.BoolVarP(&cfg.Scan.Insecure, "insecure", "k", false, "do not verify certificates (the series say they were not verified)")
 	fs.StringVar(&cfg.Scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent `STRING` sent")
 	fs.IntVar(&cfg.BackendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
+	fs.IntVar(&cfg.MaxConns, "max-connections", serve.DefaultMaxConns, "accept at most `N` connections at once; more wait to be accepted")
 	fs.BoolVarP(&help, "help", "h", false, "show this help")
+	if flagSetOnly(ctx, fs) {
+		return exitOK
+	}
 	if err := fs.Parse(args); err != nil {
 		return fail(stderr, &usageError{msg: "serve: " + err.Error(), hint: "hardscan serve --help lists its flags"})
 	}
@@ -87,6 +95,19 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		Insecure: cfg.Scan.Insecure, UserAgent: cfg.Scan.UserAgent, BackendPort: cfg.BackendPort}
 	if err := opts.Validate(); err != nil {
 		return fail(stderr, usageOf(err))
+	}
+	if cfg.TimeoutOffset <= 0 {
+		return fail(stderr, usagef("--timeout-offset %s: want a positive duration such as 500ms", cfg.TimeoutOffset))
+	}
+	if cfg.MaxConns < 1 {
+		return fail(stderr, usagef("--max-connections %d: want 1 or more", cfg.MaxConns))
+	}
+	for _, v := range nets {
+		n, err := probe.ParseNet(v)
+		if err != nil {
+			return fail(stderr, usagef("--allow-net: %v", err))
+		}
+		cfg.AllowNets = append(cfg.AllowNets, n)
 	}
 	for _, v := range resolve {
 		rule, err := probe.ParseResolve(v)
@@ -127,17 +148,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fail(stderr, usagef("--listen %s: %v", listen, err))
 	}
 	fmt.Fprintf(stderr, "hardscan serve: listening on http://%s/\n", ln.Addr())
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fail(stderr, &codedError{err: fmt.Errorf("serve: %w", err), code: exitErrors})
-	case <-ctx.Done():
-	}
-	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := srv.Serve(ctx, ln); err != nil {
 		return fail(stderr, &codedError{err: fmt.Errorf("serve: %w", err), code: exitErrors})
 	}
 	return exitOK

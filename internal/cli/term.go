@@ -16,7 +16,7 @@ import (
 // Report widths outside these bounds are clamped: below minWidth no layout
 // is readable, and above maxWidth lines are too long to read anyway.
 const (
-	minWidth     = 60
+	minWidth     = 40
 	maxWidth     = 250
 	defaultWidth = 80
 )

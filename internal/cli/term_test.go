@@ -12,8 +12,8 @@ import (
 // jsonFirst makes the tests that read the report as JSON ask for it: the
 // default format is table (SPEC v2), and a later -f in args still wins.
 func jsonFirst(args []string) []string {
-	if len(args) > 0 && args[0] == "serve" {
-		return args // a subcommand comes first, and serve has no -f
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "completion" || args[0] == "man") {
+		return args // a subcommand comes first, and has no -f
 	}
 	return append([]string{"-f", "json"}, args...)
 }
@@ -29,7 +29,8 @@ func TestOutputWidth(t *testing.T) {
 	}{
 		{"", 80},     // no terminal, no COLUMNS
 		{"120", 120}, // COLUMNS is the user's word
-		{"20", 60},   // too narrow to lay out: the narrowest layout
+		{"20", 40},   // too narrow to lay out: the narrowest layout
+		{"50", 50},   // a narrow pane is laid out for its width
 		{"900", 250}, // wider than anyone reads
 		{"wide", 80}, // not a number
 		{" 100 ", 100},

@@ -42,7 +42,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 	}))
 
 	fs = append(fs, documentFindings(p, final.Header, o.Root.Body, final, againCSP(o), cachedBy(final, o.Again))...)
-	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies)...)
+	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies, now)...)
 	if o.Dropped() > 0 {
 		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "cookies", Severity: finding.Warn, Subject: "set-cookie",
 			Expected: fmt.Sprintf("at most %d Set-Cookie lines a response", probe.MaxCookiesPerResponse), Actual: fmt.Sprintf("%d more", o.Dropped()),
@@ -289,6 +289,10 @@ func judgeFetchLimits(o *probe.Observed) []finding.Finding {
 		fs = append(fs, finding.Finding{ID: check.RedirectDowngrade, Reason: "downgrade", Severity: finding.Fail, Subject: "https",
 			Expected: "https all the way", Actual: o.Root.Stopped,
 			Message: "an https page redirects to plain http, where its headers protect nothing and anyone on the path can read and change it"})
+	} else if f := o.Root.Final(); o.Root.Disallowed && f != nil && f.Location != nil {
+		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: "outside-allow", Severity: finding.Info, Subject: "https",
+			Expected: "a redirect to a host --allow matches", Actual: f.Location.Redacted(),
+			Message: "the redirect leads to " + f.Location.Redacted() + ", a host --allow does not match: the exporter did not request it, and judged the headers of the last response received"})
 	} else if o.Root.Stopped != "" {
 		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: "stopped", Severity: finding.Warn, Subject: "https",
 			Expected: "a final response within 10 redirects", Actual: o.Root.Stopped,

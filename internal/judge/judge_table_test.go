@@ -44,6 +44,7 @@ type judgeCase struct {
 	deepErr            error
 	errorPage          *resp // GET https://host/<a path that does not exist>; path defaults to errorPath
 	again              *resp // the second GET https://host/
+	disallowed         bool  // the probe refused to follow root's Location (Chain.Disallowed)
 	want               map[string]finding.Severity
 	atLeast, atMost    map[string]finding.Severity
 	absent             []string          // keys that must not be reported
@@ -200,7 +201,7 @@ func observatoryCases() []judgeCase {
 		{name: "observatory/comma-joined-weak-policies", profile: "modern",
 			why:  "CSP3 §2.2.2: 'unsafe-inline' in one policy is in effect when the other policy does not restrict scripts",
 			root: resp{lines: "Content-Security-Policy: script-src 'unsafe-inline', object-src 'none'"},
-			want: m{"csp.script-src": fail, "csp.object-src": pass, "csp.base-uri": fail}},
+			want: m{"csp.script-src": fail, "csp.object-src": pass, "csp.base-uri": warn}},
 		{name: "observatory/hsts-max-age-abc", profile: "modern",
 			why:  "RFC 6797 §6.1.1: max-age is delta-seconds; an invalid header is ignored whole (§8.1), Observatory passes it",
 			root: resp{lines: "Strict-Transport-Security: max-age=abc; includeSubDomains"},
@@ -358,15 +359,53 @@ func cspCases() []judgeCase {
 		return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="` + meta + `"><title>t</title></head><body><p>x</p></body></html>`
 	}
 	return []judgeCase{
+		// An injected <base href="https://attacker/"> makes every later
+		// relative URL resolve there (HTML §4.2.3). A script allowed by
+		// nonce carries the page's nonce wherever its src points, so the
+		// page's own <script nonce src="/app.js"> runs the attacker's file
+		// (CSP3 §6.7.2.3): a bypass. 'strict-dynamic' lets a trusted
+		// script's relative loads through the same way. A host or 'self'
+		// allow-list checks the resolved URL and blocks it; what is left
+		// is relative form actions (form-action has no fallback) and links.
 		{name: "csp/missing-base-uri", profile: "modern",
-			why:  "CSP3 §6.8.3: base-uri has no fallback; an injected <base> redirects relative scripts (SPEC: fail)",
-			root: csp("default-src 'none'; script-src 'self'"), want: m{"csp.base-uri": fail}},
+			why:  "CSP3 §6.8.3: base-uri has no fallback; under script-src 'self' a relative script resolved against an injected <base> is blocked, but relative forms post there",
+			root: csp("default-src 'none'; script-src 'self'"), want: m{"csp.base-uri": warn}, reasons: map[string]string{"csp.base-uri": "absent"}},
+		{name: "csp/missing-base-uri-forms-restricted", profile: "modern",
+			why:  "with script-src 'self' and form-action 'self' an injected <base> only redirects relative links",
+			root: csp("default-src 'none'; script-src 'self'; form-action 'self'"), want: m{"csp.base-uri": info}, reasons: map[string]string{"csp.base-uri": "absent"}},
+		{name: "csp/missing-base-uri-nonce", profile: "modern",
+			why:  "CSP3 §6.7.2.3: the page's nonced relative script loads from the injected <base>'s origin: a bypass (CSP Evaluator, Lighthouse)",
+			root: csp("script-src " + nonce + "; object-src 'none'; form-action 'self'"), want: m{"csp.base-uri": fail}, reasons: map[string]string{"csp.base-uri": "absent"}},
+		{name: "csp/missing-base-uri-strict-dynamic-hash", profile: "modern",
+			why:  "CSP3 §8.2: 'strict-dynamic' trusts what a hashed script loads, and its relative loads follow the injected <base>",
+			root: csp("script-src 'strict-dynamic' 'sha256-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ABCDE='; object-src 'none'; form-action 'self'"),
+			want: m{"csp.base-uri": fail}, reasons: map[string]string{"csp.base-uri": "absent"}},
+		{name: "csp/missing-base-uri-hash", profile: "modern",
+			why:  "CSP3 §6.7.2.4: a hash allows external scripts only by integrity metadata, which the attacker's file fails; no script runs",
+			root: csp("script-src 'sha256-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/ABCDE='; object-src 'none'; form-action 'self'"),
+			want: m{"csp.base-uri": info}, reasons: map[string]string{"csp.base-uri": "absent"}},
+		{name: "csp/missing-base-uri-nonce-and-allow-list", profile: "modern",
+			why:  "CSP3 §4.2.2: a second policy's 'self' allow-list blocks the redirected script, so the nonce of the first does not open it",
+			root: resp{lines: "Content-Security-Policy: script-src " + nonce + "; form-action 'self'\nContent-Security-Policy: script-src 'self'"},
+			want: m{"csp.base-uri": info}},
 		{name: "csp/base-uri-star", profile: "modern",
-			why:  "CSP3 §6.7.2.8: base-uri * restricts nothing, as if absent (SPEC: no base-uri restriction is a fail; Evaluator HIGH)",
-			root: csp("default-src 'none'; script-src 'self'; base-uri *"), want: m{"csp.base-uri": fail}},
+			why:  "CSP3 §6.7.2.8: base-uri * restricts nothing, as if absent; with a nonce the redirected script runs",
+			root: csp("default-src 'none'; script-src " + nonce + "; base-uri *"), want: m{"csp.base-uri": fail}, reasons: map[string]string{"csp.base-uri": "wide-source"}},
 		{name: "csp/base-uri-https", profile: "modern",
-			why:  "CSP3 §6.7.2.9: base-uri https: lets an injected <base> point at any https host (Evaluator HIGH)",
-			root: csp("default-src 'none'; script-src 'self'; base-uri https:"), want: m{"csp.base-uri": fail}},
+			why:  "CSP3 §6.7.2.9: base-uri https: lets an injected <base> point at any https host; script-src 'self' still blocks the scripts, not the forms",
+			root: csp("default-src 'none'; script-src 'self'; base-uri https:"), want: m{"csp.base-uri": warn}, reasons: map[string]string{"csp.base-uri": "wide-source"}},
+		{name: "csp/report-uri-http", profile: "modern",
+			why:  "CSP3 §5.5: reports carry page and blocked URLs; over plain HTTP anyone on the path reads them",
+			root: csp("default-src 'none'; " + strictTail + "; report-uri http://reports.example.tld/csp"),
+			want: m{"csp.http-source[report-uri]": warn}, reasons: map[string]string{"csp.http-source[report-uri]": "http-report"}},
+		{name: "csp/report-uri-swallows-directive", profile: "modern",
+			why:  "CSP3 §2.2.1: only ';' separates directives, so object-src after a forgotten ';' is a report URL and not in effect",
+			root: csp("default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; report-uri /csp object-src 'none'"),
+			want: m{"csp.syntax[report-uri]": warn}, reasons: map[string]string{"csp.syntax[report-uri]": "missing-semicolon"}, mention: map[string]string{"csp.syntax[report-uri]": "object-src"}},
+		{name: "csp/script-src-swallows-directive", profile: "modern",
+			why:  "CSP3 §2.2.1: object-src inside script-src's value is a host source of script-src; plugins stay unrestricted",
+			root: csp("script-src 'self' object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
+			want: m{"csp.syntax[script-src]": warn, "csp.object-src": fail}, reasons: map[string]string{"csp.syntax[script-src]": "missing-semicolon", "csp.object-src": "absent"}},
 		{name: "csp/object-src-star", profile: "modern",
 			why:  "CSP3 §6.7.2.8: object-src * lets plugins load from anywhere (Evaluator HIGH)",
 			root: csp("default-src 'none'; script-src 'self'; object-src *; base-uri 'none'"), want: m{"csp.object-src": fail}},
@@ -464,8 +503,14 @@ func hstsCases() []judgeCase {
 			root: sts("max-age=31536000"), want: m{"hsts": warn}},
 		{name: "hsts/case-and-whitespace", profile: "pleroma", why: "RFC 6797 §6.1: names are case-insensitive and implied LWS is allowed",
 			root: sts("MAX-AGE = 31536000 ; INCLUDESUBDOMAINS"), want: m{"hsts": pass}},
-		{name: "hsts/repeated-directive", profile: "pleroma", why: "RFC 6797 §6.1: each directive at most once; the header is invalid and ignored (§8.1)",
+		{name: "hsts/repeated-directive", profile: "pleroma", why: "RFC 6797 §6.1: each directive at most once; browsers refuse a repeated max-age, so the header is ignored (§8.1)",
 			root: sts("max-age=31536000; max-age=31536000; includeSubDomains"), want: m{"hsts": fail}},
+		{name: "hsts/repeated-preload", profile: "pleroma", why: "Chromium and Firefox skip repeats of a directive they do not act on: the policy holds, the repeat is a note",
+			root: sts("preload; includeSubDomains; preload; max-age=31536000; preload"), want: m{"hsts": pass, "hsts.syntax[preload]": info},
+			reasons: map[string]string{"hsts": "ok", "hsts.syntax[preload]": "repeated-directive"}},
+		{name: "hsts/leading-semicolon", profile: "pleroma", why: "RFC 6797 §6.1: the grammar allows an empty directive; it is noted",
+			root: sts("; max-age=31536000; includeSubDomains"), want: m{"hsts": pass, "hsts.syntax": info},
+			reasons: map[string]string{"hsts.syntax": "empty-directive"}},
 		{name: "hsts/unknown-directive", profile: "pleroma", why: "RFC 6797 §6.1: unknown directives are ignored",
 			root: sts("max-age=31536000; includeSubDomains; foo=bar"), want: m{"hsts": pass}},
 		{name: "hsts/missing-separator", profile: "pleroma", why: "RFC 6797 §6.1: directives are separated by ';', else the grammar fails",
@@ -498,7 +543,8 @@ func frameCases() []judgeCase {
 		{name: "xfo/sameorigin", profile: "pleroma", why: html + ": sameorigin allows same-origin framing, weaker than DENY", root: xfo("SAMEORIGIN"), want: m{"x-frame-options": warn}},
 		{name: "xfo/allow-from-alone", profile: "pleroma", why: html + ": ALLOW-FROM alone is unknown: no protection, as if absent", root: xfo("ALLOW-FROM https://a.example"), want: m{"x-frame-options": fail}},
 		{name: "xfo/allow-from-alone-modern", profile: "modern", why: html + ": no protection; modern treats absence as warn", root: xfo("ALLOW-FROM https://a.example"), want: m{"x-frame-options": warn}},
-		{name: "xfo/allow-from-and-sameorigin", profile: "pleroma", why: html + ": a set of two containing sameorigin blocks framing", root: xfo("ALLOW-FROM https://a.example, SAMEORIGIN"), want: m{"x-frame-options": pass}},
+		{name: "xfo/allow-from-and-sameorigin", profile: "pleroma", why: html + " as WPT x-frame-options/multiple and commas check it: a value that is none of deny, sameorigin and allowall is dropped, so this is SAMEORIGIN, weaker than the guide's DENY",
+			root: xfo("ALLOW-FROM https://a.example, SAMEORIGIN"), want: m{"x-frame-options": warn}, reasons: map[string]string{"x-frame-options": "weaker"}},
 		{name: "xfo/typo", profile: "pleroma", why: html + ": an unknown single value gives no protection", root: xfo("DNEY"), want: m{"x-frame-options": fail}},
 		{name: "xfo/deny-semicolon", profile: "pleroma", why: html + ": \"deny;\" is not a known value, so no protection", root: xfo("DENY;"), want: m{"x-frame-options": fail}},
 		{name: "xfo/absent-with-frame-ancestors-star", profile: "pleroma",
@@ -574,6 +620,13 @@ func cookieCases() []judgeCase {
 		{name: "cookie/session-samesite-none-without-secure", profile: "pleroma", why: "RFC 6265bis §5.7 step 15: rejected, so never stored; saying it would travel in clear too contradicts that (issue 12)",
 			cookies: at("pleroma_key=abc; path=/; HttpOnly; SameSite=None"), want: m{"cookie.rejected[pleroma_key]": fail},
 			reasons: map[string]string{"cookie.rejected[pleroma_key]": "samesite-none-insecure"}, absent: []string{"cookie.secure[pleroma_key]", "cookie.samesite[pleroma_key]"}},
+		{name: "cookie/cleared-by-expires", profile: "modern", why: "RFC 6265bis §5.6.1: Express's res.clearCookie sends an Expires in the past, so browsers store nothing to judge",
+			root: resp{lines: "Set-Cookie: connect.sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"}, want: m{"cookie.storage[connect.sid]": info},
+			reasons: map[string]string{"cookie.storage[connect.sid]": "deleted"}, absent: []string{"cookie.secure[connect.sid]", "cookie.httponly[connect.sid]"}},
+		{name: "cookie/replaced-in-one-response", profile: "pleroma", why: "RFC 6265bis §5.7: a second Set-Cookie of the same name, domain and path replaces the first; the kept one is judged",
+			cookies: at("pleroma_key=old; path=/\nSet-Cookie: pleroma_key=abc; path=/; secure; HttpOnly; SameSite=Lax"),
+			want:    m{"cookie.storage[pleroma_key]": info, "cookie.secure[pleroma_key]": pass, "cookie.httponly[pleroma_key]": pass},
+			reasons: map[string]string{"cookie.storage[pleroma_key]": "replaced"}, absent: []string{"cookie.rejected[pleroma_key]"}},
 		{name: "cookie/other-cookie-without-secure", profile: "pleroma", why: "RFC 6265bis §4.1.2.5: any cookie without Secure is sent over HTTP; not the session, so a warning",
 			cookies: at(good + "\nSet-Cookie: lang=en; Path=/"), want: m{"cookie.secure[lang]": warn}},
 		{name: "cookie/session-domain-own-host", profile: "pleroma", why: "RFC 6265bis §5.7 step 7: Domain=host makes the cookie reach every subdomain",
@@ -799,6 +852,10 @@ func observed(t *testing.T, c judgeCase) *probe.Observed {
 		o.Root.Hops = append(o.Root.Hops, h)
 	}
 	o.Root.Hops = append(o.Root.Hops, buildHop(t, base, c.root))
+	if c.disallowed {
+		o.Root.Disallowed = true
+		o.Root.Stopped = "redirect to " + o.Root.Final().Location.String() + ", a host the scan may not reach, not followed"
+	}
 	if c.httpErr != nil {
 		o.HTTPErr = c.httpErr
 	} else {

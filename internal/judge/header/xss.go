@@ -61,7 +61,7 @@ func judgeXSS(vs []string, want string, _ Input) verdict {
 	switch {
 	case !got.on:
 		if w.on {
-			return verdict{msg: "X-XSS-Protection: 0 is today's advice: the XSS auditors are gone and 1; mode=block once caused cross-site leaks"}
+			return verdict{msg: "X-XSS-Protection is 0, which today's advice (OWASP) prefers to the profile's 1; mode=block"}
 		}
 		return verdict{msg: "the XSS auditor is off, as today's advice says"}
 	case !got.block:

@@ -64,8 +64,16 @@ func Judge(values []string, exp Expect) []finding.Finding {
 		f.Message = fmt.Sprintf("%d Strict-Transport-Security headers are sent and browsers use only the first (RFC 6797 §8.1); remove the duplicate (often a proxy such as nginx adding its own); first header: %s",
 			len(values), f.Message)
 	}
-	return []finding.Finding{f}
+	out := []finding.Finding{f}
+	for _, n := range Notes(values[0]) {
+		out = append(out, finding.Finding{ID: IDSyntax, Subject: n.Directive, Reason: n.Reason, Severity: finding.Info,
+			Expected: "each directive once, no empty directive", Actual: values[0], Message: n.Message})
+	}
+	return out
 }
+
+// IDSyntax is the check id of the notes on a valid value's form.
+const IDSyntax = "hsts.syntax"
 
 // The reasons Judge gives besides "ok".
 const (
@@ -76,6 +84,9 @@ const (
 	ReasonMaxAgeShort       = "max-age-short"
 	ReasonNoSubDomains      = "no-include-subdomains"
 	ReasonPreloadIneligible = "not-eligible"
+
+	ReasonEmptyDirective    = "empty-directive"
+	ReasonRepeatedDirective = "repeated-directive"
 )
 
 func (e Expect) judgeFirst(v string) (finding.Severity, string, string) {
@@ -144,4 +155,45 @@ func plural(n int64, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// Note is one thing a valid value does that browsers pass over.
+type Note struct {
+	// Reason is ReasonEmptyDirective or ReasonRepeatedDirective.
+	Reason string
+	// Directive names the repeated directive; "" for empty ones.
+	Directive string
+	Message   string
+}
+
+// Notes are what a valid value does that browsers pass over: empty
+// directives (a stray ';', which the §6.1 grammar allows) and directives
+// repeated beyond the first, which RFC 6797 §6.1 forbids and browsers skip.
+// It is empty for an invalid value, whose error says more.
+func Notes(value string) []Note {
+	if _, err := sts.Parse(value); err != nil {
+		return nil
+	}
+	var notes []Note
+	ds, semicolons, _ := sts.Split(value)
+	// n directives need n-1 separators; each further ';' separates nothing.
+	if empty := semicolons - len(ds) + 1; empty > 0 {
+		notes = append(notes, Note{Reason: ReasonEmptyDirective,
+			Message: plural(int64(empty), "empty directive") + " (a stray ';'): the grammar of RFC 6797 §6.1 allows it and browsers skip it, but it often marks a value edited by hand or a directive lost"})
+	}
+	count := map[string]int{}
+	var order []string
+	for _, d := range ds {
+		if count[d.Name] == 0 {
+			order = append(order, d.Name)
+		}
+		count[d.Name]++
+	}
+	for _, name := range order {
+		if n := count[name]; n > 1 {
+			notes = append(notes, Note{Reason: ReasonRepeatedDirective, Directive: name,
+				Message: fmt.Sprintf("%s appears %d times: RFC 6797 §6.1 allows each directive once, but browsers act on max-age and includeSubDomains only and skip the others however often they come, so the policy still holds; send it once", name, n)})
+		}
+	}
+	return notes
 }
