@@ -29,6 +29,12 @@ func validateBaseline(c *config) error {
 	} else if err == nil && !st.Mode().IsRegular() {
 		return usagef("--baseline %s: not a regular file (%s)", c.baseline, localfile.Kind(st.Mode()))
 	}
+	if c.accept {
+		// Found now, not after a scan of a thousand hosts.
+		if err := report.CheckFolder(c.baseline); err != nil {
+			return &usageError{msg: fmt.Sprintf("--accept: --baseline %s: %v", c.baseline, err), hint: folderHint(c.baseline, err)}
+		}
+	}
 	if c.output != "" && samePath(c.baseline, c.output) {
 		return &usageError{msg: fmt.Sprintf("-o %s is the --baseline file: a scan never rewrites the accepted state", c.output),
 			hint: "write the report elsewhere (-o last.json); --accept updates the baseline on purpose"}
@@ -85,4 +91,12 @@ func writeAccepted(c *config, old, rep *result.Report) error {
 		return fmt.Errorf("--accept: %w", err)
 	}
 	return nil
+}
+
+// folderHint says how to make the folder a file is to be written into.
+func folderHint(path string, err error) string {
+	if !errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	return "create it first: install -d " + filepath.Dir(path)
 }

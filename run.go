@@ -331,6 +331,11 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		// long text: -q's cron text would replace what Icinga parses.
 		c.quiet = false
 	}
+	if c.output != "" {
+		if err := report.CheckFolder(c.output); err != nil {
+			return &usageError{msg: fmt.Sprintf("-o %s: %v", c.output, err), hint: folderHint(c.output, err)}
+		}
+	}
 	if err := validateBaseline(c); err != nil {
 		return err
 	}
