@@ -209,10 +209,12 @@ func (d *tlsDialer) handshake(ctx context.Context, network, addr string, closed 
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error { return d.c.verify(cs, host) }
 	}
 	conn := tls.Client(raw, cfg)
+	enter(ctx, PhaseTLS)
 	if err := conn.HandshakeContext(ctx); err != nil {
 		_ = raw.Close()
 		return nil, err
 	}
+	enter(ctx, PhaseHeaders)
 	return conn, nil
 }
 
