@@ -164,6 +164,17 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 				return record(t)
 			}
 		}
+		if c.progress && isTerminal(stderr) && c.input == "" && len(c.urls) == 1 {
+			// One target: no progress bar, but a line when it is slow.
+			wait := startWaiter(stderr)
+			defer wait.end()
+			c.watch = wait.watch
+			inner := emit
+			emit = func(t *result.Target) error {
+				wait.clear()
+				return inner(t)
+			}
+		}
 		if c.format == "json" {
 			// json writes targets in input order: a finished target waits
 			// in a ring for the slower ones before it, and the ring's
@@ -448,6 +459,9 @@ func scanOne(ctx context.Context, c *config, s *scan.Scanner, j job) *result.Tar
 	}
 	tctx, cancel := context.WithTimeout(ctx, 2*c.scan.Timeout+time.Second)
 	defer cancel()
+	if c.watch != nil {
+		tctx = probe.WithWatch(tctx, c.watch)
+	}
 	t := s.Scan(tctx, j.url)
 	t.Line = j.line
 	return t

@@ -55,6 +55,7 @@ type config struct {
 	order       *inorder.Ring[*result.Target] // json: hands targets on in input order
 	urls        []string
 	demo        bool
+	watch       probe.Watch // the wait line's, when one is drawn
 }
 
 // flags defines the command line on a fresh FlagSet.

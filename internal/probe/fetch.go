@@ -321,7 +321,8 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, body, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
-	ctx, _ = withStep(ctx, u.Host)
+	ctx, st := withStep(ctx, u.Host)
+	defer st.end()
 	hr, err := http.NewRequestWithContext(withGotConn(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, err)

@@ -290,7 +290,8 @@ func (c *Session) probeBackend(ctx context.Context, host string, port int) *Prob
 	addr := net.JoinHostPort(host, fmt.Sprint(port))
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
-	ctx, _ = withStep(ctx, addr)
+	ctx, st := withStep(ctx, addr)
+	defer st.end()
 	conn, err := c.dial(ctx, "tcp", addr)
 	if err != nil {
 		return p

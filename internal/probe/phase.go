@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,9 +20,12 @@ const (
 	PhaseBody    Phase = "body"
 )
 
-// Watch is told each step a request of the target starts, with the host
-// and port it waits for.
-type Watch func(host string, p Phase)
+// Watch is told each step a request starts, with the host and port it
+// waits for, and p "" when the request is over; req tells concurrent
+// requests apart.
+type Watch func(req uint64, host string, p Phase)
+
+var lastReq atomic.Uint64
 
 type watchKey struct{}
 
@@ -33,6 +37,7 @@ func WithWatch(ctx context.Context, watch Watch) context.Context {
 
 // step is one request's current phase.
 type step struct {
+	id    uint64
 	host  string
 	watch Watch
 
@@ -42,9 +47,10 @@ type step struct {
 
 type stepKey struct{}
 
-// withStep returns ctx carrying a step for a request to host, at connect.
+// withStep returns ctx carrying a step for a request to host, at connect;
+// end it when the request is over.
 func withStep(ctx context.Context, host string) (context.Context, *step) {
-	s := &step{host: host}
+	s := &step{id: lastReq.Add(1), host: host}
 	s.watch, _ = ctx.Value(watchKey{}).(Watch)
 	ctx = context.WithValue(ctx, stepKey{}, s)
 	s.set(PhaseConnect)
@@ -63,7 +69,14 @@ func (s *step) set(p Phase) {
 	s.phase = p
 	s.mu.Unlock()
 	if s.watch != nil {
-		s.watch(s.host, p)
+		s.watch(s.id, s.host, p)
+	}
+}
+
+// end tells the watch the request is over.
+func (s *step) end() {
+	if s.watch != nil {
+		s.watch(s.id, s.host, "")
 	}
 }
 

@@ -103,7 +103,7 @@ func TestTimeoutNamesTheStep(t *testing.T) {
 			defer s.CloseIdle()
 			var mu sync.Mutex
 			var heard []string
-			ctx := WithWatch(context.Background(), func(host string, p Phase) {
+			ctx := WithWatch(context.Background(), func(_ uint64, host string, p Phase) {
 				mu.Lock()
 				heard = append(heard, host+" "+string(p))
 				mu.Unlock()
@@ -119,8 +119,8 @@ func TestTimeoutNamesTheStep(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(heard) == 0 || heard[len(heard)-1] != "site.test "+string(tc.want) {
-				t.Errorf("the watch heard %q, want it to end at %q", heard, tc.want)
+			if n := len(heard); n < 2 || heard[n-2] != "site.test "+string(tc.want) || heard[n-1] != "site.test " {
+				t.Errorf("the watch heard %q, want %q last, then the end", heard, tc.want)
 			}
 		})
 	}
