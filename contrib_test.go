@@ -46,7 +46,7 @@ func TestContribExecStartParses(t *testing.T) {
 			}
 		}
 		fields := strings.Fields(exec)
-		if len(fields) < 2 || fields[0] != "/usr/local/bin/hardscan" {
+		if len(fields) < 2 || fields[0] != "/usr/bin/hardscan" {
 			t.Fatalf("%s: ExecStart=%q", name, exec)
 		}
 		// --help parses every flag before it, and prints the usage.

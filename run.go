@@ -263,7 +263,7 @@ func listProfiles(stdout io.Writer) int {
 func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	g, err := gate.Parse(r.failOn)
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return &usageError{msg: err.Error(), hint: didYouMean(r.failOn, []string{"fail", "warn", "info", "never"}, "")}
 	}
 	c.gate = g
 	if c.concurrency < 1 || c.concurrency > 10000 {
@@ -277,6 +277,8 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	}
 	if c.format == "" {
 		c.format = formatFromName(c.output)
+	} else if err := formatMatchesName(c.format, c.output); err != nil {
+		return err
 	}
 	if !contains(report.Formats(), c.format) {
 		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", ")),
