@@ -15,7 +15,6 @@ import (
 	"golang.org/x/net/http/httpguts"
 	"golang.org/x/term"
 
-	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/gate"
 	"github.com/hardscan/hardscan/internal/inorder"
 	"github.com/hardscan/hardscan/internal/localfile"
@@ -92,7 +91,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.BoolVar(&c.demo, "demo", false, "scan a built-in loopback replica of a default Pleroma 2.7")
 	fs.BoolVar(&r.listProfiles, "list-profiles", false, "list the built-in profiles")
 	fs.StringVar(&r.showProfile, "show-profile", "", "print the built-in profile `NAME` as a profile file (JSON)")
-	fs.BoolVar(&r.listChecks, "list-checks", false, "list every check id with a one-line description")
+	fs.BoolVar(&r.listChecks, "list-checks", false, "list every check id with its title and the reasons it can give (-f json for tools)")
 	fs.BoolVarP(&r.version, "version", "V", false, "print the version")
 	fs.BoolVarP(&r.help, "help", "h", false, "show this help")
 	return fs, r
@@ -231,11 +230,8 @@ func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		_, _ = stdout.Write(raw)
 		return exitOK
 	case r.listChecks:
-		for _, ch := range check.List() {
-			fmt.Fprintf(stdout, "%-34s %s\n", ch.ID, ch.Title)
-			if len(ch.Reasons) > 0 {
-				fmt.Fprintf(stdout, "%-34s reasons: ok, %s\n", "", strings.Join(ch.Reasons, ", "))
-			}
+		if err := listChecks(stdout, c.format, outputWidth(stdout, os.Getenv)); err != nil {
+			return fail(stderr, err)
 		}
 		return exitOK
 	}
