@@ -247,7 +247,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 		}
 		return fail(stderr, &codedError{err: err, code: exitErrors})
 	}
-	if out != nil && !c.quiet && isTerminal(stderr) {
+	if out != nil && !out.Special() && !c.quiet && isTerminal(stderr) {
 		// The report went to a file: say where, and what it holds.
 		fmt.Fprintln(stderr, wroteLine(c.output, sum.summary, grade))
 	}

@@ -185,6 +185,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// Special reports whether the path is a special file written in place (a
+// terminal, /dev/stdout), not a file the report was saved to.
+func (f *File) Special() bool { return f.direct }
+
 // Commit makes the written file the one at the path.
 func (f *File) Commit() (err error) {
 	if f.done {
