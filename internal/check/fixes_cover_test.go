@@ -19,13 +19,13 @@ import (
 	"github.com/hardscan/hardscan/internal/audit/exsconfig"
 	"github.com/hardscan/hardscan/internal/audit/unit"
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/internal/replica"
-	"github.com/hardscan/hardscan/internal/result"
-	"github.com/hardscan/hardscan/internal/scan"
+	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // serverHeaders are the Server values a fix is chosen by: each web server

@@ -9,14 +9,14 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/judge/csp"
 	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/judge/hsts"
-	"github.com/hardscan/hardscan/internal/judge/htmlmeta"
+	"github.com/hardscan/hardscan/internal/parse/htmlmeta"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Site compares what was observed with the profile. Headers are judged on

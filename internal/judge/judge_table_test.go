@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	replica "github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // resp is one response of a case: raw header lines, or a recorded response

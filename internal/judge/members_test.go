@@ -10,8 +10,8 @@ import (
 	"github.com/hardscan/hardscan/internal/audit/exsconfig"
 	"github.com/hardscan/hardscan/internal/audit/unit"
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/csp"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // memberCases are inputs made to draw every reason a family member can

@@ -26,9 +26,9 @@ import (
 
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
-	"github.com/hardscan/hardscan/internal/report"
-	"github.com/hardscan/hardscan/internal/result"
-	"github.com/hardscan/hardscan/internal/scan"
+	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // Config is one exporter, validated by the command line.

@@ -1,3 +1,6 @@
+// Package cookie judges the cookies a site sets (parsed by package
+// setcookie): Secure, HttpOnly, SameSite, name prefixes, Domain scope, and
+// what a browser would reject (RFC 6265bis).
 package cookie
 
 import (
@@ -9,15 +12,9 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/setcookie"
+	"github.com/hardscan/hardscan/scan/finding"
 )
-
-// Seen is one Set-Cookie line and the URL whose response carried it; that
-// may be an http:// hop of a redirect chain.
-type Seen struct {
-	Cookie Cookie
-	SetBy  *url.URL
-}
 
 // Expect is the cookie part of a profile; the zero value judges every cookie
 // by the browser rules only, with no session cookie expected.
@@ -71,7 +68,7 @@ const defaultMissing = "no session cookie was seen; Pleroma >= 2.5 sets it only 
 // Judge judges every cookie seen. A name seen on several responses is judged
 // on each and the worst verdict per check is kept, naming its URL. Pass
 // findings are emitted for the session cookie only.
-func Judge(seen []Seen, exp Expect) []finding.Finding {
+func Judge(seen []setcookie.Seen, exp Expect) []finding.Finding {
 	var out []finding.Finding
 	index := map[string]int{}
 	keep := func(f finding.Finding) {
@@ -87,7 +84,7 @@ func Judge(seen []Seen, exp Expect) []finding.Finding {
 	}
 	sessionSeen := false
 	for _, s := range seen {
-		if s.Cookie.deletes() {
+		if s.Cookie.Deletes() {
 			continue // stores nothing, so there is nothing to protect
 		}
 		j := judge{c: s.Cookie, u: s.SetBy, exp: exp, session: slices.Contains(exp.Names, s.Cookie.Name)}
@@ -109,7 +106,7 @@ func Judge(seen []Seen, exp Expect) []finding.Finding {
 
 // judge holds one cookie seen on one response.
 type judge struct {
-	c       Cookie
+	c       setcookie.Cookie
 	u       *url.URL
 	exp     Expect
 	session bool
@@ -132,7 +129,7 @@ func (j judge) all() []finding.Finding {
 		if f, ok := check(); ok {
 			f.Subject = j.c.Name
 			if f.Actual == "" {
-				f.Actual = Redact(j.c.Raw)
+				f.Actual = setcookie.Redact(j.c.Raw)
 			}
 			if f.Reason == "" {
 				f.Reason = "ok"
@@ -248,7 +245,7 @@ func (j judge) sameSite() (finding.Finding, bool) {
 
 func (j judge) prefix() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDPrefix, Expected: j.exp.Prefix}
-	p := prefix(j.c.Name)
+	p := setcookie.Prefix(j.c.Name)
 	switch {
 	case !j.session || j.exp.Prefix == "":
 		return f, false
@@ -287,7 +284,7 @@ func (j judge) domain() (finding.Finding, bool) {
 // suffix or foreign to the host, Secure over plain HTTP (RFC 6265bis §5.7).
 func (j judge) rejected() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDRejected, Expected: "a cookie browsers store", Severity: j.worse()}
-	if p := prefix(j.c.Name); p != "" {
+	if p := setcookie.Prefix(j.c.Name); p != "" {
 		var broken []string
 		if j.plainHTTP() {
 			broken = append(broken, "set over plain HTTP")
@@ -328,7 +325,7 @@ func (j judge) rejected() (finding.Finding, bool) {
 	case j.plainHTTP() && j.c.Secure:
 		f.Reason = "secure-over-http"
 		f.Message = fmt.Sprintf("a Secure cookie set over plain HTTP by %s is rejected by browsers (RFC 6265bis)", j.where())
-	case j.c.Name == "" && prefix(j.c.Value) != "":
+	case j.c.Name == "" && setcookie.Prefix(j.c.Value) != "":
 		f.Reason = "nameless-prefix"
 		f.Message = "a nameless cookie whose value starts with a __Host- or __Secure- prefix is rejected by browsers (RFC 6265bis)"
 	default:

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Rule is what a profile expects of one header.

@@ -1,3 +1,6 @@
+// Package hsts judges Strict-Transport-Security values (parsed by package
+// sts) against a profile's expectation, including hstspreload's stricter
+// eligibility rules.
 package hsts
 
 import (
@@ -5,7 +8,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/sts"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Expect is the HSTS part of a profile; the zero value expects no HSTS.
@@ -75,7 +79,7 @@ const (
 )
 
 func (e Expect) judgeFirst(v string) (finding.Severity, string, string) {
-	p, err := Parse(v)
+	p, err := sts.Parse(v)
 	if err != nil {
 		return finding.Fail, ReasonInvalid, fmt.Sprintf("invalid Strict-Transport-Security header (%v), so browsers ignore it whole", err)
 	}
