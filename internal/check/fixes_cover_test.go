@@ -349,9 +349,9 @@ func TestRejectedCookiesHaveFixes(t *testing.T) {
 // application, the web server its Server header names, all of them when
 // it names none).
 func TestGoldenReportsHaveFixes(t *testing.T) {
-	paths, _ := filepath.Glob("../report/testdata/*.json.golden")
+	paths, _ := filepath.Glob("../../report/testdata/*.json.golden")
 	if len(paths) == 0 {
-		t.Fatal("no JSON report in ../report/testdata")
+		t.Fatal("no JSON report in ../../report/testdata")
 	}
 	n := 0
 	for _, path := range paths {
