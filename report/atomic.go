@@ -1,6 +1,8 @@
 package report
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +25,7 @@ type File struct {
 	path, tmp string
 	f         *os.File
 	mode      os.FileMode
+	keepMode  bool // mode is an existing file's, to keep
 	direct    bool // an existing special file (a terminal, /dev/full), written in place
 	done      bool
 }
@@ -32,13 +35,15 @@ type File struct {
 // for writing in place, without blocking (a FIFO with no reader is an
 // error, not a wait); a symbolic link is replaced by the new file, not
 // followed. The new file keeps an existing file's permission bits, else
-// gets 0644.
+// gets 0666 less the process umask, as any file a program creates: under
+// a unit's UMask=0077 nobody else can read the report.
 func Create(path string) (*File, error) {
-	mode := os.FileMode(0o644)
+	keep := false
+	var mode os.FileMode
 	if fi, err := os.Lstat(path); err == nil {
 		switch {
 		case fi.Mode().IsRegular():
-			mode = fi.Mode().Perm()
+			keep, mode = true, fi.Mode().Perm()
 		case fi.IsDir():
 			return nil, fmt.Errorf("write %s: is a directory", path)
 		case fi.Mode()&os.ModeSymlink == 0:
@@ -61,10 +66,13 @@ func Create(path string) (*File, error) {
 	if dir == "" {
 		dir = "."
 	}
-	prefix := "." + base + ".tmp-"
-	f, err := os.CreateTemp(dir, prefix+"*")
-	if err != nil {
+	if err := CheckFolder(path); err != nil {
 		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	prefix := "." + base + ".tmp-"
+	f, err := createTemp(dir, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
 	// The lock says "a live run writes this"; it ends with the process.
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
@@ -73,7 +81,53 @@ func Create(path string) (*File, error) {
 		return nil, fmt.Errorf("write %s: lock %s: %w", path, f.Name(), err)
 	}
 	removeStale(dir, prefix, filepath.Base(f.Name()))
-	return &File{path: path, tmp: f.Name(), f: f, mode: mode}, nil
+	return &File{path: path, tmp: f.Name(), f: f, mode: mode, keepMode: keep}, nil
+}
+
+// CheckFolder reports, naming the folder as path gives it, when the folder
+// a file at path would go into does not exist, is not a folder or cannot
+// be written into, so that a run can refuse before it scans rather than
+// after.
+func CheckFolder(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return missingFolder(dir)
+	case err != nil:
+		return fmt.Errorf("the folder %s: %w", dir, unwrapPath(err))
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a folder", dir)
+	}
+	// access(2) answers for this process's user as open(2) would.
+	if err := syscall.Access(dir, 0o2|0o1); err != nil {
+		return fmt.Errorf("the folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// missingFolder is a folder that does not exist; it is os.ErrNotExist.
+type missingFolder string
+
+func (m missingFolder) Error() string        { return "the folder " + string(m) + " does not exist" }
+func (m missingFolder) Is(target error) bool { return target == os.ErrNotExist }
+
+// createTemp is os.CreateTemp with the mode a new file gets, 0666 less the
+// umask (os.CreateTemp forces 0600).
+func createTemp(dir, prefix string) (*os.File, error) {
+	for range 100 {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, err
+		}
+		name := filepath.Join(dir, prefix+hex.EncodeToString(b[:]))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_CLOEXEC, 0o666)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, errors.New("no free temporary file name")
 }
 
 // openDirect opens an existing special file for writing in place, without
@@ -131,6 +185,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// Special reports whether the path is a special file written in place (a
+// terminal, /dev/stdout), not a file the report was saved to.
+func (f *File) Special() bool { return f.direct }
+
 // Commit makes the written file the one at the path.
 func (f *File) Commit() (err error) {
 	if f.done {
@@ -150,8 +208,10 @@ func (f *File) Commit() (err error) {
 			err = fmt.Errorf("write %s: %w", f.path, unwrapPath(err))
 		}
 	}()
-	if err := f.f.Chmod(f.mode); err != nil {
-		return err
+	if f.keepMode {
+		if err := f.f.Chmod(f.mode); err != nil {
+			return err
+		}
 	}
 	if err := f.f.Sync(); err != nil {
 		return err

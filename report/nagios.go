@@ -93,7 +93,8 @@ func nagiosHeadline(r *result.Report, g gate.Gate, state int) string {
 
 // nagiosPerf is the performance data: the run's counts by severity, and
 // for one site its grade's score and the days left on its certificate,
-// with the tls.expiry check's thresholds (warn under 21, fail under 7).
+// with the tls.expiry check's thresholds (warn under 21, fail under 7) in
+// the plugin guidelines' range syntax: "21:" alerts below 21.
 func nagiosPerf(r *result.Report, g gate.Gate) string {
 	s := r.Summary
 	perf := fmt.Sprintf("fail=%d warn=%d info=%d pass=%d errors=%d", s.Fail, s.Warn, s.Info, s.Pass, s.Errors)
@@ -106,11 +107,17 @@ func nagiosPerf(r *result.Report, g gate.Gate) string {
 			perf += fmt.Sprintf(" grade_score=%d;;;0;100", v)
 		}
 		if t.TLS != nil && !t.TLS.NotAfter.IsZero() {
-			perf += fmt.Sprintf(" cert_days_left=%d;21;7", t.TLS.DaysLeft)
+			perf += fmt.Sprintf(" cert_days_left=%d;%d:;%d:", t.TLS.DaysLeft, expiryWarnDays, expiryFailDays)
 		}
 	}
 	return perf
 }
+
+// The tls.expiry check's thresholds: fewer days left than these warn, fail.
+const (
+	expiryWarnDays = 21
+	expiryFailDays = 7
+)
 
 // nagiosText keeps the first line one line and free of '|'.
 func nagiosText(s string) string {

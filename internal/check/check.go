@@ -168,8 +168,8 @@ func Validate(id, reason string) error {
 		}
 		return fmt.Errorf("unknown check id %q (hardscan --list-checks lists them)", id)
 	}
-	if reason != "" && reason != OK && !slices.Contains(c.Reasons, reason) {
-		return fmt.Errorf("check %s has no reason %q (it gives %s)", id, reason, strings.Join(append([]string{OK}, c.Reasons...), ", "))
+	if rs := reasonsOf(id, c); reason != "" && reason != OK && !slices.Contains(rs, reason) {
+		return fmt.Errorf("check %s has no reason %q (it gives %s)", id, reason, strings.Join(append([]string{OK}, rs...), ", "))
 	}
 	return nil
 }
@@ -210,7 +210,8 @@ var memberNames = map[string][]string{}
 func SetMemberNames(family string, names []string) { memberNames[family] = names }
 
 // List returns every id a report can contain, sorted: each check, and each
-// member of a family by its own id, with the family's title and reasons.
+// member of a family by its own id, with its own title and reasons (the
+// family's where it has no entry of its own).
 func List() []Check {
 	var out []Check
 	for _, c := range All() {
@@ -230,6 +231,9 @@ func List() []Check {
 			}
 			m := c
 			m.ID = id
+			if own, ok := members[id]; ok {
+				m.Title, m.Reasons = own.Title, own.Reasons
+			}
 			out = append(out, m)
 		}
 	}

@@ -2,10 +2,12 @@ package check_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -23,6 +25,7 @@ import (
 	"github.com/hardscan/hardscan/internal/replica"
 	"github.com/hardscan/hardscan/scan"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // serverHeaders are the Server values a fix is chosen by: each web server
@@ -286,5 +289,105 @@ func TestDemoFixes(t *testing.T) {
 	}
 	if fails == 0 {
 		t.Fatal("the demo gave no finding to fix")
+	}
+}
+
+// rejectedCookies are Set-Cookie lines browsers refuse to store, one per
+// reason of cookie.rejected; secure-over-http's is sent over plain HTTP.
+var rejectedCookies = map[string]string{
+	"prefix-rules":           "__Host-theme=dark; Path=/",
+	"public-suffix-domain":   "lang=en; Secure; Domain=tld",
+	"foreign-domain":         "track=1; Secure; Domain=other.example",
+	"samesite-none-insecure": "embed=1; SameSite=None",
+	"nameless-prefix":        "__Secure-x; Secure; Path=/",
+	"secure-over-http":       "plain=1; Secure",
+}
+
+// Every cookie a browser rejects has a fix for the platform in front of
+// it, as every other warn or fail does: behind each web server and none,
+// under the application's profile and under modern.
+func TestRejectedCookiesHaveFixes(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	site, err := replica.Scenario("pleroma-2.7-sts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.HTTP = replica.HTTPServe
+	modern, err := profile.Builtin("modern")
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := map[string]bool{}
+	for _, prof := range []*profile.Profile{scenarioProfile(t, "pleroma-2.7-sts"), modern} {
+		for _, server := range serverHeaders {
+			o := observedFrom(t, site, prof, server)
+			for reason, line := range rejectedCookies {
+				if reason == "secure-over-http" {
+					o.HTTP.Hops[0].Header.Add("Set-Cookie", line)
+				} else {
+					o.Root.Hops[0].Header.Add("Set-Cookie", line)
+				}
+			}
+			fs := judge.Site(prof, o, now)
+			tg := check.Target{App: check.AppFrom(prof.Name), Servers: check.ServersFrom(server), Host: replica.RecordedHost}
+			check.Attach(fs, tg)
+			for _, f := range fs {
+				if f.ID == check.CookieRejected {
+					given[f.Reason] = true
+				}
+			}
+			checkFixes(t, judged{name: fmt.Sprintf("rejected cookies/%s/server=%q", prof.Name, server), findings: fs, target: tg})
+		}
+	}
+	for reason := range rejectedCookies {
+		if !given[reason] {
+			t.Errorf("no cookie.rejected %s from %q: the case tests nothing", reason, rejectedCookies[reason])
+		}
+	}
+}
+
+// The reports of the golden files, as a user reads them: each warn or
+// fail carries a snippet for the platform the target names (its profile's
+// application, the web server its Server header names, all of them when
+// it names none).
+func TestGoldenReportsHaveFixes(t *testing.T) {
+	paths, _ := filepath.Glob("../../report/testdata/*.json.golden")
+	if len(paths) == 0 {
+		t.Fatal("no JSON report in ../../report/testdata")
+	}
+	n := 0
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep result.Report
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, tg := range rep.Targets {
+			server := ""
+			for k, vs := range tg.Headers {
+				if strings.EqualFold(k, "Server") && len(vs) > 0 {
+					server = vs[0]
+				}
+			}
+			target := check.Target{App: check.AppFrom(tg.Profile), Servers: check.ServersFrom(server), Host: "example.tld"}
+			if tg.Software != nil {
+				if app := check.AppFrom(tg.Software.Name); app != "" {
+					target.App = app
+				}
+			}
+			fs := tg.Findings
+			for _, f := range fs {
+				if f.Severity >= finding.Warn {
+					n++
+				}
+			}
+			checkFixes(t, judged{name: filepath.Base(path) + "/" + tg.Name(), findings: fs, target: target})
+		}
+	}
+	if n == 0 {
+		t.Error("the golden reports hold no warn or fail")
 	}
 }

@@ -65,6 +65,61 @@ func cookieFlag(flag, nginxFlag string) []finding.Snippet {
 	}
 }
 
+// prefixRules makes a __Host- or __Secure- cookie one browsers store:
+// Secure added, and (for __Host-) any Domain attribute dropped and the
+// path set to /. nginx can add the flag; the path and domain it rewrites
+// for every cookie, so those are left to the application there.
+func prefixRules() []finding.Snippet {
+	secure := "^({{cookie}}=(?!.*;\\s*Secure).*)$"
+	domain := "^({{cookie}}=.*?);\\s*Domain=[^;]*(.*)$"
+	path := "^({{cookie}}=.*?);\\s*Path=[^;]*(.*)$"
+	return []finding.Snippet{
+		nginx("# nginx 1.19.3 or later; in the location that proxies to the application.\n" +
+			"# A __Host- cookie also needs Path=/ and no Domain: set those where the\n" +
+			"# application sets the cookie.\nproxy_cookie_flags {{cookie}} secure;"),
+		apache("# Secure, then (for __Host-) no Domain and Path=/\n" +
+			"Header always edit Set-Cookie \"(?i)" + secure + "\" \"$1; Secure\"\n" +
+			"Header always edit Set-Cookie \"(?i)" + domain + "\" \"$1$2\"\n" +
+			"Header always edit Set-Cookie \"(?i)" + path + "\" \"$1; Path=/$2\""),
+		caddy("# one block: its replacements run in order\nheader {\n" +
+			"\tSet-Cookie \"(?i)^({{cookie}}=.*?);\\s*Domain=[^;]*(.*)$\" \"$1$2\"\n" +
+			"\tSet-Cookie \"(?i)^({{cookie}}=.*?);\\s*Path=[^;]*(.*)$\" \"$1; Path=/$2\"\n" +
+			"\tSet-Cookie \"^({{cookie}}=.*)$\" \"$1; Secure\"\n\tdefer\n}"),
+		lighttpd("# lighttpd cannot change the attributes of a cookie: set Secure (and for\n" +
+			"# __Host- Path=/ without Domain) on {{cookie}} where the application sets it"),
+		haproxy("# single quotes: HAProxy expands $ in double quotes\n" +
+			"http-response replace-header Set-Cookie '(?i)" + secure + "' '\\1; Secure'\n" +
+			"http-response replace-header Set-Cookie '(?i)" + domain + "' '\\1\\2'\n" +
+			"http-response replace-header Set-Cookie '(?i)" + path + "' '\\1; Path=/\\2'"),
+	}
+}
+
+// dropDomain removes the Domain attribute of the cookie, making it a
+// host-only cookie browsers store.
+func dropDomain() []finding.Snippet {
+	domain := "(?i)^({{cookie}}=.*?);\\s*Domain=[^;]*(.*)$"
+	return []finding.Snippet{
+		nginx("# in the location that proxies to the application: the cookie's Domain\n" +
+			"# becomes this host, which browsers accept\nproxy_cookie_domain ~.+ {{host}};"),
+		apache("Header edit Set-Cookie \"" + domain + "\" \"$1$2\"\n" +
+			"Header always edit Set-Cookie \"" + domain + "\" \"$1$2\""),
+		caddy("header {\n\tSet-Cookie \"" + domain + "\" \"$1$2\"\n\tdefer\n}"),
+		lighttpd("# lighttpd cannot change the attributes of a cookie: remove Domain from\n" +
+			"# {{cookie}} where the application sets it"),
+		haproxy("# single quotes: HAProxy expands $ in double quotes\n" +
+			"http-response replace-header Set-Cookie '" + domain + "' '\\1\\2'"),
+	}
+}
+
+// namelessCookie is for a Set-Cookie without a name: no server setting
+// names a cookie, so every platform says where to look.
+func namelessCookie() []finding.Snippet {
+	const note = "# A Set-Cookie without a name (\"=value\" or just \"value\") whose value\n" +
+		"# starts with __Host- or __Secure- is rejected by browsers. Find the\n" +
+		"# application code or the server line that sets it, and write name=value."
+	return []finding.Snippet{nginx(note), apache(note), caddy(note), lighttpd(note), haproxy(note)}
+}
+
 // sameSite replaces the SameSite attribute of the session cookie.
 func sameSite() []finding.Snippet {
 	strip := "(?i)^({{cookie}}=.*?);\\s*samesite=[a-z]*(.*)$"
@@ -84,6 +139,8 @@ func sameSite() []finding.Snippet {
 
 func siteFixes() map[string][]Fix {
 	secureFlag := pleromaAkkoma("config :pleroma, Pleroma.Web.Endpoint,\n  secure_cookie_flag: true")
+	mastodonSecure := one(finding.Snippet{Platform: string(Mastodon), File: fileMastodon, Lang: "sh",
+		Code: "# Mastodon marks its session cookie Secure in production or with LOCAL_HTTPS\nRAILS_ENV=production\nLOCAL_HTTPS=true"})
 	return map[string][]Fix{
 		// not-probed is a note: plain HTTP was not asked for.
 		HTTPSRedirect: {
@@ -143,6 +200,14 @@ func siteFixes() map[string][]Fix {
 		CookieRejected: {
 			{Reasons: []string{"samesite-none-insecure"}, Summary: "mark {{cookie}} Secure: SameSite=None needs it",
 				Snippets: join(secureFlag, cookieFlag("Secure", "secure")), AppOwned: true},
+			{Reasons: []string{"prefix-rules"}, Summary: "give {{cookie}} what its prefix demands: Secure, set over HTTPS; for __Host- also Path=/ and no Domain",
+				Snippets: join(secureFlag, mastodonSecure, prefixRules())},
+			{Reasons: []string{"public-suffix-domain", "foreign-domain"}, Summary: "drop the Domain attribute of {{cookie}}, so that it is a host-only cookie of {{host}}",
+				Snippets: dropDomain()},
+			{Reasons: []string{"secure-over-http"}, Summary: "set cookies over HTTPS only: answer plain HTTP with nothing but a redirect",
+				Snippets: redirect()},
+			{Reasons: []string{"nameless-prefix"}, Summary: "give the cookie a name where the application sets it: a nameless cookie may not look like a prefixed one",
+				Snippets: namelessCookie()},
 		},
 		// Pleroma's and Mastodon's session cookies are HttpOnly whatever
 		// the settings, so only a server in front can help.

@@ -11,6 +11,7 @@ import (
 	"github.com/hardscan/hardscan/internal/baseline"
 	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan/finding"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
@@ -28,6 +29,12 @@ func validateBaseline(c *config) error {
 		return usagef("--baseline: %v", err)
 	} else if err == nil && !st.Mode().IsRegular() {
 		return usagef("--baseline %s: not a regular file (%s)", c.baseline, localfile.Kind(st.Mode()))
+	}
+	if c.accept {
+		// Found now, not after a scan of a thousand hosts.
+		if err := report.CheckFolder(c.baseline); err != nil {
+			return &usageError{msg: fmt.Sprintf("--accept: --baseline %s: %v", c.baseline, err), hint: folderHint(c.baseline, err)}
+		}
 	}
 	if c.output != "" && samePath(c.baseline, c.output) {
 		return &usageError{msg: fmt.Sprintf("-o %s is the --baseline file: a scan never rewrites the accepted state", c.output),
@@ -76,13 +83,45 @@ func loadBaseline(c *config, stderr io.Writer) (*result.Report, error) {
 
 // writeAccepted writes rep to the baseline file, atomically, as the new
 // accepted state; a target rep could not scan keeps its accepted state.
-func writeAccepted(c *config, old, rep *result.Report) error {
+func writeAccepted(c *config, old, rep *result.Report) (*result.Report, error) {
 	acc := baseline.Accept(old, rep)
 	err := report.WriteFileAtomic(c.baseline, func(w io.Writer) error {
 		return report.Write(w, "json", acc, report.Options{})
 	})
 	if err != nil {
-		return fmt.Errorf("--accept: %w", err)
+		return nil, fmt.Errorf("--accept: %w", err)
 	}
-	return nil
+	return acc, nil
+}
+
+// acceptedLine says what --accept wrote: "baseline written to F: 14
+// findings accepted (1 fail, 7 warn, 6 info)".
+func acceptedLine(path string, acc *result.Report) string {
+	var n finding.Counts
+	targets := 0
+	for _, t := range acc.Targets {
+		if t == nil {
+			continue
+		}
+		targets++
+		c := finding.Tally(t.Findings)
+		n.Fail, n.Warn, n.Info = n.Fail+c.Fail, n.Warn+c.Warn, n.Info+c.Info
+	}
+	total := n.Fail + n.Warn + n.Info
+	line := fmt.Sprintf("baseline written to %s: %d %s accepted", oneLine(path), total, plural(total, "finding", "findings"))
+	if total > 0 {
+		line += fmt.Sprintf(" (%d fail, %d warn, %d info)", n.Fail, n.Warn, n.Info)
+	}
+	if targets != 1 {
+		line += fmt.Sprintf(" on %d targets", targets)
+	}
+	return line
+}
+
+// folderHint says how to make the folder a file is to be written into.
+func folderHint(path string, err error) string {
+	if !errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	return "create it first: install -d " + filepath.Dir(path)
 }

@@ -43,3 +43,26 @@ func TestBaselineUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// Under umask 077 (a unit's UMask=0077) the report and the baseline are
+// the user's alone: files are created 0666 less the umask, as by any
+// program, not forced readable by all.
+func TestFilesKeepToUmask(t *testing.T) {
+	site := startSite(t, scenario(t, "pleroma-2.7-sts"))
+	dir := t.TempDir()
+	report, accepted := filepath.Join(dir, "r.json"), filepath.Join(dir, "accepted.json")
+	args := append([]string{"--no-progress", "-o", report, "--baseline", accepted, "--accept"}, site...)
+	cmd := runSelf(t, "umask 077", append(args, "example.tld")...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("umask 077; hardscan %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	for _, p := range []string{report, accepted} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != 0o600 {
+			t.Errorf("%s: mode %#o under umask 077, want 0600", filepath.Base(p), got)
+		}
+	}
+}

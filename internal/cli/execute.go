@@ -70,7 +70,12 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 		if err != nil {
 			return fail(stderr, err)
 		}
-		base, accepted = b, baseline.New(b)
+		base = b
+		// The first --accept has nothing to compare with: every finding
+		// would be listed as new, when all it does is write the state.
+		if !c.accept || len(b.Targets) > 0 {
+			accepted = baseline.New(b)
+		}
 	}
 	src, closeSrc, err := openInput(ctx, c, stdin)
 	if err != nil {
@@ -112,6 +117,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 	streams := report.Streams(c.format)
 	keep := !streams || base != nil || c.quiet
 	sum := tally{gate: gate.NewTally(c.gate)}
+	grade := "" // the last target's, for the -o line of one target
 	var stream report.Stream
 	write := func(w io.Writer) error {
 		var err error
@@ -132,6 +138,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 				rep.Changes = append(rep.Changes, t.Changes...)
 			}
 			sum.add(t)
+			grade = t.Grade
 			if err := stream.Target(t); err != nil {
 				return err
 			}
@@ -162,6 +169,17 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 			emit = func(t *result.Target) error {
 				bar.add(t.Error != nil)
 				return record(t)
+			}
+		}
+		if c.progress && isTerminal(stderr) && c.input == "" && len(c.urls) == 1 {
+			// One target: no progress bar, but a line when it is slow.
+			wait := startWaiter(stderr)
+			defer wait.end()
+			c.watch = wait.watch
+			inner := emit
+			emit = func(t *result.Target) error {
+				wait.clear()
+				return inner(t)
 			}
 		}
 		if c.format == "json" {
@@ -195,7 +213,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 		// From the precise start: StartedAt is shown to the second.
 		rep.DurationMS = time.Since(start).Milliseconds()
 		rep.Summary = sum.summary
-		if base != nil {
+		if accepted != nil {
 			baseline.Sort(rep.Changes)
 			if rep.Changes == nil {
 				rep.Changes = []result.Change{}
@@ -229,10 +247,18 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 		}
 		return fail(stderr, &codedError{err: err, code: exitErrors})
 	}
+	if out != nil && !out.Special() && !c.quiet && isTerminal(stderr) {
+		// The report went to a file: say where, and what it holds.
+		fmt.Fprintln(stderr, wroteLine(c.output, sum.summary, grade))
+	}
 	st := sum.gate.Status()
 	if c.accept {
-		if err := writeAccepted(c, base, rep); err != nil {
+		acc, err := writeAccepted(c, base, rep)
+		if err != nil {
 			return fail(stderr, &codedError{err: err, code: exitErrors})
+		}
+		if !c.quiet {
+			fmt.Fprintln(stderr, acceptedLine(c.baseline, acc))
 		}
 		// Today's state is the accepted one now: nothing is worse than it.
 		st.Reached = false
@@ -316,7 +342,13 @@ func openInput(ctx context.Context, c *config, stdin io.Reader) (*listReader, fu
 	if c.input != "-" {
 		f, err := localfile.Open(c.input)
 		if err != nil {
-			return nil, nil, &usageError{msg: fmt.Sprintf("-i: %v", err), hint: "to read a pipe, give it on standard input: -i -"}
+			ue := &usageError{msg: fmt.Sprintf("-i: %v", err)}
+			var nr *localfile.NotRegularError
+			if errors.As(err, &nr) && nr.What != "a directory" {
+				// A FIFO or a device: a pipe is read from standard input.
+				ue.hint = "to read a pipe, give it on standard input: -i -"
+			}
+			return nil, nil, ue
 		}
 		r, closer, name = f, func() { f.Close() }, c.input
 	}
@@ -448,6 +480,9 @@ func scanOne(ctx context.Context, c *config, s *scan.Scanner, j job) *result.Tar
 	}
 	tctx, cancel := context.WithTimeout(ctx, 2*c.scan.Timeout+time.Second)
 	defer cancel()
+	if c.watch != nil {
+		tctx = probe.WithWatch(tctx, c.watch)
+	}
 	t := s.Scan(tctx, j.url)
 	t.Line = j.line
 	return t

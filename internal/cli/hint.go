@@ -28,10 +28,17 @@ func flagHint(fs *pflag.FlagSet, err error) string {
 	return generic
 }
 
-// didYouMean is a hint naming the candidate closest to s, else fallback.
+// didYouMean is a hint naming the candidate closest to s, else the one s
+// starts with or abbreviates ("warning" for warn), else fallback.
 func didYouMean(s string, candidates []string, fallback string) string {
 	if c := suggest.Closest(s, candidates); c != "" {
 		return "did you mean " + c + "?"
+	}
+	low := strings.ToLower(s)
+	for _, c := range candidates {
+		if len(c) >= 3 && len(low) >= 3 && (strings.HasPrefix(low, strings.ToLower(c)) || strings.HasPrefix(strings.ToLower(c), low)) {
+			return "did you mean " + c + "?"
+		}
 	}
 	return fallback
 }

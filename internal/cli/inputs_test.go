@@ -146,7 +146,9 @@ func TestLocalInputsAreUsageErrors(t *testing.T) {
 		{"300 drop-ins", []string{"--unit", manyDropIns}, "more than 256 drop-ins"},
 		{"drop-ins beyond the total size", []string{"--unit", bigDropIns}, "8 MiB total cap"},
 		{"-o into a directory", append([]string{"-o", dir}, target...), "is a directory"},
-		{"-o into a missing folder", append([]string{"-o", filepath.Join(dir, "missing", "r.json")}, target...), "no such file"},
+		{"-o into a missing folder", append([]string{"-o", filepath.Join(dir, "missing", "r.json")}, target...), "-o " + filepath.Join(dir, "missing", "r.json") + ": the folder " + filepath.Join(dir, "missing") + " does not exist"},
+		{"--accept into a missing folder", append([]string{"--accept", "--baseline", filepath.Join(dir, "missing", "a.json")}, target...), "--baseline " + filepath.Join(dir, "missing", "a.json") + ": the folder " + filepath.Join(dir, "missing") + " does not exist"},
+		{"-o into a missing relative folder", append([]string{"-o", "no-such-folder/r.json"}, target...), "-o no-such-folder/r.json: the folder no-such-folder does not exist"},
 		{"-o to a FIFO nothing reads", append([]string{"-o", fifo}, target...), "FIFO that nothing reads"},
 	}
 	if os.Geteuid() != 0 { // root may write into a 0500 folder
@@ -168,6 +170,9 @@ func TestLocalInputsAreUsageErrors(t *testing.T) {
 			}
 			if len(lines) > 2 || (len(lines) == 2 && !strings.HasPrefix(lines[1], "hint: ")) {
 				t.Errorf("stderr has more than an error and a hint: %q", o.stderr)
+			}
+			if strings.Contains(o.stderr, ".tmp-") {
+				t.Errorf("stderr names a temporary file: %q", o.stderr)
 			}
 			if n := conns.Load(); n != 0 {
 				t.Errorf("%d connections before the usage error", n)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/internal/localfile"
+	"github.com/hardscan/hardscan/internal/probe"
 )
 
 // progress draws one status line on stderr while many targets are scanned:
@@ -116,4 +117,108 @@ func listTotal(path string) int {
 		}
 		n++
 	}
+}
+
+// waitAfter is how long a request waits before the wait line names it.
+var waitAfter = 2 * time.Second
+
+// waiter draws one line on stderr, a terminal, while a request has waited
+// longer than waitAfter for the server: "waiting for host: TLS
+// handshake…", so that a target that accepts a connection and never
+// answers does not look like a hung hardscan. The line is cleared as soon
+// as nothing waits that long, and at the end.
+type waiter struct {
+	w io.Writer
+
+	mu    sync.Mutex
+	reqs  map[uint64]waiting
+	shown string
+	stop  chan struct{}
+	ended sync.WaitGroup
+}
+
+type waiting struct {
+	host  string
+	phase probe.Phase
+	since time.Time
+}
+
+func startWaiter(w io.Writer) *waiter {
+	wt := &waiter{w: w, reqs: map[uint64]waiting{}, stop: make(chan struct{})}
+	wt.ended.Add(1)
+	go func() {
+		defer wt.ended.Done()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				wt.draw(time.Now())
+			case <-wt.stop:
+				wt.clear()
+				return
+			}
+		}
+	}()
+	return wt
+}
+
+// watch is the probe.Watch that feeds the line.
+func (wt *waiter) watch(req uint64, host string, p probe.Phase) {
+	wt.mu.Lock()
+	defer wt.mu.Unlock()
+	if p == "" {
+		delete(wt.reqs, req)
+		return
+	}
+	wt.reqs[req] = waiting{host: host, phase: p, since: time.Now()}
+}
+
+// waitLine names a request that has waited longer than waitAfter: of
+// those, the one furthest along (a request parked on another's handshake
+// still says connect), else the one waiting longest.
+func waitLine(reqs map[uint64]waiting, now time.Time) string {
+	var pick *waiting
+	for _, r := range reqs {
+		if now.Sub(r.since) < waitAfter {
+			continue
+		}
+		if pick == nil || phaseRank[r.phase] > phaseRank[pick.phase] ||
+			(phaseRank[r.phase] == phaseRank[pick.phase] && r.since.Before(pick.since)) {
+			r := r
+			pick = &r
+		}
+	}
+	if pick == nil {
+		return ""
+	}
+	return fmt.Sprintf("waiting for %s: %s… (%s)", oneLine(pick.host), pick.phase, now.Sub(pick.since).Truncate(time.Second))
+}
+
+var phaseRank = map[probe.Phase]int{probe.PhaseConnect: 0, probe.PhaseTLS: 1, probe.PhaseHeaders: 2, probe.PhaseBody: 3}
+
+func (wt *waiter) draw(now time.Time) {
+	wt.mu.Lock()
+	defer wt.mu.Unlock()
+	line := waitLine(wt.reqs, now)
+	if line != wt.shown {
+		fmt.Fprint(wt.w, "\r\x1b[K"+line)
+		wt.shown = line
+	}
+}
+
+// clear removes the line, before anything else is written to the terminal.
+func (wt *waiter) clear() {
+	wt.mu.Lock()
+	defer wt.mu.Unlock()
+	if wt.shown != "" {
+		fmt.Fprint(wt.w, "\r\x1b[K")
+		wt.shown = ""
+	}
+}
+
+// end stops drawing and clears the line.
+func (wt *waiter) end() {
+	close(wt.stop)
+	wt.ended.Wait()
 }

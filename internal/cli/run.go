@@ -15,7 +15,6 @@ import (
 	"golang.org/x/net/http/httpguts"
 	"golang.org/x/term"
 
-	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/inorder"
 	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
@@ -55,6 +54,7 @@ type config struct {
 	order       *inorder.Ring[*result.Target] // json: hands targets on in input order
 	urls        []string
 	demo        bool
+	watch       probe.Watch // the wait line's, when one is drawn
 }
 
 // flags defines the command line on a fresh FlagSet.
@@ -91,7 +91,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.BoolVar(&c.demo, "demo", false, "scan a built-in loopback replica of a default Pleroma 2.7")
 	fs.BoolVar(&r.listProfiles, "list-profiles", false, "list the built-in profiles")
 	fs.StringVar(&r.showProfile, "show-profile", "", "print the built-in profile `NAME` as a profile file (JSON)")
-	fs.BoolVar(&r.listChecks, "list-checks", false, "list every check id with a one-line description")
+	fs.BoolVar(&r.listChecks, "list-checks", false, "list every check id with its title and the reasons it can give (-f json for tools)")
 	fs.BoolVarP(&r.version, "version", "V", false, "print the version")
 	fs.BoolVarP(&r.help, "help", "h", false, "show this help")
 	return fs, r
@@ -244,11 +244,8 @@ func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		_, _ = stdout.Write(raw)
 		return exitOK
 	case r.listChecks:
-		for _, ch := range check.List() {
-			fmt.Fprintf(stdout, "%-34s %s\n", ch.ID, ch.Title)
-			if len(ch.Reasons) > 0 {
-				fmt.Fprintf(stdout, "%-34s reasons: ok, %s\n", "", strings.Join(ch.Reasons, ", "))
-			}
+		if err := listChecks(stdout, c.format, outputWidth(stdout, os.Getenv)); err != nil {
+			return fail(stderr, err)
 		}
 		return exitOK
 	}
@@ -276,7 +273,7 @@ func listProfiles(stdout io.Writer) int {
 func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	g, err := gate.Parse(r.failOn)
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return &usageError{msg: err.Error(), hint: didYouMean(r.failOn, []string{"fail", "warn", "info", "never"}, "")}
 	}
 	c.gate = g
 	if c.concurrency < 1 || c.concurrency > 10000 {
@@ -290,6 +287,8 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	}
 	if c.format == "" {
 		c.format = formatFromName(c.output)
+	} else if err := formatMatchesName(c.format, c.output); err != nil {
+		return err
 	}
 	if !contains(report.Formats(), c.format) {
 		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", ")),
@@ -344,6 +343,11 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		// A Nagios plugin's output is already the alert, one line and its
 		// long text: -q's cron text would replace what Icinga parses.
 		c.quiet = false
+	}
+	if c.output != "" {
+		if err := report.CheckFolder(c.output); err != nil {
+			return &usageError{msg: fmt.Sprintf("-o %s: %v", c.output, err), hint: folderHint(c.output, err)}
+		}
 	}
 	if err := validateBaseline(c); err != nil {
 		return err

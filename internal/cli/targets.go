@@ -31,7 +31,7 @@ func parseTarget(raw string) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("bad URL: %w", err)
+		return nil, fmt.Errorf("bad URL %q: %w", redactRaw(raw), err)
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("bad URL %s: credentials in a URL are refused (they would be sent and reported); use -H 'Authorization: ...' instead", u.Redacted())
@@ -48,7 +48,7 @@ func parseTarget(raw string) (*url.URL, error) {
 	if ip := net.ParseIP(host); ip == nil {
 		ascii, err := idna.Lookup.ToASCII(strings.TrimSuffix(host, "."))
 		if err != nil {
-			return nil, fmt.Errorf("bad URL: host %q: %w", host, err)
+			return nil, fmt.Errorf("bad URL %q: host %q: %w", redactRaw(raw), host, err)
 		}
 		host = ascii
 	} else if strings.Contains(host, ":") {
@@ -62,6 +62,28 @@ func parseTarget(raw string) (*url.URL, error) {
 		out.Path = "/"
 	}
 	return out, nil
+}
+
+// redactRaw is what the user wrote, for an error message, with anything
+// before an '@' in the authority (a password, perhaps) hidden: a URL that
+// does not parse cannot be redacted by net/url.
+func redactRaw(raw string) string {
+	s := strings.TrimSpace(raw)
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		scheme, rest = "", s
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = "xxxxx" + rest[at:]
+	}
+	if ok {
+		return scheme + "://" + rest
+	}
+	return rest
 }
 
 // job is one target to scan, in input order.

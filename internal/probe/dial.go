@@ -61,6 +61,7 @@ type firstDial struct {
 	h2     bool
 	err    error
 	closed chan struct{} // closed with the connection
+	step   *step         // the phase of the request that makes it
 }
 
 // errNotNeeded ends a parked dial; no request ever sees it.
@@ -124,7 +125,7 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 		d.mu.Lock()
 		f := d.first[addr]
 		if f == nil {
-			f = &firstDial{done: make(chan struct{}), closed: make(chan struct{})}
+			f = &firstDial{done: make(chan struct{}), closed: make(chan struct{}), step: stepOf(ctx)}
 			if d.first == nil {
 				d.first = map[string]*firstDial{}
 			}
@@ -146,6 +147,7 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 			return conn, nil
 		}
 		d.mu.Unlock()
+		waitOn(ctx, f.step)
 		select {
 		case <-f.done:
 		case <-ctx.Done():
@@ -209,10 +211,12 @@ func (d *tlsDialer) handshake(ctx context.Context, network, addr string, closed 
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error { return d.c.verify(cs, host) }
 	}
 	conn := tls.Client(raw, cfg)
+	enter(ctx, PhaseTLS)
 	if err := conn.HandshakeContext(ctx); err != nil {
 		_ = raw.Close()
 		return nil, err
 	}
+	enter(ctx, PhaseHeaders)
 	return conn, nil
 }
 

@@ -196,7 +196,13 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 		// covers (a redirect's, the backend's) is refused, not looked up.
 		return nil, fmt.Errorf("no --resolve rule for %s:%s, and hardscan asks no DNS for a host --resolve names", host, port)
 	}
-	return c.dialer.DialContext(ctx, network, addr)
+	conn, err := c.dialer.DialContext(ctx, network, addr)
+	if err == nil {
+		// Connected: a plain-HTTP request waits for its answer now; a TLS
+		// dial enters the handshake next.
+		enter(ctx, PhaseHeaders)
+	}
+	return conn, err
 }
 
 // multiplexes waits for the session's first TLS connection (verified or
@@ -334,6 +340,8 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets bool) (Hop, body, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
+	ctx, st := withStep(ctx, u.Host)
+	defer st.end()
 	hr, err := http.NewRequestWithContext(withGotConn(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, err)
@@ -362,6 +370,7 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, describe(ctx, err, c.opt.Timeout))
 	}
 	defer resp.Body.Close()
+	enter(ctx, PhaseBody)
 	h := Hop{URL: u, Status: resp.StatusCode, Header: resp.Header, TLS: resp.TLS}
 	if loc := resp.Header.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		if l, err := u.Parse(loc); err == nil {
@@ -380,14 +389,6 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	}
 	return h, b, nil
-}
-
-// describe turns transport errors into what a user can act on.
-func describe(ctx context.Context, err error, timeout time.Duration) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
-		return fmt.Errorf("no complete response within %s: %w", timeout, err)
-	}
-	return err
 }
 
 func isTimeout(err error) bool {

@@ -92,7 +92,7 @@ type Plan struct {
 // pick does not keep are cancelled: a filtered port must not hold a scan
 // that does not need it.
 func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []Plan, pick func(*result.Software) Plan) (*Observed, error) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(withSteps(ctx))
 	defer cancel()
 	o := &Observed{URL: u, Insecure: c.opt.Insecure, DeepPath: DeepPath}
 	// Plain HTTP: / and the deep path, one after the other on one
@@ -290,6 +290,8 @@ func (c *Session) probeBackend(ctx context.Context, host string, port int) *Prob
 	addr := net.JoinHostPort(host, fmt.Sprint(port))
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
+	ctx, st := withStep(ctx, addr)
+	defer st.end()
 	conn, err := c.dial(ctx, "tcp", addr)
 	if err != nil {
 		return p
