@@ -34,7 +34,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 	fs = append(fs, judgeFetchLimits(o)...)
 
 	first, final := o.Root.Hops[0], o.Root.Final()
-	fs = append(fs, hsts.Judge(first.Header.Values("Strict-Transport-Security"), p.HSTS)...)
+	fs = append(fs, hsts.Judge(hstsHop(o).Header.Values("Strict-Transport-Security"), p.HSTS)...)
 	fs = append(fs, hsts.Preload(hsts.PreloadInput{
 		FirstHTTPSValues: first.Header.Values("Strict-Transport-Security"),
 		HTTPHops:         httpHops(o),
@@ -151,6 +151,41 @@ func restricts(d csp.Directive) bool {
 		}
 	}
 	return true
+}
+
+// hstsHop is the response whose Strict-Transport-Security header is in
+// effect once the root's redirects are followed: a browser processes the
+// header on every HTTPS response of the host, redirects included (RFC 6797
+// §8.1), each valid one replacing what it noted before (max-age=0
+// deleting it) and an invalid one ignored. So the last hop of the
+// target's own host with a valid header counts; with none valid, the
+// first that has the header, to say why it is ignored; with none at
+// all, the first hop.
+func hstsHop(o *probe.Observed) *probe.Hop {
+	var withHeader, valid *probe.Hop
+	for i := range o.Root.Hops {
+		h := &o.Root.Hops[i]
+		if h.URL == nil || !strings.EqualFold(h.URL.Scheme, "https") || !strings.EqualFold(h.URL.Hostname(), o.URL.Hostname()) {
+			continue
+		}
+		vs := h.Header.Values("Strict-Transport-Security")
+		if len(vs) == 0 {
+			continue
+		}
+		if withHeader == nil {
+			withHeader = h
+		}
+		if _, err := hsts.Parse(vs[0]); err == nil {
+			valid = h
+		}
+	}
+	switch {
+	case valid != nil:
+		return valid
+	case withHeader != nil:
+		return withHeader
+	}
+	return &o.Root.Hops[0]
 }
 
 func httpHops(o *probe.Observed) []string {

@@ -22,16 +22,16 @@ type seen struct {
 	BaseURI                                string
 	Violations                             []string // "directive disposition" of each securitypolicyviolation event
 
-	Object       bool   // the attacker's origin was asked for the <object>
-	Form         bool   // the form posted to the attacker's origin
-	ImgReferer   string // the Referer of the cross-origin <img>; "-" when it was not requested
-	LinkReferer  string // the Referer of the link followed to another origin
-	Framed       bool   // the page rendered in a frame of the attacker's origin
-	Sniffed      bool   // the script sent as text/plain ran
-	Cookies      []*network.Cookie
-	Upgraded     bool // http://host/ was rewritten to https:// (HSTS)
-	UpgradedSub  bool // http://sub.host/ was
-	pageURL      string
+	Object      bool   // the attacker's origin was asked for the <object>
+	Form        bool   // the form posted to the attacker's origin
+	ImgReferer  string // the Referer of the cross-origin <img>; "-" when it was not requested
+	LinkReferer string // the Referer of the link followed to another origin
+	Framed      bool   // the page rendered in a frame of the attacker's origin
+	Sniffed     bool   // the script sent as text/plain ran
+	Cookies     []*network.Cookie
+	Upgraded    bool   // http://host/ was rewritten to https:// (HSTS)
+	UpgradedSub bool   // http://sub.host/ was
+	URL         string // the page's URL, after any redirect
 }
 
 // watch notes every CSP violation the page reports, from before its own
@@ -43,7 +43,7 @@ const watch = `window.__viol=[];document.addEventListener('securitypolicyviolati
 // page under its policy, as eval is (CSP3 §4.4 EnsureCSPDoesNotBlockStringCompilation).
 const markers = `(async function(){setTimeout("window.__eval=1",0);await new Promise(function(r){setTimeout(r,20)});
 return JSON.stringify({Inline:!!window.__inline,Nonce:!!window.__nonce,Wrong:!!window.__wrong,Attr:!!window.__attr,
-Evil:!!window.__evil,Data:!!window.__data,Eval:!!window.__eval,BaseURI:document.baseURI,Violations:window.__viol||[]})})()`
+Evil:!!window.__evil,Data:!!window.__data,Eval:!!window.__eval,BaseURI:document.baseURI,URL:location.href,Violations:window.__viol||[]})})()`
 
 // newTab opens a tab in a browser context of its own. A worker keeps its
 // tab for many cases: each case has its own host, so HSTS state cannot
@@ -63,7 +63,8 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 	defer func() {
 		_, _ = chromedp.CallBrowser(tab, storage.ClearCookies, storage.ClearCookiesParams{BrowserContextID: id})
 	}()
-	s := &seen{ImgReferer: "-", LinkReferer: "-", pageURL: "https://" + host + "/?from=oracle"}
+	s := &seen{ImgReferer: "-", LinkReferer: "-"}
+	pageURL := "https://" + host + "/?from=oracle" // a query, so that a full URL differs from the origin
 	nav := func(u string) error {
 		if os.Getenv("ORACLE_DEBUG") != "" {
 			t0 := time.Now()
@@ -81,7 +82,7 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 			return nil, err
 		}
 	}
-	if err := nav(s.pageURL); err != nil {
+	if err := nav(pageURL); err != nil {
 		return nil, err
 	}
 	raw, err := chromedp.Run(tab, chromedp.Evaluate[string](markers, chromedp.EvalAwaitPromise))
@@ -120,7 +121,7 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 		}
 	}
 	if c.has(kindDocument) {
-		if err := nav(s.pageURL); err != nil {
+		if err := nav(pageURL); err != nil {
 			return nil, err
 		}
 		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById('form').submit(),true`)); err != nil {

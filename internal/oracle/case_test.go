@@ -10,7 +10,7 @@ type kind string
 
 // The kinds, in the order of the table.
 const (
-	kindScript   kind = "csp scripts"      // inline, handler, eval, nonce, other origin
+	kindScript   kind = "csp scripts" // inline, handler, eval, nonce, other origin
 	kindDocument kind = "csp base/object/form"
 	kindFraming  kind = "framing"
 	kindCookie   kind = "cookies"

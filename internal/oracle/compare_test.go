@@ -85,7 +85,11 @@ func compare(c *ocase, v verdicts, s *seen, host string) []check {
 // compareOthers compares the kinds beyond the page's scripts.
 func compareOthers(c *ocase, v verdicts, s *seen, out []check) []check {
 	add := func(k kind, what string, f string, want, got bool, masked bool) {
-		out = append(out, check{kind: k, what: what, hardscan: f, chromium: yesNo(got), agree: want == got})
+		ch := check{kind: k, what: what, hardscan: f, chromium: yesNo(got), agree: want == got || masked && got}
+		if masked {
+			ch.hardscan += " (its reason names another problem first)"
+		}
+		out = append(out, ch)
 	}
 	if c.has(kindFraming) {
 		// The page is protected from framing by another origin ⇔
@@ -110,14 +114,15 @@ func compareOthers(c *ocase, v verdicts, s *seen, out []check) []check {
 	if c.has(kindReferrer) {
 		// "referrer-policy fails with reason unsafe" ⇔ the full URL is
 		// sent to another origin, by a link and by a subresource.
+		// A repeated header fails as such, which may stand for unsafe.
 		f := v["referrer-policy"]
-		full := f.Reason == "unsafe"
-		add(kindReferrer, "a link to another origin carries the full URL", desc(v, "referrer-policy"), full, s.LinkReferer == s.pageURL, false)
+		full, masked := f.Reason == "unsafe", f.Reason == "duplicate" && f.Severity == finding.Fail
+		add(kindReferrer, "a link to another origin carries the full URL", desc(v, "referrer-policy"), full, s.LinkReferer == s.URL, masked)
 		if s.ImgReferer != "-" {
-			add(kindReferrer, "an <img> from another origin carries the full URL", desc(v, "referrer-policy"), full, s.ImgReferer == s.pageURL, false)
+			add(kindReferrer, "an <img> from another origin carries the full URL", desc(v, "referrer-policy"), full, s.ImgReferer == s.URL, masked)
 		}
 		// Whatever the verdict, what is sent is never more than the URL.
-		if s.LinkReferer != "-" && s.LinkReferer != "" && !strings.HasPrefix(s.pageURL, s.LinkReferer) {
+		if s.LinkReferer != "-" && s.LinkReferer != "" && !strings.HasPrefix(s.URL, s.LinkReferer) {
 			add(kindReferrer, "the Referer is the page's URL or origin", "", true, false, false)
 		}
 	}
@@ -181,7 +186,7 @@ func compareCookies(v verdicts, s *seen) []check {
 			continue
 		}
 		for _, a := range []struct {
-			id, what string
+			id, what  string
 			want, got bool
 		}{
 			{"cookie.secure", "is Secure", f("cookie.secure").Severity == finding.Pass, stored.secure},

@@ -14,11 +14,11 @@ import (
 
 // outcome is one case run through hardscan and Chromium.
 type outcome struct {
-	c      *ocase
-	host   string
-	checks []check
-	err    error
-	took   time.Duration
+	c        *ocase
+	host     string
+	checks   []check
+	err      error
+	took     time.Duration
 	scanTook time.Duration
 }
 
