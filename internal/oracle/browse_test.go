@@ -77,12 +77,18 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 		}
 		return nil
 	}
+	if err := nav("about:blank"); err != nil {
+		return nil, err
+	}
 	if c.plain != nil {
 		if err := nav("http://" + host + "/"); err != nil {
 			return nil, err
 		}
 	}
 	if err := nav(pageURL); err != nil {
+		return nil, err
+	}
+	if err := settled(tab, host); err != nil {
 		return nil, err
 	}
 	raw, err := chromedp.Run(tab, chromedp.Evaluate[string](markers, chromedp.EvalAwaitPromise))
@@ -99,18 +105,6 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 		case "/ref?img":
 			s.ImgReferer = h.referer
 		}
-	}
-	for _, cr := range c.cookies {
-		if err := nav("https://" + host + cr.path); err != nil {
-			return nil, err
-		}
-	}
-	if c.has(kindCookie) {
-		res, err := chromedp.CallBrowser(tab, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: id})
-		if err != nil {
-			return nil, fmt.Errorf("cookies: %w", err)
-		}
-		s.Cookies = res.Cookies
 	}
 	if c.has(kindReferrer) {
 		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById('link').click(),true`)); err != nil {
@@ -133,22 +127,52 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 		}
 		_, s.Form = waitHit(ctx, l, host, "/form?form", blocked)
 	}
+	for _, cr := range c.cookies {
+		if err := nav("https://" + host + cr.path); err != nil {
+			return nil, err
+		}
+	}
+	if c.has(kindCookie) {
+		res, err := chromedp.CallBrowser(tab, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: id})
+		if err != nil {
+			return nil, fmt.Errorf("cookies: %w", err)
+		}
+		s.Cookies = res.Cookies
+	}
 	if c.has(kindFraming) {
 		if err := nav("https://" + evilHost + "/frame?c=framer&u=https://" + host + "/"); err != nil {
 			return nil, err
 		}
-		ft, err := chromedp.Call(tab, page.GetFrameTree, cdp.Empty{})
-		if err != nil {
-			return nil, fmt.Errorf("frame tree: %w", err)
+		// The frame either commits the page or Chromium's error page;
+		// until one of them, it is still loading.
+		decided := false
+		for deadline := time.Now().Add(5 * time.Second); !decided && time.Now().Before(deadline); {
+			ft, err := chromedp.Call(tab, page.GetFrameTree, cdp.Empty{})
+			if err != nil {
+				return nil, fmt.Errorf("frame tree: %w", err)
+			}
+			if len(ft.FrameTree.ChildFrames) == 1 {
+				f := ft.FrameTree.ChildFrames[0].Frame
+				switch {
+				case strings.HasPrefix(f.URL, "chrome-error:") || f.UnreachableURL != "":
+					s.Framed, decided = false, true
+				case strings.HasPrefix(f.URL, "https://"+host+"/"):
+					s.Framed, decided = true, true
+				}
+			}
+			if !decided {
+				time.Sleep(25 * time.Millisecond)
+			}
 		}
-		if len(ft.FrameTree.ChildFrames) != 1 {
-			return nil, fmt.Errorf("framing page has %d frames, want 1", len(ft.FrameTree.ChildFrames))
+		if !decided {
+			return nil, fmt.Errorf("the framed page neither loaded nor failed")
 		}
-		f := ft.FrameTree.ChildFrames[0].Frame
-		s.Framed = !strings.HasPrefix(f.URL, "chrome-error:") && f.UnreachableURL == ""
 	}
 	if c.has(kindNosniff) {
 		if err := nav("https://" + host + "/nosniff-page"); err != nil {
+			return nil, err
+		}
+		if err := settled(tab, host); err != nil {
 			return nil, err
 		}
 		s.Sniffed, err = chromedp.Run(tab, chromedp.Evaluate[bool](`!!window.__plain`))
@@ -171,6 +195,24 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 		}
 	}
 	return s, nil
+}
+
+// settled waits until the tab shows a loaded document of host: a
+// navigation reused tab may still report the previous page's events.
+func settled(tab context.Context, host string) error {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		ok, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.readyState==='complete'&&location.hostname===`+strconvQuote(host), chromedp.EvalIgnoreExceptions))
+		if err == nil && ok {
+			return nil
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return fmt.Errorf("the page of %s did not finish loading", host)
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // waitHit waits until the attacker's origin saw path for the case, or done

@@ -31,6 +31,11 @@ type ocase struct {
 	kinds   []kind // what is observed beyond the scripts of the page
 	root    reply
 	head    string // HTML in <head>: <meta> policies
+	// rawBody, when set, is the page's own HTML as a table case wrote it;
+	// the probes follow it.
+	rawBody string
+	// rootPath is where first redirects to; /home when empty.
+	rootPath string
 	// first, when set, is served at "/" and redirects to /home, where root
 	// is served: a same-host hop.
 	first *reply
@@ -108,10 +113,14 @@ const pageNonce = "b3JhY2xlLW5vbmNlLTIwMjY"
 // document is the page served for a case: the case's head HTML, then the
 // probes, each of which marks on window that it ran or is seen from
 // outside (the attacker's origin notes its requests).
-func document(host, head string, nonces []string, full bool) string {
+func document(host, head, raw string, nonces []string, full bool) string {
 	q := "c=" + host
 	var b strings.Builder
-	b.WriteString("<!doctype html><html><head>" + head + "<title>oracle</title></head><body>\n")
+	if raw != "" {
+		b.WriteString(raw + "\n")
+	} else {
+		b.WriteString("<!doctype html><html><head>" + head + "<title>oracle</title></head><body>\n")
+	}
 	if !full { // the referrer probes and the inline script only: a lighter page for the other kinds
 		b.WriteString("<script>window.__inline=1</script>\n")
 		fmt.Fprintf(&b, "<img src=\"https://%s/ref?%s&amp;k=img\" alt=\"\">\n", evilHost, q)

@@ -3,6 +3,7 @@ package oracle
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"runtime"
 	"sort"
@@ -20,6 +21,9 @@ type outcome struct {
 	err      error
 	took     time.Duration
 	scanTook time.Duration
+	// retried: the first run disagreed and a second agreed.
+	retried  bool
+	firstRun string // what the first run disagreed on
 }
 
 // TestChromiumAgrees is the differential test: every case of the corpus,
@@ -68,6 +72,17 @@ func TestChromiumAgrees(t *testing.T) {
 			defer closeTab()
 			for i := range work {
 				results[i] = runCase(ctx, l, tab, &cases[i], hosts[i])
+				if !results[i].agrees() {
+					// Once more on a fresh host: a page that lost a
+					// subresource to a busy machine is no disagreement,
+					// one that disagrees twice is.
+					again := strings.Replace(hosts[i], "."+siteDomain, "r."+siteDomain, 1)
+					l.register(&cases[i], again)
+					if r := runCase(ctx, l, tab, &cases[i], again); r.agrees() {
+						r.retried, r.firstRun = true, results[i].summary()
+						results[i] = r
+					}
+				}
 				if testing.Verbose() {
 					t.Logf("%s: %s (scan %s)", cases[i].name, results[i].took, results[i].scanTook)
 				}
@@ -88,9 +103,17 @@ func TestChromiumAgrees(t *testing.T) {
 			continue
 		}
 		for _, ch := range r.checks {
-			if !ch.agree {
+			switch {
+			case ch.departs != "" && ch.agree:
+				t.Errorf("%s (%s, %s)\n\t%s: Chromium %s\n\thardscan: %s\n\trecorded as a departure of Chromium's, but they agree now: drop it from departures", r.c.name, r.c.source, r.host, ch.what, ch.chromium, ch.hardscan)
+			case ch.departs != "":
+				t.Logf("departure, recorded: %s: %s: Chromium %s, hardscan %s: %s", r.c.name, ch.what, ch.chromium, ch.hardscan, ch.departs)
+			case !ch.agree:
 				t.Errorf("%s (%s, %s)\n\t%s: Chromium %s\n\thardscan: %s", r.c.name, r.c.source, r.host, ch.what, ch.chromium, ch.hardscan)
 			}
+		}
+		if r.retried {
+			t.Logf("%s: agreed on the second run; the first said: %s", r.c.name, r.firstRun)
 		}
 	}
 	for _, k := range kinds {
@@ -125,25 +148,72 @@ func runCase(ctx context.Context, l *lab, tab context.Context, c *ocase, host st
 		return out
 	}
 	out.checks = compare(c, v, s, host)
+	if d, ok := departures[c.name]; ok {
+		for i := range out.checks {
+			if out.checks[i].what == d.what {
+				out.checks[i].departs = d.why
+			}
+		}
+	}
 	return out
+}
+
+// agrees: no error, and every check agrees or is a recorded departure
+// that still departs.
+func (o outcome) agrees() bool {
+	if o.err != nil {
+		return false
+	}
+	for _, ch := range o.checks {
+		if !ch.ok() {
+			return false
+		}
+	}
+	return true
+}
+
+// summary names what disagreed, in one line.
+func (o outcome) summary() string {
+	if o.err != nil {
+		return o.err.Error()
+	}
+	var parts []string
+	for _, ch := range o.checks {
+		if !ch.ok() {
+			parts = append(parts, ch.what+": Chromium "+ch.chromium)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // register serves a case at host: "/" (or a hop to /home), the nosniff
 // page and its script, and the cookie paths.
 func (l *lab) register(c *ocase, host string) {
+	// The framing of a recorded message is the server's own: our server
+	// writes its own length, coding and connection fields.
+	framing := map[string]bool{"content-length": true, "transfer-encoding": true, "connection": true, "keep-alive": true, "content-encoding": true}
 	sub := func(r reply) reply {
-		hs := make([]field, len(r.header))
-		for i, f := range r.header {
-			hs[i] = field{f.name, strings.ReplaceAll(f.value, "{host}", host)}
+		var hs []field
+		for _, f := range r.header {
+			if !framing[strings.ToLower(f.name)] {
+				hs = append(hs, field{f.name, strings.ReplaceAll(f.value, "{host}", host)})
+			}
 		}
 		r.header = hs
 		return r
 	}
 	root := sub(c.root)
-	root.body = document(host, c.head, nonces(root.values("Content-Security-Policy")), c.full())
+	// The page is the probes' HTML, whatever the recorded type was (an API
+	// answer's JSON): Chromium must parse it as a document.
+	root.header = append(dropField(root.header, "Content-Type"), field{"Content-Type", "text/html; charset=utf-8"})
+	root.body = document(host, c.head, strings.ReplaceAll(c.rawBody, "{host}", host), nonces(root.values("Content-Security-Policy")), c.full())
 	routes := map[string]reply{"/": root}
 	if c.first != nil {
-		routes["/"], routes["/home"] = sub(*c.first), root
+		p := c.rootPath
+		if p == "" {
+			p = "/home"
+		}
+		routes["/"], routes[p] = sub(*c.first), root
 	}
 	for _, cr := range c.cookies {
 		routes[cr.path] = sub(cr.reply)
@@ -161,6 +231,15 @@ func (l *lab) register(c *ocase, host string) {
 	l.serve(host, routes)
 }
 
+func sortedNames(h http.Header) []string {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 func xcto(r reply) []field {
 	var fs []field
 	for _, f := range r.header {
@@ -174,11 +253,12 @@ func xcto(r reply) []field {
 // table counts cases per kind: run, and those whose every check agreed.
 type table struct {
 	cases, agree map[kind]int
+	departs      map[kind]int // checks that agree by a recorded departure of Chromium's from the spec
 	total, ok    int
 }
 
 func tally(rs []outcome) table {
-	t := table{cases: map[kind]int{}, agree: map[kind]int{}}
+	t := table{cases: map[kind]int{}, agree: map[kind]int{}, departs: map[kind]int{}}
 	for _, r := range rs {
 		t.total++
 		good := r.err == nil
@@ -187,8 +267,11 @@ func tally(rs []outcome) table {
 			if _, ok := by[ch.kind]; !ok {
 				by[ch.kind] = true
 			}
-			by[ch.kind] = by[ch.kind] && ch.agree
-			good = good && ch.agree
+			by[ch.kind] = by[ch.kind] && ch.ok()
+			good = good && ch.ok()
+			if ch.departs != "" {
+				t.departs[ch.kind]++
+			}
 		}
 		for k, ok := range by {
 			t.cases[k]++
@@ -205,11 +288,9 @@ func tally(rs []outcome) table {
 
 func (t table) String(major string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| kind | cases | agree |\n|---|---:|---:|\n")
-	ks := append([]kind(nil), kinds...)
-	sort.SliceStable(ks, func(i, j int) bool { return false })
-	for _, k := range ks {
-		fmt.Fprintf(&b, "| %s | %d | %d |\n", k, t.cases[k], t.agree[k])
+	fmt.Fprintf(&b, "| kind | cases | agree | of which Chromium departs from the spec (recorded) |\n|---|---:|---:|---:|\n")
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", k, t.cases[k], t.agree[k], t.departs[k])
 	}
 	verdict := "all agree"
 	if t.ok != t.total {
@@ -224,5 +305,7 @@ func (t table) String(major string) string {
 func corpus(t *testing.T) []ocase {
 	t.Helper()
 	cs := generated()
+	cs = append(cs, recordedCases(t)...)
+	cs = append(cs, judgeTableCases(t)...)
 	return cs
 }
