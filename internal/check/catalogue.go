@@ -17,6 +17,7 @@ const (
 
 	HSTS        = "hsts"
 	HSTSPreload = "hsts.preload"
+	HSTSSyntax  = "hsts.syntax"
 
 	CSP           = "csp"
 	CSPReportOnly = "csp.report-only"
@@ -49,6 +50,7 @@ const (
 	CookieDomain   = "cookie.domain"
 	CookieRejected = "cookie.rejected"
 	CookieSession  = "cookie.session"
+	CookieStorage  = "cookie.storage"
 
 	UnitExposure = "unit.exposure"
 	UnitSyntax   = "unit.syntax"

@@ -38,12 +38,14 @@ var noFix = map[string][]string{
 	check.ResponseTruncated: {"body", "cookies"},
 	check.RedirectStopped:   {"stopped"},
 	check.CSPReportOnly:     {"report-only"},
-	check.CSPSyntax:         {"syntax"},
+	check.CSPSyntax:         {"syntax", "missing-semicolon"}, // the message names the ; to add
+	check.HSTSSyntax:        {"empty-directive", "repeated-directive"},
 	check.CSPDeprecated:     {"deprecated"},
 	check.CSPIPSource:       {"ip"},
 	check.CSPMeta:           {"meta", "meta-ignored"},
 	"csp.":                  {"self", "wasm-unsafe-eval", "unsafe-hashes"},
 	check.CookieSession:     {"not-seen"}, // Pleroma's has one: scan signed in
+	check.CookieStorage:     {"deleted", "replaced"},
 	check.UnitExposure:      {"score"},
 	check.UnitSyntax:        {"ignored-lines"},
 	"config.":               {"unknown", "obsolete"},

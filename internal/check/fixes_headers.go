@@ -9,7 +9,7 @@ import (
 // The reasons for which a header is there but wrong: the fix replaces it.
 var (
 	wrongHSTS   = []string{"invalid", "max-age-zero", "max-age-short", "no-include-subdomains"}
-	wrongHeader = []string{"invalid", "weaker", "allow-from", "unsafe", "legacy", "no-enforce", "max-age-short"}
+	wrongHeader = []string{"invalid", "weaker", "allow-from", "unsafe", "legacy", "no-enforce", "max-age-short", "control-bytes"}
 )
 
 // httpSecurityOn is the line that makes Pleroma and Akkoma send their

@@ -42,7 +42,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 	}))
 
 	fs = append(fs, documentFindings(p, final.Header, o.Root.Body, final, againCSP(o), cachedBy(final, o.Again))...)
-	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies)...)
+	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies, now)...)
 	if o.Dropped() > 0 {
 		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "cookies", Severity: finding.Warn, Subject: "set-cookie",
 			Expected: fmt.Sprintf("at most %d Set-Cookie lines a response", probe.MaxCookiesPerResponse), Actual: fmt.Sprintf("%d more", o.Dropped()),

@@ -336,6 +336,9 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 		rt = c.verified
 	}
 	resp, err := rt.RoundTrip(hr)
+	if err != nil && isMalformedHeader(err) {
+		resp, err = c.rawGet(ctx, hr, req.verify) // header bytes browsers take (rawheader.go)
+	}
 	if err != nil {
 		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, describe(ctx, err, c.opt.Timeout))
 	}

@@ -331,10 +331,12 @@ func (o *Observed) Cookies() []cookie.Seen {
 		return o.seen
 	}
 	o.parsed = true
+	visit := 0
 	add := func(ch *Chain) {
 		if ch == nil {
 			return
 		}
+		visit++ // each chain is followed with a cookie store of its own
 		for _, h := range ch.Hops {
 			lines := h.Header.Values("Set-Cookie")
 			if len(lines) > MaxCookiesPerResponse {
@@ -346,7 +348,7 @@ func (o *Observed) Cookies() []cookie.Seen {
 				if err != nil {
 					continue
 				}
-				o.seen = append(o.seen, cookie.Seen{Cookie: c, SetBy: h.URL})
+				o.seen = append(o.seen, cookie.Seen{Cookie: c, SetBy: h.URL, Visit: visit})
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hardscan/hardscan/internal/finding"
 )
@@ -167,7 +168,7 @@ func TestJudge(t *testing.T) {
 		for _, l := range tt.lines {
 			ss = append(ss, seen(t, l[0], l[1]))
 		}
-		fs := Judge(ss, tt.exp)
+		fs := Judge(ss, tt.exp, testNow)
 		got := map[string]finding.Finding{}
 		for _, f := range fs {
 			if _, dup := got[f.Key()]; dup {
@@ -198,7 +199,7 @@ func TestJudgeRedirectNamesURL(t *testing.T) {
 		seen(t, "__Host-pleroma_key=x; path=/; secure; HttpOnly; SameSite=Lax", "https://example.tld/web/getting-started"),
 		seen(t, "__Host-pleroma_key=y; path=/; HttpOnly; SameSite=Lax", "http://example.tld/"),
 	}
-	for _, f := range Judge(ss, pleroma) {
+	for _, f := range Judge(ss, pleroma, testNow) {
 		if f.ID == IDSecure {
 			if f.Severity != finding.Fail || !strings.Contains(f.Message, "http://example.tld/") {
 				t.Errorf("cookie on the http:// redirect: %v %q, want fail naming http://example.tld/", f.Severity, f.Message)
@@ -241,7 +242,7 @@ func FuzzParse(f *testing.F) {
 		if c.Domain != strings.ToLower(c.Domain) || c.HasDomain != (c.Domain != "" || c.HasDomain) {
 			t.Fatalf("Parse(%q): Domain %q not normalised", line, c.Domain)
 		}
-		_ = Judge([]Seen{{Cookie: c, SetBy: u}, {Cookie: c}}, pleroma)
+		_ = Judge([]Seen{{Cookie: c, SetBy: u}, {Cookie: c}}, pleroma, testNow)
 	})
 }
 
@@ -256,6 +257,111 @@ func TestRedact(t *testing.T) {
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// testNow is the scan time of the tests: Expires dates compare against it.
+var testNow = time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+
+type verdict struct {
+	id, subject, reason string
+	severity            finding.Severity
+}
+
+// TestStorage keys on id, subject, reason and severity: the lines of one
+// visit go through the RFC 6265bis §5.7 store in order, and only what it
+// keeps is judged.
+func TestStorage(t *testing.T) {
+	const https, plain, login = "https://example.tld/", "http://example.tld/", "https://example.tld/auth/login"
+	type line struct {
+		raw, setBy string
+		visit      int
+	}
+	tests := []struct {
+		lines []line
+		want  []verdict
+		why   string
+	}{
+		{[]line{{"sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT", https, 0}},
+			[]verdict{{IDStorage, "sid", "deleted", finding.Info}},
+			"Express's res.clearCookie: an Expires in the past stores nothing, so no Secure or HttpOnly to judge"},
+		{[]line{{"sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT", plain, 0}},
+			[]verdict{{IDStorage, "sid", "deleted", finding.Info}},
+			"a deletion over plain HTTP carries no value: nothing crossed in clear"},
+		{[]line{{"sid=; Max-Age=-1", https, 0}},
+			[]verdict{{IDStorage, "sid", "deleted", finding.Info}},
+			"RFC 6265bis §5.6.2: a negative Max-Age deletes"},
+		{[]line{{"sid=x; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; HttpOnly", https, 0}},
+			[]verdict{},
+			"RFC 6265bis §5.7: Max-Age wins over Expires, so the cookie is stored (no pass for a non-session cookie)"},
+		{[]line{{"sid=x; Expires=Fri, 07 Aug 2099 08:04:19 GMT", https, 0}},
+			[]verdict{{IDSecure, "sid", "no-secure", finding.Warn}, {IDHTTPOnly, "sid", "no-httponly", finding.Warn}},
+			"an Expires in the future stores the cookie"},
+		{[]line{{"sid=x; Expires=not a date", https, 0}},
+			[]verdict{{IDSecure, "sid", "no-secure", finding.Warn}, {IDHTTPOnly, "sid", "no-httponly", finding.Warn}},
+			"RFC 6265bis §5.6.1: an Expires that is no cookie-date is ignored: a session cookie"},
+		{[]line{{"sid=a; Path=/", https, 0}, {"sid=b; Path=/; Secure; HttpOnly", https, 0}},
+			[]verdict{{IDStorage, "sid", "replaced", finding.Info}},
+			"RFC 6265bis §5.7: the second line of the same name, domain and path replaces the first; the kept one is fine"},
+		{[]line{{"sid=a; Path=/; Secure; HttpOnly", https, 0}, {"sid=b; Path=/", https, 0}},
+			[]verdict{{IDStorage, "sid", "replaced", finding.Info}, {IDSecure, "sid", "no-secure", finding.Warn}, {IDHTTPOnly, "sid", "no-httponly", finding.Warn}},
+			"the weaker later line is what the browser keeps"},
+		{[]line{{"sid=a; Path=/; Secure; HttpOnly", https, 0}, {"sid=; Path=/; Max-Age=0", https, 0}},
+			[]verdict{{IDStorage, "sid", "deleted", finding.Info}},
+			"set then deleted in one response: nothing is stored"},
+		{[]line{{"sid=a; Path=/", plain, 0}, {"sid=b; Path=/; Secure; HttpOnly", https, 0}},
+			[]verdict{{IDStorage, "sid", "replaced", finding.Info}, {IDSecure, "sid", "set-over-http", finding.Warn}},
+			"replaced on the next hop, but its value crossed the network in clear first"},
+		{[]line{{"sid=a; Path=/app", https, 0}, {"sid=b; Path=/; Secure; HttpOnly", https, 0}},
+			[]verdict{{IDSecure, "sid", "no-secure", finding.Warn}, {IDHTTPOnly, "sid", "no-httponly", finding.Warn}},
+			"RFC 6265bis §5.7: another path is another cookie; both are kept, the worse is reported"},
+		{[]line{{"sid=a; Path=/", https, 1}, {"sid=; Path=/; Max-Age=0", https, 2}},
+			[]verdict{{IDSecure, "sid", "no-secure", finding.Warn}, {IDHTTPOnly, "sid", "no-httponly", finding.Warn}, {IDStorage, "sid", "deleted", finding.Info}},
+			"separate visits keep separate stores: a deletion on another page does not excuse the cookie"},
+		{[]line{{"sid=a", login, 0}, {"sid=b; Path=/auth; Secure; HttpOnly", https, 0}},
+			[]verdict{{IDStorage, "sid", "replaced", finding.Info}},
+			"RFC 6265bis §5.1.4: the default path of /auth/login is /auth, the same path"},
+		{[]line{{"__Host-sid=; Path=/; Max-Age=0", https, 0}},
+			[]verdict{{IDRejected, "__Host-sid", "prefix-rules", finding.Warn}},
+			"a deletion that breaks the __Host- rules is rejected itself, so the stored cookie survives the logout"},
+	}
+	for _, tt := range tests {
+		var ss []Seen
+		for _, l := range tt.lines {
+			s := seen(t, l.raw, l.setBy)
+			s.Visit = l.visit
+			ss = append(ss, s)
+		}
+		got := []verdict{}
+		for _, f := range Judge(ss, Expect{}, testNow) {
+			got = append(got, verdict{f.ID, f.Subject, f.Reason, f.Severity})
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tt.why, got, tt.want)
+		}
+	}
+}
+
+// TestParseDate checks the cookie-date algorithm of RFC 6265bis §5.1.1.
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"Thu, 01 Jan 1970 00:00:00 GMT":     "1970-01-01T00:00:00Z",
+		"Wednesday, 01-Jan-10 00:00:00 GMT": "2010-01-01T00:00:00Z",
+		"Mon Dec 10 16:32:30 2007 GMT":      "2007-12-10T16:32:30Z",
+		"Fri, 31 Feb 2020 00:00:00 GMT":     "",
+		"Sat, 01 Jan 1600 00:00:00 GMT":     "",
+		"01 Jan 2020 24:00:00":              "",
+		"1 jAN 2020 1:2:3xyz":               "2020-01-01T01:02:03Z",
+		"Tue, 18 Oct 2011 07:42:42.123 GMT": "2011-10-18T07:42:42Z",
+	} {
+		got, ok := parseDate(in)
+		s := ""
+		if ok {
+			s = got.Format(time.RFC3339)
+		}
+		if s != want {
+			t.Errorf("parseDate(%q) = %q, want %q", in, s, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/net/publicsuffix"
 
@@ -13,10 +14,13 @@ import (
 )
 
 // Seen is one Set-Cookie line and the URL whose response carried it; that
-// may be an http:// hop of a redirect chain.
+// may be an http:// hop of a redirect chain. Lines of the same Visit (one
+// redirect chain, followed with one cookie store) are applied to one store
+// in order, so a later line replaces or deletes an earlier one.
 type Seen struct {
 	Cookie Cookie
 	SetBy  *url.URL
+	Visit  int
 }
 
 // Expect is the cookie part of a profile; the zero value judges every cookie
@@ -68,10 +72,17 @@ const (
 
 const defaultMissing = "no session cookie was seen; Pleroma >= 2.5 sets it only for authenticated requests: pass -H 'Authorization: Bearer TOKEN'"
 
-// Judge judges every cookie seen. A name seen on several responses is judged
-// on each and the worst verdict per check is kept, naming its URL. Pass
-// findings are emitted for the session cookie only.
-func Judge(seen []Seen, exp Expect) []finding.Finding {
+// Judge judges what the browser ends up storing from every cookie seen at
+// now. The lines of one visit go through the storage model of RFC 6265bis
+// §5.7 in order: a line a browser rejects changes nothing, a deletion
+// (Max-Age<=0, or an Expires in the past) removes the cookie and stores
+// nothing, and a line with the same name, domain and path as an earlier one
+// replaces it; deletions and replacements are notes, and only the cookies
+// left stored are judged, save that a value set over plain HTTP crossed the
+// network in clear however briefly it was kept. A name seen on several
+// visits is judged on each and the worst verdict per check is kept, naming
+// its URL. Pass findings are emitted for the session cookie only.
+func Judge(seen []Seen, exp Expect, now time.Time) []finding.Finding {
 	var out []finding.Finding
 	index := map[string]int{}
 	keep := func(f finding.Finding) {
@@ -85,15 +96,35 @@ func Judge(seen []Seen, exp Expect) []finding.Finding {
 		index[k] = len(out)
 		out = append(out, f)
 	}
+	judges := make([]judge, len(seen))
+	for i, s := range seen {
+		judges[i] = judge{c: s.Cookie, u: s.SetBy, exp: exp, session: slices.Contains(exp.Names, s.Cookie.Name)}
+	}
+	fates := storeFates(seen, judges, now)
 	sessionSeen := false
-	for _, s := range seen {
-		if s.Cookie.deletes() {
-			continue // stores nothing, so there is nothing to protect
-		}
-		j := judge{c: s.Cookie, u: s.SetBy, exp: exp, session: slices.Contains(exp.Names, s.Cookie.Name)}
-		sessionSeen = sessionSeen || j.session
-		for _, f := range j.all() {
-			keep(f)
+	for i, j := range judges {
+		fate := fates[i]
+		switch {
+		case fate.rejected:
+			sessionSeen = sessionSeen || j.session
+			for _, f := range j.all() {
+				keep(f)
+			}
+		case seen[i].Cookie.Deletes(now):
+			keep(j.deleted(fate, seen))
+		case fate.by >= 0:
+			if !seen[fate.by].Cookie.Deletes(now) {
+				keep(j.replaced(seen[fate.by]))
+			}
+			if f, ok := j.secure(); ok && j.plainHTTP() && j.c.Value != "" {
+				j.finish(&f)
+				keep(f)
+			}
+		default:
+			sessionSeen = sessionSeen || j.session
+			for _, f := range j.all() {
+				keep(f)
+			}
 		}
 	}
 	if len(exp.Names) > 0 && !sessionSeen {
@@ -105,6 +136,70 @@ func Judge(seen []Seen, exp Expect) []finding.Finding {
 			Actual: "(not seen)", Message: msg})
 	}
 	return out
+}
+
+// fate is what became of one line in the store of its visit.
+type fate struct {
+	rejected bool
+	by       int // the later line that replaced or deleted it, or -1
+	removed  int // for a deletion: the earlier line it removed, or -1
+}
+
+// storeFates applies each visit's lines to a store of its own, in order.
+func storeFates(seen []Seen, judges []judge, now time.Time) []fate {
+	fates := make([]fate, len(seen))
+	stores := map[int]map[Key]int{}
+	for i, s := range seen {
+		fates[i] = fate{by: -1, removed: -1}
+		if _, rejected := judges[i].rejected(); rejected {
+			fates[i].rejected = true
+			continue
+		}
+		store := stores[s.Visit]
+		if store == nil {
+			store = map[Key]int{}
+			stores[s.Visit] = store
+		}
+		k := KeyOf(s.Cookie, s.SetBy)
+		if prev, ok := store[k]; ok {
+			fates[prev].by = i
+			fates[i].removed = prev
+		}
+		if s.Cookie.Deletes(now) {
+			delete(store, k)
+		} else {
+			store[k] = i
+		}
+	}
+	return fates
+}
+
+// IDStorage is the check id of the notes on deletions and replacements.
+const IDStorage = "cookie.storage"
+
+// deleted notes a line that removes the cookie: the browser stores nothing.
+func (j judge) deleted(fa fate, seen []Seen) finding.Finding {
+	f := finding.Finding{ID: IDStorage, Reason: "deleted", Severity: finding.Info, Expected: "a cookie browsers store"}
+	f.Message = fmt.Sprintf("%s deletes the cookie (%s): browsers store nothing for it, so there is nothing to protect", j.where(), j.c.how())
+	if fa.removed >= 0 {
+		f.Message += fmt.Sprintf("; it removes the one set earlier by %s", judge{u: seen[fa.removed].SetBy}.where())
+	}
+	j.finish(&f)
+	return f
+}
+
+// replaced notes a line a later one of the same name, domain and path
+// overwrote before the visit ended.
+func (j judge) replaced(by Seen) finding.Finding {
+	f := finding.Finding{ID: IDStorage, Reason: "replaced", Severity: finding.Info, Expected: "one Set-Cookie per cookie"}
+	from := "from " + judge{u: by.SetBy}.where()
+	if from == "from "+j.where() {
+		from = "from the same URL"
+	}
+	f.Message = fmt.Sprintf("the cookie set by %s is replaced by a later Set-Cookie of the same name, domain and path %s (RFC 6265bis §5.7); the later one is what browsers keep and what is judged",
+		j.where(), from)
+	j.finish(&f)
+	return f
 }
 
 // judge holds one cookie seen on one response.
@@ -130,18 +225,23 @@ func (j judge) all() []finding.Finding {
 	}
 	for _, check := range checks {
 		if f, ok := check(); ok {
-			f.Subject = j.c.Name
-			if f.Actual == "" {
-				f.Actual = Redact(j.c.Raw)
-			}
-			if f.Reason == "" {
-				f.Reason = "ok"
-			}
-			f.Vars = j.vars()
+			j.finish(&f)
 			fs = append(fs, f)
 		}
 	}
 	return fs
+}
+
+// finish fills what every finding on the cookie carries.
+func (j judge) finish(f *finding.Finding) {
+	f.Subject = j.c.Name
+	if f.Actual == "" {
+		f.Actual = Redact(j.c.Raw)
+	}
+	if f.Reason == "" {
+		f.Reason = "ok"
+	}
+	f.Vars = j.vars()
 }
 
 // vars are the values a cookie's fix is written with.

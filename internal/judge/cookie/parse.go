@@ -5,7 +5,9 @@ package cookie
 
 import (
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Cookie is one parsed Set-Cookie line; attributes hold the last value of
@@ -27,7 +29,11 @@ type Cookie struct {
 	MaxAge    int64
 	HasMaxAge bool
 	// Expires is the last Expires value, unparsed.
-	Expires     string
+	Expires string
+	// ExpiresAt is the last Expires that parses as a cookie-date
+	// (RFC 6265bis §5.6.1; others are ignored), when HasExpires.
+	ExpiresAt   time.Time
+	HasExpires  bool
 	Partitioned bool
 	// Raw is the line as received.
 	Raw string
@@ -82,6 +88,9 @@ func (c *Cookie) attribute(name, value string) {
 	switch name {
 	case "expires":
 		c.Expires = value
+		if t, ok := parseDate(value); ok {
+			c.ExpiresAt, c.HasExpires = t, true
+		}
 	case "max-age":
 		if n, ok := maxAge(value); ok {
 			c.MaxAge, c.HasMaxAge = n, true
@@ -147,11 +156,26 @@ func maxAge(v string) (int64, bool) {
 
 func trimWSP(s string) string { return strings.Trim(s, " \t") }
 
-// deletes reports whether the line only removes the cookie: a Max-Age of
-// zero or less sets the earliest expiry (RFC 6265bis §5.6.2), so the
-// browser evicts the cookie and stores nothing (§5.7), as Plug's
-// and Rack's delete_cookie do on logout.
-func (c Cookie) deletes() bool { return c.HasMaxAge && c.MaxAge <= 0 }
+// Deletes reports whether the line only removes the cookie at now: a
+// Max-Age of zero or less sets the earliest expiry (RFC 6265bis §5.6.2), and
+// without Max-Age an Expires in the past does the same (§5.6.1; Max-Age
+// wins over Expires, §5.7), so the browser evicts any stored cookie of that
+// name, domain and path and stores nothing, as Plug's and Rack's
+// delete_cookie and Express's clearCookie do on logout.
+func (c Cookie) Deletes(now time.Time) bool {
+	if c.HasMaxAge {
+		return c.MaxAge <= 0
+	}
+	return c.HasExpires && !c.ExpiresAt.After(now)
+}
+
+// how says which attribute deletes the cookie.
+func (c Cookie) how() string {
+	if c.HasMaxAge {
+		return "Max-Age=" + strconv.FormatInt(c.MaxAge, 10)
+	}
+	return "Expires=" + c.Expires + ", in the past"
+}
 
 // prefix returns the cookie's name prefix, matched case-insensitively as
 // current browsers do, or "".

@@ -325,24 +325,81 @@ func (j *judge) objects() {
 	j.out.add(f)
 }
 
-// baseURI judges csp.base-uri: without it, an injected <base> redirects
-// every relative script URL.
+// baseURI judges csp.base-uri by what an injected <base href> to the
+// attacker's origin achieves under the enforced script policies. Every
+// relative URL after it resolves against that origin (HTML §4.2.3), and
+// the script then needs each policy's consent for the resolved URL:
+//   - A nonce lets a script load from wherever its src points (CSP3
+//     §6.7.2.3, nonces are checked before URLs), and the page's own
+//     <script nonce src="/app.js"> carries it: the attacker's file runs.
+//     'strict-dynamic' does the same for the relative scripts a trusted
+//     script creates, nonce or hash. That is a bypass: fail.
+//   - A host, scheme or 'self' allow-list checks the resolved URL, so the
+//     relative script is blocked unless the attacker's origin is allowed
+//     (a wide source: fail), and such an allow-list already fails script-src,
+//     since whoever injects <base> can inject <script src> as well. A
+//     hash allows external scripts only through integrity metadata, which
+//     the attacker's file does not match. No script runs; what remains is
+//     relative form actions, which post to the attacker unless form-action
+//     (no fallback) stops them (warn), and relative links (info).
+//   - Without any script restriction an injected <base> loads the
+//     attacker's relative scripts like any injected script does: fail.
 func (j *judge) baseURI() {
 	rs := j.restricting("base-uri")
 	f := finding.Finding{ID: "csp.base-uri", Expected: "base-uri 'none' or 'self'", Actual: j.actual(rs), Vars: map[string]string{"directive": "base-uri", "value": j.wanted("base-uri", "base-uri 'self'")}}
-	switch names := dangerousInEffect(rs); {
-	case len(rs) == 0:
-		f.Severity, f.Reason = finding.Fail, "absent"
-		f.Message = "no enforced policy sets base-uri (it has no fallback), so an injected <base> can redirect relative script URLs"
-	case len(names) > 0:
-		// As good as no base-uri at all: an injected <base> can point
-		// relative script URLs at the attacker's host.
-		f.Severity, f.Reason = finding.Fail, "wide-source"
-		f.Message = fmt.Sprintf("base-uri allows %s, so an injected <base> can point relative script URLs anywhere", strings.Join(names, " "))
-	default:
+	names := dangerousInEffect(rs)
+	if len(rs) > 0 && len(names) == 0 {
 		f.Message = "base-uri is restricted"
+		j.out.add(f)
+		return
+	}
+	what := "no enforced policy sets base-uri (it has no fallback), so an injected <base> can point relative URLs at another origin"
+	f.Reason = "absent"
+	if len(rs) > 0 {
+		// As good as no base-uri at all.
+		f.Reason = "wide-source"
+		what = fmt.Sprintf("base-uri allows %s, so an injected <base> can point relative URLs at any origin", strings.Join(names, " "))
+	}
+	switch elem := j.restricting("script-src-elem"); {
+	case len(elem) == 0:
+		f.Severity = finding.Fail
+		f.Message = what + ", and with no script-src relative scripts then load from there"
+	case len(dangerousInEffect(elem)) > 0:
+		f.Severity = finding.Fail
+		f.Message = what + fmt.Sprintf(", and script-src allows %s, so relative scripts load from the attacker's origin", strings.Join(dangerousInEffect(elem), " "))
+	case followsURL(elem):
+		f.Severity = finding.Fail
+		f.Message = what + ": scripts are allowed by nonce or 'strict-dynamic', so the page's own relative <script> tags load the attacker's code"
+	case !j.formsRestricted():
+		f.Severity = finding.Warn
+		f.Message = what + ": script-src still blocks scripts from there, but relative form actions post to it, and form-action (which has no fallback) does not stop that"
+	default:
+		f.Severity = finding.Info
+		f.Message = what + ": script-src and form-action still block scripts and form posts to it; only relative links follow it"
 	}
 	j.out.add(f)
+}
+
+// followsURL reports whether a page script whose relative src now points
+// at the attacker's origin runs under every policy: each allows it by its
+// nonce, by 'strict-dynamic', or by allowing that origin.
+func followsURL(elem []restriction) bool {
+	for _, r := range elem {
+		if !r.set.nonce && !r.set.kw["'strict-dynamic'"] && !r.set.covers(attacker) {
+			return false
+		}
+	}
+	return true
+}
+
+// attacker stands for an origin no policy names on purpose.
+var attacker = ParseSource("https://attacker.invalid")
+
+// formsRestricted reports whether some policy keeps forms from posting to
+// another origin: form-action without a wide source.
+func (j *judge) formsRestricted() bool {
+	rs := j.restricting("form-action")
+	return len(rs) > 0 && len(dangerousInEffect(rs)) == 0 && !inEffect(rs, attacker)
 }
 
 // required judges the directives of Expect.Require not judged otherwise.
@@ -398,7 +455,27 @@ func (j *judge) sources() {
 			for _, s := range d.Sources {
 				j.source(d, s)
 			}
+			j.reportURI(d)
 		}
+	}
+}
+
+// reportURI flags report-uri endpoints over plain HTTP: the browser
+// posts every violation report there (CSP3 §5.5: the page URL, the blocked
+// URL, a sample of the blocked code), readable and alterable on the path.
+// report-to names a Reporting-Endpoints group, whose endpoints browsers use
+// only when potentially trustworthy, so it needs no such check.
+func (j *judge) reportURI(d Directive) {
+	if d.Name != "report-uri" {
+		return
+	}
+	for _, v := range d.Value {
+		if len(v) < 5 || !strings.EqualFold(v[:5], "http:") {
+			continue
+		}
+		j.out.add(finding.Finding{ID: "csp.http-source", Reason: "http-report", Severity: finding.Warn, Subject: d.Name, Expected: "an https report endpoint", Actual: v,
+			Message: fmt.Sprintf("report-uri sends violation reports to %s over unencrypted HTTP, so anyone on the path reads them (page URLs, blocked URLs, code samples) and can alter or drop them", v),
+			Vars:    map[string]string{"directive": d.Name, "source": v}})
 	}
 }
 

@@ -146,7 +146,13 @@ func (j *judge) syntax() {
 			if pr.Token != "" {
 				msg = pr.Directive + " " + pr.Token + ": " + pr.Reason
 			}
-			j.out.add(finding.Finding{ID: "csp.syntax", Reason: "syntax", Severity: finding.Info, Subject: pr.Directive, Actual: pr.Token, Message: msg})
+			f := finding.Finding{ID: "csp.syntax", Reason: "syntax", Severity: finding.Info, Subject: pr.Directive, Actual: pr.Token, Message: msg}
+			if pr.Code == CodeMissingSemicolon {
+				// The directive the author wrote is lost, and its
+				// sources widen the one that swallowed it.
+				f.Reason, f.Severity, f.Expected = pr.Code, finding.Warn, "directives separated by ';'"
+			}
+			j.out.add(f)
 		}
 		for _, d := range p.Directives {
 			if deprecated[d.Name] {

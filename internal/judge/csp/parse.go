@@ -5,7 +5,10 @@
 // understood. It is pure: strings in, findings out.
 package csp
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Directive is one directive of a policy: its lower-case name, its value
 // split on ASCII whitespace, and, for source-list directives, the parsed
@@ -29,7 +32,14 @@ type Problem struct {
 	Directive string // the directive's name
 	Token     string // the offending token, or "" for the whole directive
 	Reason    string
+	// Code is the finding's reason when it is more than "syntax":
+	// CodeMissingSemicolon.
+	Code string
 }
+
+// CodeMissingSemicolon marks a directive name inside another directive's
+// value: a forgotten ';' that makes the named directive part of the value.
+const CodeMissingSemicolon = "missing-semicolon"
 
 // Policy is one serialized policy: its directives in order, the first of
 // each name only.
@@ -102,6 +112,13 @@ func ParsePolicy(s string) Policy {
 		}
 		seen[name] = true
 		d := Directive{Name: name, Value: fields[1:]}
+		for _, v := range d.Value {
+			if n := lower(v); known[n] || deprecated[n] {
+				p.Problems = append(p.Problems, Problem{Directive: name, Token: v, Code: CodeMissingSemicolon,
+					Reason: fmt.Sprintf("%s is a directive name inside the value of %s: a ';' is missing before it, so %s is not in effect and what follows is read as part of %s", n, name, n, name)})
+				break
+			}
+		}
 		switch {
 		case sourceList[name]:
 			d.Sources = make([]Source, len(d.Value))

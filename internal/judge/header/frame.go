@@ -15,11 +15,14 @@ const (
 )
 
 // xfoEffect follows the HTML Standard's "check a navigation response's
-// adherence to X-Frame-Options": the lower-cased values form a set; several
-// values block framing if any is a known one; otherwise deny, sameorigin, or
-// nothing at all.
+// adherence to X-Frame-Options" as web-platform-tests check it today: the
+// lower-cased values form a set, values other than deny, sameorigin and
+// allowall are dropped (INVALID next to SAMEORIGIN is SAMEORIGIN), two
+// different known values conflict and block all framing, and otherwise
+// deny, sameorigin, or nothing at all.
 func xfoEffect(vs []string) (int, []string) {
 	set := map[string]bool{}
+	known := map[string]bool{}
 	var order []string
 	for _, v := range splitList(vs) {
 		v = strings.ToLower(v)
@@ -27,12 +30,14 @@ func xfoEffect(vs []string) (int, []string) {
 			set[v] = true
 			order = append(order, v)
 		}
+		if v == "deny" || v == "sameorigin" || v == "allowall" {
+			known[v] = true
+		}
 	}
+	set = known
 	switch {
-	case len(set) > 1 && (set["deny"] || set["sameorigin"] || set["allowall"]):
-		return xfoDeny, order
 	case len(set) > 1:
-		return xfoNone, order
+		return xfoDeny, order
 	case set["deny"]:
 		return xfoDeny, order
 	case set["sameorigin"]:
@@ -60,6 +65,9 @@ func judgeXFO(vs []string, want string, in Input) verdict {
 	got, set := xfoEffect(vs)
 	var v verdict
 	switch {
+	case got == xfoNone && controlTrimmed(vs) != xfoNone:
+		v.sev, v.reason = finding.Warn, "control-bytes"
+		v.msg = "X-Frame-Options has a vertical tab or form feed around its value: the HTML Standard trims only tabs and spaces, so browsers that follow it (as web-platform-tests expect) give no clickjacking protection, while Chromium trims them and honours the value; send the value without control bytes"
 	case got == xfoNone:
 		v.useless, v.reason = true, "invalid"
 		v.msg = "X-Frame-Options value is not understood by browsers, so it gives no clickjacking protection; send DENY"
@@ -94,10 +102,24 @@ func judgeXFO(vs []string, want string, in Input) verdict {
 	return v
 }
 
-// judgeXCTO follows Fetch's "determine nosniff": only the first value counts.
+// controlTrimmed is the effect of vs once each value is also trimmed of
+// vertical tabs and form feeds, as Chromium trims them.
+func controlTrimmed(vs []string) int {
+	var trimmed []string
+	for _, v := range splitList(vs) {
+		trimmed = append(trimmed, strings.Trim(v, " \t\v\f"))
+	}
+	got, _ := xfoEffect(trimmed)
+	return got
+}
+
+// judgeXCTO follows Fetch's "determine nosniff": only the first value
+// counts, and a form feed around it is stripped on purpose, though it is no
+// HTTP whitespace (Fetch notes it; web-platform-tests fetch/nosniff expect
+// "nosniff\f" to count and "nosniff\v" not).
 func judgeXCTO(vs []string, _ string, _ Input) verdict {
 	list := splitList(vs)
-	if len(list) > 0 && strings.EqualFold(list[0], "nosniff") {
+	if len(list) > 0 && strings.EqualFold(strings.Trim(list[0], " \t\f"), "nosniff") {
 		return verdict{msg: "MIME sniffing is off"}
 	}
 	return verdict{useless: true, reason: "invalid", msg: "browsers read only the first X-Content-Type-Options value and it is not nosniff, so MIME sniffing stays on; send nosniff"}

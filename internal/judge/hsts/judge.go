@@ -60,8 +60,16 @@ func Judge(values []string, exp Expect) []finding.Finding {
 		f.Message = fmt.Sprintf("%d Strict-Transport-Security headers are sent and browsers use only the first (RFC 6797 §8.1); remove the duplicate (often a proxy such as nginx adding its own); first header: %s",
 			len(values), f.Message)
 	}
-	return []finding.Finding{f}
+	out := []finding.Finding{f}
+	for _, n := range Notes(values[0]) {
+		out = append(out, finding.Finding{ID: IDSyntax, Subject: n.Directive, Reason: n.Reason, Severity: finding.Info,
+			Expected: "each directive once, no empty directive", Actual: values[0], Message: n.Message})
+	}
+	return out
 }
+
+// IDSyntax is the check id of the notes on a valid value's form.
+const IDSyntax = "hsts.syntax"
 
 // The reasons Judge gives besides "ok".
 const (
@@ -72,6 +80,9 @@ const (
 	ReasonMaxAgeShort       = "max-age-short"
 	ReasonNoSubDomains      = "no-include-subdomains"
 	ReasonPreloadIneligible = "not-eligible"
+
+	ReasonEmptyDirective    = "empty-directive"
+	ReasonRepeatedDirective = "repeated-directive"
 )
 
 func (e Expect) judgeFirst(v string) (finding.Severity, string, string) {

@@ -32,24 +32,26 @@ type Policy struct {
 // maxValueLen bounds the work on absurd header values.
 const maxValueLen = 64 << 10
 
-// Parse reads one Strict-Transport-Security value strictly (RFC 6797 §6.1):
-// a value that breaks the grammar, lacks max-age, or repeats a directive is
-// invalid as a whole, as a browser ignores it whole.
+// Parse reads one Strict-Transport-Security value as browsers do: a value
+// that breaks the RFC 6797 §6.1 grammar, lacks max-age, or repeats max-age
+// or includeSubDomains is invalid as a whole, as a browser ignores it whole.
+// RFC 6797 §6.1 allows every directive at most once, but Chromium and
+// Firefox enforce that only for the two directives they act on and skip
+// every other one however often it comes, so a repeated preload or unknown
+// directive leaves the policy in force (Notes names it).
 func Parse(value string) (Policy, error) {
 	ds, err := directives(value)
 	if err != nil {
 		return Policy{}, err
 	}
 	var p Policy
-	seen := make(map[string]bool, len(ds))
 	haveMaxAge := false
 	for _, d := range ds {
-		if seen[d.Name] {
-			return Policy{}, fmt.Errorf("directive %q appears more than once (RFC 6797 §6.1)", d.Name)
-		}
-		seen[d.Name] = true
 		switch d.Name {
 		case "max-age":
+			if haveMaxAge {
+				return Policy{}, errors.New("max-age appears more than once (RFC 6797 §6.1)")
+			}
 			if !d.HasValue {
 				return Policy{}, errors.New("max-age has no value")
 			}
@@ -59,6 +61,9 @@ func Parse(value string) (Policy, error) {
 			}
 			p.MaxAge, haveMaxAge = n, true
 		case "includesubdomains":
+			if p.IncludeSubDomains {
+				return Policy{}, errors.New("includeSubDomains appears more than once (RFC 6797 §6.1)")
+			}
 			if d.HasValue {
 				return Policy{}, errors.New("includeSubDomains takes no value")
 			}
@@ -78,6 +83,47 @@ func Parse(value string) (Policy, error) {
 		return Policy{}, errors.New("max-age is missing (RFC 6797 §6.1.1)")
 	}
 	return p, nil
+}
+
+// Note is one thing a valid value does that browsers pass over.
+type Note struct {
+	// Reason is ReasonEmptyDirective or ReasonRepeatedDirective.
+	Reason string
+	// Directive names the repeated directive; "" for empty ones.
+	Directive string
+	Message   string
+}
+
+// Notes are what a valid value does that browsers pass over: empty
+// directives (a stray ';', which the §6.1 grammar allows) and directives
+// repeated beyond the first, which RFC 6797 §6.1 forbids and browsers skip.
+// It is empty for an invalid value, whose error says more.
+func Notes(value string) []Note {
+	if _, err := Parse(value); err != nil {
+		return nil
+	}
+	var notes []Note
+	ds, semicolons, _ := split(value)
+	// n directives need n-1 separators; each further ';' separates nothing.
+	if empty := semicolons - len(ds) + 1; empty > 0 {
+		notes = append(notes, Note{Reason: ReasonEmptyDirective,
+			Message: plural(int64(empty), "empty directive") + " (a stray ';'): the grammar of RFC 6797 §6.1 allows it and browsers skip it, but it often marks a value edited by hand or a directive lost"})
+	}
+	count := map[string]int{}
+	var order []string
+	for _, d := range ds {
+		if count[d.Name] == 0 {
+			order = append(order, d.Name)
+		}
+		count[d.Name]++
+	}
+	for _, name := range order {
+		if n := count[name]; n > 1 {
+			notes = append(notes, Note{Reason: ReasonRepeatedDirective, Directive: name,
+				Message: fmt.Sprintf("%s appears %d times: RFC 6797 §6.1 allows each directive once, but browsers act on max-age and includeSubDomains only and skip the others however often they come, so the policy still holds; send it once", name, n)})
+		}
+	}
+	return notes
 }
 
 // deltaSeconds reads 1*DIGIT, clamping values too large for int64.
@@ -128,23 +174,32 @@ func (p Policy) String() string {
 // directives tokenizes a value by the §6.1 ABNF, with implied linear
 // whitespace around separators; empty directives (";;") are allowed there.
 func directives(value string) ([]Directive, error) {
+	ds, _, err := split(value)
+	return ds, err
+}
+
+// split is directives that also counts the ';' separators outside
+// quoted-strings.
+func split(value string) ([]Directive, int, error) {
 	if len(value) > maxValueLen {
-		return nil, fmt.Errorf("value longer than %d bytes", maxValueLen)
+		return nil, 0, fmt.Errorf("value longer than %d bytes", maxValueLen)
 	}
 	var ds []Directive
+	semicolons := 0
 	s := value
 	for {
 		s = trimOWS(s)
 		if s == "" {
-			return ds, nil
+			return ds, semicolons, nil
 		}
 		if s[0] == ';' {
 			s = s[1:]
+			semicolons++
 			continue
 		}
 		n := tokenLen(s)
 		if n == 0 {
-			return nil, fmt.Errorf("unexpected %q where a directive name belongs", s[:1])
+			return nil, 0, fmt.Errorf("unexpected %q where a directive name belongs", s[:1])
 		}
 		d := Directive{Name: strings.ToLower(s[:n])}
 		s = trimOWS(s[n:])
@@ -154,20 +209,20 @@ func directives(value string) ([]Directive, error) {
 			if s != "" && s[0] == '"' {
 				v, rest, err := unquote(s)
 				if err != nil {
-					return nil, fmt.Errorf("directive %q: %w", d.Name, err)
+					return nil, 0, fmt.Errorf("directive %q: %w", d.Name, err)
 				}
 				d.Value, d.Quoted, s = v, true, rest
 			} else {
 				m := tokenLen(s)
 				if m == 0 {
-					return nil, fmt.Errorf("directive %q has an empty or malformed value", d.Name)
+					return nil, 0, fmt.Errorf("directive %q has an empty or malformed value", d.Name)
 				}
 				d.Value, s = s[:m], s[m:]
 			}
 			s = trimOWS(s)
 		}
 		if s != "" && s[0] != ';' {
-			return nil, fmt.Errorf("unexpected %q after directive %q", s[:1], d.Name)
+			return nil, 0, fmt.Errorf("unexpected %q after directive %q", s[:1], d.Name)
 		}
 		ds = append(ds, d)
 	}

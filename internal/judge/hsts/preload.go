@@ -66,11 +66,13 @@ func preloadHeader(values []string) (errs, warns []string) {
 	default:
 		return []string{fmt.Sprintf("%d Strict-Transport-Security headers; exactly one is required", len(values))}, nil
 	}
-	ds, err := directives(values[0])
+	ds, semicolons, err := split(values[0])
 	if err != nil {
 		return []string{"the header does not parse: " + err.Error()}, nil
 	}
-	if strings.Contains(values[0], ";;") || strings.HasSuffix(strings.TrimSpace(values[0]), ";") {
+	if strings.Trim(values[0], " \t") == "" {
+		warns = append(warns, "empty header")
+	} else if semicolons-len(ds)+1 > 0 {
 		warns = append(warns, "empty directive")
 	}
 	count := map[string]int{}
