@@ -37,6 +37,7 @@ type judgeCase struct {
 	root               resp   // the final HTTPS response, where headers are judged
 	first              *resp  // an HTTPS hop that redirects to root, where HSTS is judged
 	body               string // HTML of the final response, for <meta> policies
+	undecoded          string // the final response came in this coding, which the probe cannot decode
 	http               *resp  // the http:// response; nil: 301 to https://host/
 	httpErr            error
 	cookies            []resp // the profile's cookie paths
@@ -478,19 +479,23 @@ func cspCases() []judgeCase {
 			why:     "FACTS.md: Pleroma 2.5-2.6 send 'wasm-unsafe-eval', which allows WebAssembly compilation, not eval (CSP3 §6.4.1.4)",
 			root:    resp{lines: pleromaCSP("script-src", "script-src 'self' 'wasm-unsafe-eval'")},
 			atLeast: m{"csp.script-src": info}, atMost: m{"csp.script-src": warn}},
+		{name: "csp/brotli-body-not-asked-for", profile: "modern",
+			why:       "RFC 9110 §8.4.1: a server may send a coding the client did not ask for; Chromium decodes br and enforces the <meta> policy in it, which hardscan cannot read, so it says so",
+			undecoded: "br", root: resp{lines: "X-Content-Type-Options: nosniff"},
+			want: m{"csp": fail}, reasons: map[string]string{"csp": "absent", "response.truncated[https://example.tld/]": "undecoded"}},
 		{name: "csp/modern-form-action-https-scheme", profile: "modern",
-			why:     "CSP3 §6.7.2.8: https: matches every https origin, so a form may post to any site (Chromium posts it)",
-			root:    resp{lines: "Content-Security-Policy: default-src 'self'; form-action https:; " + strings.Replace(strictTail, "form-action 'self'", "", 1)},
-			want:    m{"csp.form-action": warn}, reasons: map[string]string{"csp.form-action": "wide-source"},
+			why:  "CSP3 §6.7.2.8: https: matches every https origin, so a form may post to any site (Chromium posts it)",
+			root: resp{lines: "Content-Security-Policy: default-src 'self'; form-action https:; " + strings.Replace(strictTail, "form-action 'self'", "", 1)},
+			want: m{"csp.form-action": warn}, reasons: map[string]string{"csp.form-action": "wide-source"},
 			mention: map[string]string{"csp.form-action": "https:"}},
 		{name: "csp/modern-frame-ancestors-https-scheme", profile: "modern",
-			why:     "CSP3 §6.7.2.8: frame-ancestors https: lets any https site frame the page (Chromium renders it)",
-			root:    resp{lines: "Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors https:"},
-			want:    m{"csp.frame-ancestors": warn}, reasons: map[string]string{"csp.frame-ancestors": "wide-source"}},
+			why:  "CSP3 §6.7.2.8: frame-ancestors https: lets any https site frame the page (Chromium renders it)",
+			root: resp{lines: "Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors https:"},
+			want: m{"csp.frame-ancestors": warn}, reasons: map[string]string{"csp.frame-ancestors": "wide-source"}},
 		{name: "csp/modern-frame-ancestors-any-host", profile: "modern",
-			why:     "CSP3 §6.7.2.9: https://* matches any host on port 443, as wide as https:",
-			root:    resp{lines: "Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors https://*"},
-			want:    m{"csp.frame-ancestors": warn}, reasons: map[string]string{"csp.frame-ancestors": "wide-source"}},
+			why:  "CSP3 §6.7.2.9: https://* matches any host on port 443, as wide as https:",
+			root: resp{lines: "Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors https://*"},
+			want: m{"csp.frame-ancestors": warn}, reasons: map[string]string{"csp.frame-ancestors": "wide-source"}},
 		{name: "csp/pleroma-no-upgrade-insecure-requests", profile: "pleroma",
 			why:     "CSP Upgrade Insecure Requests §3.1: the profile names the valueless directive; its absence is a finding",
 			root:    resp{lines: pleromaCSP("upgrade-insecure-requests", "")},
@@ -868,6 +873,9 @@ func observed(t *testing.T, c judgeCase) *probe.Observed {
 	}
 	base := mustURL(t, "https://"+host+"/")
 	o := &probe.Observed{URL: base, Root: &probe.Chain{Body: []byte(c.body)}, Verified: true}
+	if c.undecoded != "" {
+		o.Root.Encoding, o.Root.Undecoded = c.undecoded, true
+	}
 	if c.first != nil {
 		h := buildHop(t, base, *c.first)
 		o.Root.Hops = append(o.Root.Hops, h)

@@ -106,18 +106,9 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 			s.ImgReferer = h.referer
 		}
 	}
-	if c.has(kindReferrer) {
-		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById('link').click(),true`)); err != nil {
-			return nil, fmt.Errorf("follow the link: %w", err)
-		}
-		if h, ok := waitHit(ctx, l, host, "/ref?link", nil); ok {
-			s.LinkReferer = h.referer
-		}
-	}
+	// The form first: when CSP blocks it the page stays, ready for the
+	// link; when it posts, the page is loaded again for the link.
 	if c.has(kindDocument) {
-		if err := nav(pageURL); err != nil {
-			return nil, err
-		}
 		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById('form').submit(),true`)); err != nil {
 			return nil, fmt.Errorf("submit the form: %w", err)
 		}
@@ -126,6 +117,22 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 			return v
 		}
 		_, s.Form = waitHit(ctx, l, host, "/form?form", blocked)
+	}
+	if c.has(kindReferrer) {
+		if s.Form {
+			if err := nav(pageURL); err != nil {
+				return nil, err
+			}
+			if err := settled(tab, host); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById('link').click(),true`)); err != nil {
+			return nil, fmt.Errorf("follow the link: %w", err)
+		}
+		if h, ok := waitHit(ctx, l, host, "/ref?link", nil); ok {
+			s.LinkReferer = h.referer
+		}
 	}
 	for _, cr := range c.cookies {
 		if err := nav("https://" + host + cr.path); err != nil {

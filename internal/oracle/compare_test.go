@@ -26,10 +26,14 @@ type check struct {
 	chromium string
 	agree    bool
 	departs  string // why Chromium departs from the spec here, when it is a recorded departure
+	limit    string // hardscan states it could not see what this check hangs on
 }
 
 // ok: the check agrees, or is a recorded departure that still departs.
 func (c check) ok() bool {
+	if c.limit != "" {
+		return true
+	}
 	if c.departs != "" {
 		return !c.agree
 	}
@@ -39,8 +43,7 @@ func (c check) ok() bool {
 // The observations and their verdicts, stated once. Each maps the
 // findings hardscan gives to what they mean a browser does (want) and
 // reads what Chromium did (got).
-func compare(c *ocase, v verdicts, s *seen, host string) []check {
-	var out []check
+func compare(c *ocase, v verdicts, s *seen, host string) (out []check) {
 	if !c.has(kindScript) {
 		return compareOthers(c, v, s, out)
 	}
@@ -51,6 +54,23 @@ func compare(c *ocase, v verdicts, s *seen, host string) []check {
 		}
 		out = append(out, ch)
 	}
+	// hardscan's own limit, which it states: a body in a coding it cannot
+	// decode hides the page's <meta> policies from it (response.truncated
+	// says undecoded). Checks that hang on the page's policies are then
+	// "hardscan says it cannot tell" when they differ.
+	limit := ""
+	for k, f := range v {
+		if strings.HasPrefix(k, "response.truncated") && f.Reason == "undecoded" {
+			limit = "hardscan says the body was undecodable and its <meta> policies unread (" + desc(v, k) + ")"
+		}
+	}
+	defer func() {
+		for i := range out {
+			if limit != "" && !out[i].agree && (out[i].kind == kindScript || out[i].kind == kindDocument || out[i].kind == kindReferrer) {
+				out[i].limit = limit
+			}
+		}
+	}()
 	script, scriptOK := v["csp.script-src"]
 	// No enforced policy restricts scripts: the csp finding says absent or
 	// empty (only Report-Only), or csp.script-src says absent.

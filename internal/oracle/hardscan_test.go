@@ -69,7 +69,7 @@ func (l *lab) scan(ctx context.Context, c *ocase, host string) (verdicts, *probe
 			v[key(f)] = f
 		}
 	}
-	for _, f := range cookie.Judge(o.Cookies(), exp) {
+	for _, f := range cookie.Judge(o.Cookies(), exp, time.Now()) {
 		v[key(f)] = f
 	}
 	return v, o, nil

@@ -97,6 +97,9 @@ func TestChromiumAgrees(t *testing.T) {
 
 	tab := tally(results)
 	t.Logf("verdicts checked against Chromium %s (%s), %d cases in %s:\n%s", b.major(), b.version, len(cases), time.Since(start).Round(time.Second), tab.String(b.major()))
+	if testing.Verbose() {
+		t.Logf("cases that did not agree: %q", tab.bad)
+	}
 	for _, r := range results {
 		if r.err != nil {
 			t.Errorf("%s (%s): %v", r.c.name, r.c.source, r.err)
@@ -104,6 +107,8 @@ func TestChromiumAgrees(t *testing.T) {
 		}
 		for _, ch := range r.checks {
 			switch {
+			case ch.limit != "":
+				t.Logf("hardscan's stated limit: %s: %s: Chromium %s, hardscan %s: %s", r.c.name, ch.what, ch.chromium, ch.hardscan, ch.limit)
 			case ch.departs != "" && ch.agree:
 				t.Errorf("%s (%s, %s)\n\t%s: Chromium %s\n\thardscan: %s\n\trecorded as a departure of Chromium's, but they agree now: drop it from departures", r.c.name, r.c.source, r.host, ch.what, ch.chromium, ch.hardscan)
 			case ch.departs != "":
@@ -254,11 +259,13 @@ func xcto(r reply) []field {
 type table struct {
 	cases, agree map[kind]int
 	departs      map[kind]int // checks that agree by a recorded departure of Chromium's from the spec
+	limits       map[kind]int // checks hardscan says it cannot decide (an undecodable body)
 	total, ok    int
+	bad          []string // the cases that did not agree
 }
 
 func tally(rs []outcome) table {
-	t := table{cases: map[kind]int{}, agree: map[kind]int{}, departs: map[kind]int{}}
+	t := table{cases: map[kind]int{}, agree: map[kind]int{}, departs: map[kind]int{}, limits: map[kind]int{}}
 	for _, r := range rs {
 		t.total++
 		good := r.err == nil
@@ -272,6 +279,9 @@ func tally(rs []outcome) table {
 			if ch.departs != "" {
 				t.departs[ch.kind]++
 			}
+			if ch.limit != "" {
+				t.limits[ch.kind]++
+			}
 		}
 		for k, ok := range by {
 			t.cases[k]++
@@ -281,6 +291,8 @@ func tally(rs []outcome) table {
 		}
 		if good {
 			t.ok++
+		} else {
+			t.bad = append(t.bad, r.c.name)
 		}
 	}
 	return t
@@ -288,9 +300,9 @@ func tally(rs []outcome) table {
 
 func (t table) String(major string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| kind | cases | agree | of which Chromium departs from the spec (recorded) |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| kind | cases | agree | checks where Chromium departs from the spec (recorded) | checks hardscan says it cannot see |\n|---|---:|---:|---:|---:|\n")
 	for _, k := range kinds {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", k, t.cases[k], t.agree[k], t.departs[k])
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", k, t.cases[k], t.agree[k], t.departs[k], t.limits[k])
 	}
 	verdict := "all agree"
 	if t.ok != t.total {
