@@ -90,6 +90,37 @@ var evaluatorRows = []evaluatorRow{
 	{"CheckInvalidKeywordAllowsTrustedTypesAllowDuplicateKeyword", "trusted-types 'allow-duplicates' policy1", "syntax tokens 1", false, ""},
 }
 
+// lighthouseRows: github.com/google/csp-evaluator lighthouse/
+// lighthouse_checks_test.ts, evaluateForFailure: the policies a page
+// enforces together, and whether Lighthouse reports a HIGH failure (a
+// missing or wide script-src, object-src or base-uri); its STRICT_CSP
+// advice on allow-lists is not a failure there either.
+var lighthouseRows = []struct {
+	name     string
+	policies []string
+	high     bool
+}{
+	{"robust nonce-based policy", []string{"script-src 'nonce-aaaaaaaaaa'; object-src 'none'; base-uri 'none'"}, false},
+	{"robust hash-based policy", []string{"script-src 'sha256-aaaaaaaaaa'; object-src 'none'"}, false},
+	{"policy not attempt", []string{"block-all-mixed-content"}, true},
+	{"policy not robust", []string{"script-src *.google.com; object-src 'none'"}, false},
+	{"robust policy and not robust policy", []string{"script-src *.google.com; object-src 'none'", "script-src 'nonce-aaaaaaaaaa'; base-uri 'none'"}, false},
+	{"split across many policies", []string{"object-src 'none'", "script-src 'nonce-aaaaaaaaaa'", "base-uri 'none'"}, false},
+	{"split across many policies with default-src", []string{"default-src 'none'", "base-uri 'none'"}, false},
+	{"split across many policies some mixed useless policies", []string{"object-src 'none'", "script-src 'nonce-aaaaaaaaaa'", "base-uri 'none'", "block-all-mixed-content"}, false},
+	{"split across many policies with allowlist", []string{"object-src 'none'", "script-src 'nonce-aaaaaaaaaa'", "base-uri 'none'", "script-src *"}, false},
+	{"not robust and not attempt", []string{"block-all-mixed-content", "script-src *.google.com"}, true},
+	{"robust check only CSPs with script-src", []string{"script-src https://example.com", "object-src 'none'"}, false},
+	{"two not attempt", []string{"block-all-mixed-content", "block-all-mixed-content"}, true},
+	{"two not attempt somewhat", []string{"block-all-mixed-content; object-src 'none'", "block-all-mixed-content"}, true},
+	{"base-uri split across many policies", []string{"script-src 'nonce-aaaaaaaaaaa'; object-src 'none'", "base-uri 'none'"}, false},
+	{"base-uri not set", []string{"script-src 'nonce-aaaaaaaaaaa'; object-src 'none'"}, true},
+	{"base-uri not set in either policy", []string{"script-src 'nonce-aaaaaaaaaaa'; object-src 'none'", "block-all-mixed-content"}, true},
+	{"check wildcards", []string{"script-src 'none'; object-src *"}, true},
+	{"check wildcards on multiple", []string{"script-src 'none'; object-src *", "object-src 'none'"}, false},
+	{"check plain url schemes", []string{"script-src 'strict-dynamic' 'nonce-random123' 'unsafe-inline' https:; base-uri 'none'; object-src https:"}, true},
+}
+
 // evaluatorFlags says whether hardscan's findings on a policy name what
 // the evaluator's check names.
 func evaluatorFlags(check string, fs []finding.Finding) bool {
@@ -167,9 +198,24 @@ func TestCSPEvaluatorSuite(t *testing.T) {
 			t.Errorf("csp-evaluator %s: %q, check %s: hardscan %v, the evaluator %v\n%s", r.name, r.csp, r.check, got, r.flagged, strings.Join(lines, "\n"))
 		}
 	}
+	for _, r := range lighthouseRows {
+		fs := Judge(hdr(r.policies...), Expect{})
+		got := false
+		for _, f := range fs {
+			switch f.ID {
+			case "csp.script-src", "csp.object-src", "csp.base-uri":
+				got = got || f.Severity == finding.Fail
+			}
+		}
+		if got != r.high {
+			t.Errorf("csp-evaluator lighthouse %s: %q: hardscan fails script-src, object-src or base-uri: %v, Lighthouse fails it (HIGH): %v", r.name, r.policies, got, r.high)
+			continue
+		}
+		agree++
+	}
 	n, a, d := evaluatorParserCases(t)
 	t.Logf("suite csp-evaluator (google/csp-evaluator checks and parser tests): %d cases, %d agree, %d documented differences",
-		len(evaluatorRows)+n, agree+a, documented+d)
+		len(evaluatorRows)+len(lighthouseRows)+n, agree+a, documented+d)
 }
 
 // evaluatorParserCases carries parser_test.ts: each policy's directives
