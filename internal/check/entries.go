@@ -74,7 +74,7 @@ func init() {
 			[]string{"https://html.spec.whatwg.org/multipage/document-lifecycle.html#the-x-frame-options-header"},
 			"allow-from", "weaker", "ignored", "frame-ancestors", "control-bytes"),
 		headerCheck(XContentTypeOptions, "X-Content-Type-Options: nosniff",
-			[]string{"https://fetch.spec.whatwg.org/#x-content-type-options-header"}),
+			[]string{"https://fetch.spec.whatwg.org/#x-content-type-options-header"}, "control-bytes"),
 		headerCheck(XXSSProtection, "X-XSS-Protection as the profile expects (obsolete)",
 			[]string{"https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection", refOWASPHeader}, "unsafe", "legacy", "obsolete"),
 		headerCheck(XPermittedCrossDomainPolicies, "X-Permitted-Cross-Domain-Policies (Flash and Acrobat)",

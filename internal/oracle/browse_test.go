@@ -19,6 +19,7 @@ import (
 type seen struct {
 	Inline, Nonce, Wrong, Attr, Evil, Data bool // the page's probe scripts that ran
 	Eval                                   bool // eval() of a string was allowed
+	Base                                   bool // a relative script after the injected <base> ran from the attacker's origin
 	BaseURI                                string
 	Violations                             []string // "directive disposition" of each securitypolicyviolation event
 
@@ -43,7 +44,7 @@ const watch = `window.__viol=[];document.addEventListener('securitypolicyviolati
 // page under its policy, as eval is (CSP3 §4.4 EnsureCSPDoesNotBlockStringCompilation).
 const markers = `(async function(){setTimeout("window.__eval=1",0);await new Promise(function(r){setTimeout(r,20)});
 return JSON.stringify({Inline:!!window.__inline,Nonce:!!window.__nonce,Wrong:!!window.__wrong,Attr:!!window.__attr,
-Evil:!!window.__evil,Data:!!window.__data,Eval:!!window.__eval,BaseURI:document.baseURI,URL:location.href,Violations:window.__viol||[]})})()`
+Evil:!!window.__evil,Data:!!window.__data,Eval:!!window.__eval,Base:!!window.__base,BaseURI:document.baseURI,URL:location.href,Violations:window.__viol||[]})})()`
 
 // newTab opens a tab in a browser context of its own. A worker keeps its
 // tab for many cases: each case has its own host, so HSTS state cannot

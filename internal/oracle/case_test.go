@@ -45,6 +45,9 @@ type ocase struct {
 	// plain, when set, is what http://host/ answers (Chromium visits it
 	// first; the probe fetches it as it always does).
 	plain *reply
+	// http1: served over HTTP/1.1 only, whose head may carry bytes (control
+	// characters in values) that HTTP/2 refuses.
+	http1 bool
 	// script is what /plain.js answers for the nosniff observation; the
 	// root's X-Content-Type-Options fields when nil.
 	script *reply
@@ -141,6 +144,12 @@ func document(host, head, raw string, nonces []string, full bool) string {
 	fmt.Fprintf(&b, "<a id=\"link\" href=\"https://%s/ref?%s&amp;k=link\">link</a>\n", evilHost, q)
 	fmt.Fprintf(&b, "<form id=\"form\" method=\"post\" action=\"https://%s/form?%s&amp;k=form\"><input name=\"a\" value=\"1\"></form>\n", evilHost, q)
 	fmt.Fprintf(&b, "<base href=\"https://%s/\">\n", evilHost)
+	// What an injected <base> achieves: relative scripts after it load
+	// from the attacker's origin if script-src lets them (a nonce does).
+	fmt.Fprintf(&b, "<script src=\"b.js?%s&amp;k=base\"></script>\n", q)
+	for _, n := range nonces {
+		fmt.Fprintf(&b, "<script nonce=\"%s\" src=\"b.js?%s&amp;k=base-nonce\"></script>\n", htmlEscape(n), q)
+	}
 	b.WriteString("</body></html>\n")
 	return b.String()
 }

@@ -102,6 +102,17 @@ func compare(c *ocase, v verdicts, s *seen, host string) (out []check) {
 		want := !ok || f.Reason == "absent" || f.Reason == "wide-source"
 		add(kindDocument, "an injected <base href> to another origin takes effect", desc(v, "csp", "csp.base-uri"), want, strings.HasPrefix(s.BaseURI, "https://"+evilHost), false)
 	}
+	// What the injected <base> achieves decides the severity: a fail
+	// ⇔ a relative script after it runs from the attacker's origin.
+	// The page's own scripts after the <base> are tagged with its nonces;
+	// a policy that trusts scripts by hash and 'strict-dynamic' would need
+	// a loader matching its hash, which the probe page cannot carry.
+	csps := strings.ToLower(strings.Join(c.root.values("Content-Security-Policy"), ","))
+	byHashOnly := strings.Contains(csps, "'strict-dynamic'") && len(nonces(c.root.values("Content-Security-Policy"))) == 0
+	if f, ok := v["csp.base-uri"]; (ok || open && c.has(kindDocument)) && !byHashOnly {
+		want := !ok || f.Severity == finding.Fail
+		add(kindDocument, "a relative script after an injected <base> runs from another origin", desc(v, "csp", "csp.base-uri"), want, s.Base, false)
+	}
 	if f, ok := v["csp.object-src"]; ok || open && c.has(kindDocument) {
 		want := !ok || f.Reason == "absent" || f.Reason == "wide-source"
 		add(kindDocument, "an <object> from another origin loads", desc(v, "csp", "csp.object-src"), want, s.Object, false)
@@ -132,7 +143,10 @@ func compareOthers(c *ocase, v verdicts, s *seen, out []check) []check {
 		// wanted) with no frame-ancestors in charge, or frame-ancestors
 		// is in charge and restricts.
 		xfo, fa := v["x-frame-options"], v["csp.frame-ancestors"]
-		xfoBlocks := xfo.ID != "" && (xfo.Severity == finding.Pass || xfo.Reason == "weaker")
+		// control-bytes: a vertical tab or form feed around the value,
+		// which the verdict says Chromium trims and honours (other
+		// browsers do not, hence the warning).
+		xfoBlocks := xfo.ID != "" && (xfo.Severity == finding.Pass || xfo.Reason == "weaker" || xfo.Reason == "control-bytes")
 		faSet := fa.ID != "" && fa.Reason != "absent"
 		faBlocks := faSet && fa.Reason != "wide-source"
 		blocked := xfoBlocks || faBlocks

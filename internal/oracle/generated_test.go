@@ -27,6 +27,8 @@ func generated() []ocase {
 	cs = append(cs, referrerCases()...)
 	cs = append(cs, nosniffCases()...)
 	cs = append(cs, hstsCases()...)
+	cs = append(cs, controlCases()...)
+	cs = append(cs, mistakeCases()...)
 	for i := range cs {
 		cs[i].source = "generated"
 	}
@@ -332,5 +334,65 @@ func hstsCases() []ocase {
 			root: reply{header: fields("Strict-Transport-Security: max-age=0")}},
 		ocase{name: "hsts/over plain http is ignored", kinds: hs, plain: &reply{status: 301, header: fields("Location: https://{host}/", "Strict-Transport-Security: max-age=31536000")}},
 	)
+	return cs
+}
+
+// controlCases carry control characters other than tab in header values,
+// over HTTP/1.1: browsers keep such values (Fetch's header value excludes
+// only NUL, CR and LF), and hardscan must judge them as browsers do.
+func controlCases() []ocase {
+	rows := []struct {
+		k    kind
+		line string
+	}{
+		{kindNosniff, "X-Content-Type-Options: nosniff\f"},
+		{kindNosniff, "X-Content-Type-Options: \fnosniff"},
+		{kindNosniff, "X-Content-Type-Options: nosniff\x0b"},
+		{kindFraming, "X-Frame-Options: \x0bDENY"},
+		{kindFraming, "X-Frame-Options: DENY\f"},
+		{kindFraming, "X-Frame-Options: DE\x01NY"},
+		{kindHSTS, "Strict-Transport-Security: max-age=31536000\f; includeSubDomains"},
+		{kindHSTS, "Strict-Transport-Security: max-age=31536000; includeSubDomains\x0b"},
+		{kindReferrer, "Referrer-Policy: unsafe-url\f"},
+		{kindCookie, "Set-Cookie: sid=1; Secure; HttpOnly\f"},
+		{kindCookie, "Set-Cookie: sid=1\x01; Secure; HttpOnly"},
+		{kindDocument, "Content-Security-Policy: object-src 'none'; base-uri 'self'\f"},
+		{kindScript, "Content-Security-Policy: script-src 'self'\x0b"},
+	}
+	var cs []ocase
+	for _, r := range rows {
+		c := withHeaders(fmt.Sprintf("control/%q", r.line), []kind{r.k}, r.line)
+		c.http1 = true
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// mistakeCases are policies with the slips a person makes: a forgotten ';'
+// (a directive name inside another's value), report-uri over http:, and a
+// missing base-uri beside nonces, an allow-list, 'strict-dynamic' and a
+// wide script-src, where what an injected <base> achieves differs.
+func mistakeCases() []ocase {
+	doc := []kind{kindDocument}
+	ps := []string{
+		"script-src 'self'; report-uri https://r.example/csp object-src 'none'",
+		"default-src 'self'; report-uri http://r.example/csp; object-src 'none'; base-uri 'none'",
+		"default-src 'self' object-src 'none'",
+		"script-src " + nonceSrc + "; object-src 'none'",
+		"script-src " + nonceSrc + " 'strict-dynamic'; object-src 'none'",
+		"script-src 'self'; object-src 'none'",
+		"script-src 'self' 'unsafe-inline'; object-src 'none'",
+		"script-src https:; object-src 'none'",
+		"script-src " + nonceSrc + "; object-src 'none'; base-uri 'self'",
+		"script-src " + nonceSrc + "; object-src 'none'; base-uri *",
+		"script-src 'self' https://" + cdnHost + "; object-src 'none'",
+		"default-src 'none'",
+	}
+	var cs []ocase
+	for i, p := range ps {
+		c := withHeaders("mistake/"+p, doc, "Content-Security-Policy: "+p)
+		c.root.encoding = encodings[i%3]
+		cs = append(cs, c)
+	}
 	return cs
 }

@@ -22,6 +22,11 @@ import (
 // suffix it does not know (such as .test), as no real site has one.
 const (
 	siteDomain = "hardscan-oracle.org"
+	// h1Domain holds the cases served over HTTP/1.1 only, under a
+	// certificate of their own: Chromium would otherwise send their
+	// requests over an HTTP/2 connection opened for another host of a
+	// certificate that covers both (connection coalescing).
+	h1Domain = "hardscan-oracle-h1.org"
 	evilHost   = "attacker-oracle.net"
 )
 
@@ -68,6 +73,10 @@ func newLab(t *testing.T) *lab {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h1Cert, err := ca.Leaf([]string{"*." + h1Domain}, time.Now().Add(-time.Hour), time.Now().Add(30*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	leaf, err := x509.ParseCertificate(cert.Certificate[0])
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +94,13 @@ func newLab(t *testing.T) *lab {
 	}
 	l.httpsAddr, l.httpAddr = tl.Addr().String(), pl.Addr().String()
 	hs := &http.Server{Handler: http.HandlerFunc(l.serveHTTPS), ReadHeaderTimeout: 10 * time.Second,
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}}}
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"},
+			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+				if strings.HasSuffix(hello.ServerName, "."+h1Domain) { // HTTP/1.1 only: see ocase.http1
+					return &tls.Config{Certificates: []tls.Certificate{h1Cert}, NextProtos: []string{"http/1.1"}}, nil
+				}
+				return nil, nil
+			}}}
 	ps := &http.Server{Handler: http.HandlerFunc(l.servePlain), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.ServeTLS(tl, "", "") }()
 	go func() { _ = ps.Serve(pl) }()
