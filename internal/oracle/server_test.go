@@ -27,7 +27,7 @@ const (
 	// requests over an HTTP/2 connection opened for another host of a
 	// certificate that covers both (connection coalescing).
 	h1Domain = "hardscan-oracle-h1.org"
-	evilHost   = "attacker-oracle.net"
+	evilHost = "attacker-oracle.net"
 )
 
 // field is one header line as sent; repeated names stay apart, in order.
