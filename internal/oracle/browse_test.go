@@ -78,9 +78,6 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 		}
 		return nil
 	}
-	if err := nav("about:blank"); err != nil {
-		return nil, err
-	}
 	if c.plain != nil {
 		if err := nav("http://" + host + "/"); err != nil {
 			return nil, err
@@ -190,6 +187,9 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 	}
 	if c.has(kindHSTS) {
 		for _, h := range []string{host, "sub." + host} {
+			if h != host && !s.Upgraded {
+				break // only the host's own includeSubDomains reaches its subdomains
+			}
 			before := len(l.plainHits(h))
 			if err := nav("http://" + h + "/hsts-check"); err != nil {
 				return nil, err

@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"crypto/tls"
 	"crypto/x509"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -93,7 +95,8 @@ func newLab(t *testing.T) *lab {
 		t.Fatal(err)
 	}
 	l.httpsAddr, l.httpAddr = tl.Addr().String(), pl.Addr().String()
-	hs := &http.Server{Handler: http.HandlerFunc(l.serveHTTPS), ReadHeaderTimeout: 10 * time.Second,
+	quiet := log.New(io.Discard, "", 0) // Chromium drops connections it does not need; that is no error here
+	hs := &http.Server{Handler: http.HandlerFunc(l.serveHTTPS), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"},
 			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
 				if strings.HasSuffix(hello.ServerName, "."+h1Domain) { // HTTP/1.1 only: see ocase.http1
@@ -101,7 +104,7 @@ func newLab(t *testing.T) *lab {
 				}
 				return nil, nil
 			}}}
-	ps := &http.Server{Handler: http.HandlerFunc(l.servePlain), ReadHeaderTimeout: 10 * time.Second}
+	ps := &http.Server{Handler: http.HandlerFunc(l.servePlain), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet}
 	go func() { _ = hs.ServeTLS(tl, "", "") }()
 	go func() { _ = ps.Serve(pl) }()
 	t.Cleanup(func() { hs.Close(); ps.Close() })
