@@ -1,6 +1,9 @@
 // Command hardscan checks whether a live web instance is hardened: it fetches
 // the instance over HTTPS and HTTP, parses every header and cookie, and
 // judges them against a hardening guide. See README.md and --help.
+//
+// This file is only the door: the command is package internal/cli, the
+// scanner package scan, the formats package report.
 package main
 
 import (
@@ -9,6 +12,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/hardscan/hardscan/internal/cli"
 )
 
 func main() {
@@ -20,7 +25,7 @@ func main() {
 		debug.SetGCPercent(400)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

@@ -20,9 +20,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/localfile"
-	"github.com/hardscan/hardscan/internal/result"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // MaxFileSize bounds a baseline file: a JSON report of tens of thousands

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
-	"github.com/hardscan/hardscan/internal/report"
-	"github.com/hardscan/hardscan/internal/result"
+	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 func f(id, subject string, s finding.Severity) finding.Finding {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Target is what decides which fix snippets apply to a finding: the

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // TestAttachPicksPlatforms keys on which platforms a fix speaks to: the

@@ -17,8 +17,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/suggest"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Platform names what a fix snippet is written for.

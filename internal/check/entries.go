@@ -40,8 +40,8 @@ func init() {
 			Reasons: []string{"body", "cookies", "undecoded"}},
 		Check{ID: RedirectDowngrade, Title: "an https response redirects to plain http",
 			Reasons: []string{"downgrade"}, Refs: []string{"https://fetch.spec.whatwg.org/#http-redirect-fetch"}},
-		Check{ID: RedirectStopped, Title: "a redirect chain hardscan stopped following (loop, too long, odd scheme)",
-			Reasons: []string{"stopped"}, Refs: []string{"https://fetch.spec.whatwg.org/#http-redirect-fetch"}},
+		Check{ID: RedirectStopped, Title: "a redirect chain hardscan stopped following (loop, too long, odd scheme, a host the exporter may not reach)",
+			Reasons: []string{"stopped", "outside-allow"}, Refs: []string{"https://fetch.spec.whatwg.org/#http-redirect-fetch"}},
 
 		Check{ID: HSTS, Title: "Strict-Transport-Security: one header, valid, max-age at least the profile's minimum",
 			Reasons: []string{"absent", "duplicate", "invalid", "max-age-zero", "max-age-short", "no-include-subdomains"},

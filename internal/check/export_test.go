@@ -1,6 +1,6 @@
 package check
 
-import "github.com/hardscan/hardscan/internal/finding"
+import "github.com/hardscan/hardscan/scan/finding"
 
 // Fill and RuleFor let the external tests walk every rule and snippet of
 // the catalogue (they import the judges, which import this package).

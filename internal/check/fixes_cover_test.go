@@ -17,12 +17,12 @@ import (
 	"github.com/hardscan/hardscan/internal/audit/exsconfig"
 	"github.com/hardscan/hardscan/internal/audit/unit"
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/internal/replica"
-	"github.com/hardscan/hardscan/internal/scan"
+	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // serverHeaders are the Server values a fix is chosen by: each web server
@@ -36,7 +36,7 @@ var noFix = map[string][]string{
 	check.HTTPSRedirect:     {"not-probed"},
 	check.TLSCertificate:    {"not-verified"},
 	check.ResponseTruncated: {"body", "cookies", "undecoded"},
-	check.RedirectStopped:   {"stopped"},
+	check.RedirectStopped:   {"stopped", "outside-allow"},
 	check.CSPReportOnly:     {"report-only"},
 	check.CSPSyntax:         {"syntax", "missing-semicolon"}, // the message names the ; to add
 	check.HSTSSyntax:        {"empty-directive", "repeated-directive"},

@@ -1,6 +1,6 @@
 package check
 
-import "github.com/hardscan/hardscan/internal/finding"
+import "github.com/hardscan/hardscan/scan/finding"
 
 // secondPolicy narrows one directive without touching the site's policy:
 // browsers enforce every Content-Security-Policy header they get, each on

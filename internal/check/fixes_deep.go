@@ -1,6 +1,6 @@
 package check
 
-import "github.com/hardscan/hardscan/internal/finding"
+import "github.com/hardscan/hardscan/scan/finding"
 
 // deepFixes are the fixes of the checks on the pages admins forget: the
 // deep redirect, error pages, a nonce that never changes, a source that

@@ -3,7 +3,7 @@ package check
 import (
 	"slices"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // The reasons for which a header is there but wrong: the fix replaces it.

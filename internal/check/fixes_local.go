@@ -1,6 +1,6 @@
 package check
 
-import "github.com/hardscan/hardscan/internal/finding"
+import "github.com/hardscan/hardscan/scan/finding"
 
 // dropIn is a systemd drop-in made with systemctl edit, which keeps the
 // shipped unit as it is and survives upgrades.

@@ -1,6 +1,6 @@
 package check
 
-import "github.com/hardscan/hardscan/internal/finding"
+import "github.com/hardscan/hardscan/scan/finding"
 
 // Where the port-80 and server-wide snippets go.
 const (

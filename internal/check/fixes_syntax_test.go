@@ -20,11 +20,11 @@ import (
 	"github.com/hardscan/hardscan/internal/audit/exsconfig"
 	"github.com/hardscan/hardscan/internal/audit/unit"
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/fixes.golden")

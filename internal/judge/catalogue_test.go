@@ -15,9 +15,9 @@ import (
 	"github.com/hardscan/hardscan/internal/audit/exsconfig"
 	"github.com/hardscan/hardscan/internal/audit/unit"
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // emitted runs every judge over the test cases of this package and the

@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/hsts"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // errorPageHeaders are the security headers compared between / and the

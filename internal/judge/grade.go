@@ -2,7 +2,7 @@ package judge
 
 import (
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Scoring: 100 points, minus FailPenalty per fail and WarnPenalty per warn.

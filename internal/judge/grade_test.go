@@ -3,7 +3,7 @@ package judge
 import (
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 func TestGrade(t *testing.T) {

@@ -9,14 +9,15 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/judge/csp"
 	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/judge/hsts"
-	"github.com/hardscan/hardscan/internal/judge/htmlmeta"
+	"github.com/hardscan/hardscan/internal/parse/htmlmeta"
+	"github.com/hardscan/hardscan/internal/parse/sts"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Site compares what was observed with the profile. Headers are judged on
@@ -175,7 +176,7 @@ func hstsHop(o *probe.Observed) *probe.Hop {
 		if withHeader == nil {
 			withHeader = h
 		}
-		if _, err := hsts.Parse(vs[0]); err == nil {
+		if _, err := sts.Parse(vs[0]); err == nil {
 			valid = h
 		}
 	}
@@ -332,6 +333,10 @@ func judgeFetchLimits(o *probe.Observed) []finding.Finding {
 		fs = append(fs, finding.Finding{ID: check.RedirectDowngrade, Reason: "downgrade", Severity: finding.Fail, Subject: "https",
 			Expected: "https all the way", Actual: o.Root.Stopped,
 			Message: "an https page redirects to plain http, where its headers protect nothing and anyone on the path can read and change it"})
+	} else if f := o.Root.Final(); o.Root.Disallowed && f != nil && f.Location != nil {
+		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: "outside-allow", Severity: finding.Info, Subject: "https",
+			Expected: "a redirect to a host --allow matches", Actual: f.Location.Redacted(),
+			Message: "the redirect leads to " + f.Location.Redacted() + ", a host --allow does not match: the exporter did not request it, and judged the headers of the last response received"})
 	} else if o.Root.Stopped != "" {
 		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: "stopped", Severity: finding.Warn, Subject: "https",
 			Expected: "a final response within 10 redirects", Actual: o.Root.Stopped,

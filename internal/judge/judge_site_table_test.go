@@ -21,7 +21,22 @@ func siteCases() []judgeCase {
 	cs = append(cs, nonceReuseCases()...)
 	cs = append(cs, siteDownCases()...)
 	cs = append(cs, bypassCases()...)
+	cs = append(cs, disallowedRedirectCases()...)
 	return cs
+}
+
+// disallowedRedirectCases are chains the exporter stopped at a host its
+// --allow does not match: hardscan's limit, not the site's fault.
+func disallowedRedirectCases() []judgeCase {
+	return []judgeCase{
+		{name: "redirect/outside-allow", profile: "pleroma",
+			why:        "the exporter requests no host --allow does not match; the redirect is reported with where it leads (Fetch: a redirect is a new request to its Location)",
+			root:       resp{status: 302, lines: "Location: https://internal.test/secret"},
+			disallowed: true,
+			want:       m{"redirect.stopped[https]": info},
+			reasons:    map[string]string{"redirect.stopped[https]": "outside-allow"},
+			mention:    map[string]string{"redirect.stopped[https]": "https://internal.test/secret"}},
+	}
 }
 
 func deepRedirectCases() []judgeCase {

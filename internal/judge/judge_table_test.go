@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	replica "github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // resp is one response of a case: raw header lines, or a recorded response
@@ -45,6 +45,7 @@ type judgeCase struct {
 	deepErr            error
 	errorPage          *resp // GET https://host/<a path that does not exist>; path defaults to errorPath
 	again              *resp // the second GET https://host/
+	disallowed         bool  // the probe refused to follow root's Location (Chain.Disallowed)
 	want               map[string]finding.Severity
 	atLeast, atMost    map[string]finding.Severity
 	absent             []string          // keys that must not be reported
@@ -884,6 +885,10 @@ func observed(t *testing.T, c judgeCase) *probe.Observed {
 		o.Root.Hops = append(o.Root.Hops, h)
 	}
 	o.Root.Hops = append(o.Root.Hops, buildHop(t, base, c.root))
+	if c.disallowed {
+		o.Root.Disallowed = true
+		o.Root.Stopped = "redirect to " + o.Root.Final().Location.String() + ", a host the scan may not reach, not followed"
+	}
 	if c.httpErr != nil {
 		o.HTTPErr = c.httpErr
 	} else {

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // judgeRedirectPath wants the plain-HTTP redirect of a deep URL to go to

@@ -5,9 +5,9 @@ import (
 	"net/http"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // judgeSiteDown says whether the application behind the server answered

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/judge/csp"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
-	"github.com/hardscan/hardscan/internal/result"
+	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // verdicts are hardscan's findings on one case, by "id" or "id[subject]".

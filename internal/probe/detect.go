@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/result"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // nodeInfoLinks is /.well-known/nodeinfo (NodeInfo protocol).

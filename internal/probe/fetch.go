@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -39,6 +40,14 @@ type Options struct {
 	UserAgent  string
 	// MaxConnsPerHost bounds the connections open to one host at once.
 	MaxConnsPerHost int
+	// Guard, when set, is asked about every address the client is about to
+	// connect to, after name resolution and before any packet is sent
+	// (see control); an error refuses that connection. ctx is the dial's,
+	// which carries the values of the request's context.
+	Guard func(ctx context.Context, addr netip.AddrPort) error
+	// AllowRedirect, when set, decides whether a redirect is followed to
+	// where it leads; one it refuses ends the chain (Chain.Disallowed).
+	AllowRedirect func(to *url.URL) bool
 }
 
 // Client holds what every target of a run shares: the options, the dialer
@@ -75,6 +84,9 @@ func NewClient(opt Options) *Client {
 		// so that the system's roots are loaded only when needed.
 		verified: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // verified in verify
 		blind:    &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}, //nolint:gosec // judged, not trusted
+	}
+	if opt.Guard != nil {
+		c.dialer.ControlContext = c.control
 	}
 	switch {
 	case opt.RootCAs != nil:
@@ -235,6 +247,9 @@ type Chain struct {
 	Undecoded bool
 	Stopped   string // why redirects stopped before a final response, if they did
 	Downgrade bool   // an https response redirected to plain http
+	// Disallowed is set when Options.AllowRedirect refused the next hop:
+	// the final hop's Location is where it led, and it was not requested.
+	Disallowed bool
 }
 
 // Final is the last response of the chain.
@@ -305,6 +320,10 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 			return ch, nil
 		case hop+1 >= MaxHops:
 			ch.Stopped = fmt.Sprintf("more than %d redirects", MaxHops)
+			return ch, nil
+		case c.opt.AllowRedirect != nil && !c.opt.AllowRedirect(next):
+			ch.Stopped = fmt.Sprintf("redirect to %s, a host the scan may not reach, not followed", next.Redacted())
+			ch.Disallowed = true
 			return ch, nil
 		}
 		u = next

@@ -17,8 +17,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hardscan/hardscan/internal/judge/cookie"
-	"github.com/hardscan/hardscan/internal/result"
+	"github.com/hardscan/hardscan/internal/parse/setcookie"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // Observed is everything fetched for one target, before judging.
@@ -50,8 +50,8 @@ type Observed struct {
 	// nonce changes; nil when it was not fetched.
 	Again *Chain
 
-	seen    []cookie.Seen // parsed Set-Cookie lines, filled once by cookies()
-	dropped int           // Set-Cookie lines beyond MaxCookiesPerResponse
+	seen    []setcookie.Seen // parsed Set-Cookie lines, filled once by cookies()
+	dropped int              // Set-Cookie lines beyond MaxCookiesPerResponse
 	parsed  bool
 }
 
@@ -326,7 +326,7 @@ func DaysLeft(leaf *x509.Certificate, now time.Time) int {
 // URL that set it, in the order they arrived. Lines that do not parse are
 // kept out: the cookie checks report what a browser would store or reject.
 // At most MaxCookiesPerResponse lines of one response are read.
-func (o *Observed) Cookies() []cookie.Seen {
+func (o *Observed) Cookies() []setcookie.Seen {
 	if o.parsed {
 		return o.seen
 	}
@@ -344,11 +344,11 @@ func (o *Observed) Cookies() []cookie.Seen {
 				lines = lines[:MaxCookiesPerResponse]
 			}
 			for _, line := range lines {
-				c, err := cookie.Parse(line)
+				c, err := setcookie.Parse(line)
 				if err != nil {
 					continue
 				}
-				o.seen = append(o.seen, cookie.Seen{Cookie: c, SetBy: h.URL, Visit: visit})
+				o.seen = append(o.seen, setcookie.Seen{Cookie: c, SetBy: h.URL, Visit: visit})
 			}
 		}
 	}

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/internal/replica"
-	"github.com/hardscan/hardscan/internal/result"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // lab is a site on loopback: HTTPS with a certificate of its own CA for

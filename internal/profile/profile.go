@@ -15,12 +15,12 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/judge/cookie"
 	"github.com/hardscan/hardscan/internal/judge/csp"
 	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/judge/hsts"
 	"github.com/hardscan/hardscan/internal/localfile"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Profile is one set of expectations.

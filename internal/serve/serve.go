@@ -5,30 +5,38 @@
 // connections and its own scanner), so several exporters behind
 // Prometheus' hashmod relabelling can share one long target list.
 //
-// It scans only hosts that --allow names, so that it cannot be turned into
-// an open proxy or a port scanner of the network it runs in, and it runs
-// at most MaxProbes scans at once.
+// It scans only hosts that --allow names, follows redirects only to such
+// hosts, and connects to no loopback, private, link-local or other
+// special-purpose address unless the operator opens it (AllowPrivate,
+// AllowNets), checked at every dial after name resolution: so that it
+// cannot be turned into an open proxy or a scanner of the network it runs
+// in. It runs at most MaxProbes scans at once.
 package serve
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
-	"github.com/hardscan/hardscan/internal/report"
-	"github.com/hardscan/hardscan/internal/result"
-	"github.com/hardscan/hardscan/internal/scan"
+	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // Config is one exporter, validated by the command line.
@@ -41,8 +49,24 @@ type Config struct {
 	// Timeout bounds each request of a scan, as --timeout does; a probe
 	// without a scrape timeout header gets twice that and a second.
 	Timeout time.Duration
-	// Scan are the client's options (Timeout is set from Timeout).
+	// Scan are the client's options (Timeout, AllowRedirect are set
+	// here). Scan.Guard, when set, is asked after the address policy, for
+	// the connections it lets through.
 	Scan probe.Options
+	// AllowPrivate lets probes connect to special-purpose addresses
+	// (probe.Classify) as to public ones; AllowNets lets them connect to
+	// those in these networks.
+	AllowPrivate bool
+	AllowNets    []netip.Prefix
+	// MaxConns bounds the connections the exporter accepts at once (0:
+	// DefaultMaxConns); HeaderTimeout bounds the time a client takes to
+	// send a request's headers (0: DefaultHeaderTimeout).
+	MaxConns      int
+	HeaderTimeout time.Duration
+	// TimeoutOffset is how long before the scrape timeout a probe answers
+	// (0: DefaultTimeoutOffset): more on a loaded machine, where reading
+	// a request and writing its answer take longer.
+	TimeoutOffset time.Duration
 	// Profile is the profile a probe without &profile= is judged by; nil
 	// is auto.
 	Profile *profile.Profile
@@ -55,9 +79,10 @@ type Config struct {
 	Version string
 }
 
-// timeoutOffset is kept free of the scrape timeout, as blackbox_exporter
-// does, so that the answer reaches Prometheus before it gives up.
-const timeoutOffset = 500 * time.Millisecond
+// DefaultTimeoutOffset is kept free of the scrape timeout, as
+// blackbox_exporter's --timeout-offset, so that the answer reaches
+// Prometheus before it gives up.
+const DefaultTimeoutOffset = 500 * time.Millisecond
 
 // Server answers /probe, /metrics and /.
 type Server struct {
@@ -68,6 +93,7 @@ type Server struct {
 	inFlight atomic.Int64
 	mu       sync.Mutex
 	results  map[string]float64 // probes by result
+	refused  map[string]float64 // probes refused a connection or a redirect, by reason
 	seconds  float64            // time spent probing
 }
 
@@ -76,26 +102,89 @@ func New(cfg Config) (*Server, error) {
 	if len(cfg.Allow) == 0 {
 		return nil, fmt.Errorf("no --allow pattern: the exporter would scan nothing")
 	}
+	allow := make([]string, len(cfg.Allow))
 	for i, p := range cfg.Allow {
-		p = strings.ToLower(p)
 		if _, err := path.Match(p, "example.org"); err != nil {
 			return nil, fmt.Errorf("--allow %q: %w", p, err)
 		}
-		cfg.Allow[i] = p
+		n, err := normalPattern(p)
+		if err != nil {
+			return nil, err
+		}
+		allow[i] = n
 	}
+	cfg.Allow = allow
 	if cfg.MaxProbes < 1 {
 		return nil, fmt.Errorf("at most %d probes at once: want 1 or more", cfg.MaxProbes)
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
 	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.HeaderTimeout <= 0 {
+		cfg.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if cfg.TimeoutOffset <= 0 {
+		cfg.TimeoutOffset = DefaultTimeoutOffset
+	}
 	cfg.Scan.Timeout = cfg.Timeout
-	return &Server{
+	s := &Server{
 		cfg:     cfg,
-		client:  probe.NewClient(cfg.Scan),
 		slots:   make(chan struct{}, cfg.MaxProbes),
 		results: map[string]float64{},
-	}, nil
+		refused: map[string]float64{},
+	}
+	policy := probe.AddrPolicy{AllowSpecial: cfg.AllowPrivate, Allow: cfg.AllowNets}
+	next := cfg.Scan.Guard
+	cfg.Scan.Guard = func(ctx context.Context, addr netip.AddrPort) error {
+		if err := policy.Check(addr); err != nil {
+			if rec, ok := ctx.Value(refusalsKey{}).(*refusals); ok {
+				rec.add(err)
+			}
+			return err
+		}
+		if next != nil {
+			return next(ctx, addr)
+		}
+		return nil
+	}
+	cfg.Scan.AllowRedirect = func(to *url.URL) bool {
+		host, _, err := hostOf(to)
+		return err == nil && s.Allowed(host)
+	}
+	s.client = probe.NewClient(cfg.Scan)
+	return s, nil
+}
+
+// reasonOutsideAllow is the judge's reason for a redirect chain stopped
+// at a host --allow does not match.
+const reasonOutsideAllow = "outside-allow"
+
+// refusalsKey carries a probe's *refusals in the context its requests
+// are made with, down to the dialer's guard.
+type refusalsKey struct{}
+
+// refusals are the connections one probe's address policy refused.
+type refusals struct {
+	mu      sync.Mutex
+	first   error
+	classes map[string]bool
+}
+
+func (r *refusals) add(err error) {
+	var re *probe.RefusedError
+	if !errors.As(err, &re) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.first == nil {
+		r.first = re
+		r.classes = map[string]bool{}
+	}
+	r.classes[re.Class] = true
 }
 
 // Handler routes the exporter's three pages.
@@ -107,7 +196,9 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// Allowed reports whether host matches an --allow pattern.
+// Allowed reports whether host matches an --allow pattern; case and a
+// trailing dot do not matter. Targets and redirects are read by hostOf
+// first, as a browser reads them.
 func (s *Server) Allowed(host string) bool {
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	for _, p := range s.cfg.Allow {
@@ -138,14 +229,18 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.cfg.ParseTarget(raw)
+	var host string
+	if err == nil {
+		u, host, err = canonical(u)
+	}
 	if err != nil {
 		s.count("bad_request", 0)
 		http.Error(w, "hardscan: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	if !s.Allowed(u.Hostname()) {
+	if !s.Allowed(host) {
 		s.count("denied", 0)
-		http.Error(w, "hardscan: "+u.Hostname()+" is not matched by --allow", http.StatusForbidden)
+		http.Error(w, "hardscan: "+host+" is not matched by --allow", http.StatusForbidden)
 		return
 	}
 	prof := s.cfg.Profile
@@ -162,13 +257,18 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 		prof = nil
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r))
+	rec := &refusals{}
+	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), refusalsKey{}, rec), s.budget(r))
 	defer cancel()
 	select {
 	case s.slots <- struct{}{}:
+		if ctx.Err() != nil { // both were ready: select picked the slot
+			<-s.slots
+			s.busy(w, start)
+			return
+		}
 	case <-ctx.Done():
-		s.count("busy", time.Since(start))
-		http.Error(w, "hardscan: too many probes at once, none free before the scrape timeout", http.StatusServiceUnavailable)
+		s.busy(w, start)
 		return
 	}
 	s.inFlight.Add(1)
@@ -191,38 +291,79 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "hardscan: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	if t.Error != nil {
+	s.countRefused(rec, t)
+	switch {
+	case t.Error != nil && rec.first != nil:
+		// The target itself is out of bounds, as a host --allow does not
+		// match is: the operator's policy, not the target, failed the scan.
+		s.count("refused", time.Since(start))
+		http.Error(w, fmt.Sprintf("hardscan: %s: %v; the exporter connects to such addresses only with --allow-private or --allow-net", host, rec.first), http.StatusForbidden)
+		return
+	case t.Error != nil:
 		s.count("failure", time.Since(start))
-	} else {
+	default:
 		s.count("success", time.Since(start))
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	_, _ = w.Write(buf.Bytes())
 }
 
+// countRefused counts each reason a probe was refused a connection or a
+// redirect once.
+func (s *Server) countRefused(rec *refusals, t *result.Target) {
+	rec.mu.Lock()
+	reasons := maps.Clone(rec.classes)
+	rec.mu.Unlock()
+	if reasons == nil {
+		reasons = map[string]bool{}
+	}
+	for _, f := range t.Findings {
+		if f.ID == check.RedirectStopped && f.Reason == reasonOutsideAllow {
+			reasons[reasonOutsideAllow] = true
+		}
+	}
+	s.mu.Lock()
+	for r := range reasons {
+		s.refused[r]++
+	}
+	s.mu.Unlock()
+}
+
+// busy answers a probe that found no free slot before its deadline.
+func (s *Server) busy(w http.ResponseWriter, start time.Time) {
+	s.count("busy", time.Since(start))
+	http.Error(w, "hardscan: too many probes at once, none free before the scrape timeout", http.StatusServiceUnavailable)
+}
+
 // budget is the time a probe may take: the scrape timeout Prometheus
-// sends, less timeoutOffset, and never more than a scan's own bound.
+// sends, less the offset, and never more than a scan's own bound.
 func (s *Server) budget(r *http.Request) time.Duration {
 	own := 2*s.cfg.Timeout + time.Second
 	v, err := strconv.ParseFloat(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), 64)
 	if err != nil || v <= 0 {
 		return own
 	}
-	d := time.Duration(v*float64(time.Second)) - timeoutOffset
-	return min(max(d, timeoutOffset), own)
+	off := s.cfg.TimeoutOffset
+	d := time.Duration(v*float64(time.Second)) - off
+	return min(max(d, min(off, DefaultTimeoutOffset)), own)
 }
 
 // metrics writes the exporter's own metrics.
 func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	var probes []report.Sample
-	for _, res := range []string{"success", "failure", "denied", "bad_request", "busy"} {
+	for _, res := range []string{"success", "failure", "denied", "refused", "bad_request", "busy"} {
 		probes = append(probes, report.Sample{Value: s.results[res], Labels: []string{"result", res}})
+	}
+	var refused []report.Sample
+	for _, r := range append(slices.Clone(probe.Classes), reasonOutsideAllow) {
+		refused = append(refused, report.Sample{Value: s.refused[r], Labels: []string{"reason", r}})
 	}
 	seconds := s.seconds
 	s.mu.Unlock()
 	var buf bytes.Buffer
-	report.WriteFamily(&buf, "hardscan_exporter_probes_total", "counter", "Probes answered, by result: success, failure (the target could not be scanned), denied (not matched by --allow), bad_request, busy (no free slot before the scrape timeout).", probes...)
+	report.WriteFamily(&buf, "hardscan_exporter_probes_total", "counter", "Probes answered, by result: success, failure (the target could not be scanned), denied (not matched by --allow), refused (its address is one the exporter does not connect to), bad_request, busy (no free slot before the scrape timeout).", probes...)
+	report.WriteFamily(&buf, "hardscan_exporter_probes_refused_total", "counter", "Probes refused a connection or a redirect, by reason: the address class (loopback, private, link-local, cgnat, multicast, unspecified, reserved) without --allow-private or --allow-net, or outside-allow (a redirect to a host --allow does not match).", refused...)
 	report.WriteFamily(&buf, "hardscan_exporter_probe_seconds_total", "counter", "Time spent answering probes.", report.Sample{Value: seconds})
 	report.WriteFamily(&buf, "hardscan_exporter_probes_in_flight", "gauge", "Scans running now.", report.Sample{Value: float64(s.inFlight.Load())})
 	report.WriteFamily(&buf, "hardscan_exporter_max_probes", "gauge", "Scans allowed at once (--concurrency).", report.Sample{Value: float64(s.cfg.MaxProbes)})

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/hardscan/hardscan/internal/finding"
 	"github.com/hardscan/hardscan/internal/localfile"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // maxFileSize bounds what is read; real config files are a few KiB.

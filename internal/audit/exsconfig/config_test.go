@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 var guideIDs = []string{"config.http.ip", "config.secure_cookie_flag", "config.http_security.enabled",

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // oneYear is the HSTS max-age the guide and Pleroma's default use.

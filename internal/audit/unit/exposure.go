@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // extra is a sandboxing directive beyond the guide, scored in the exposure

@@ -3,7 +3,7 @@ package unit
 import (
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 func judgeText(t *testing.T, text string) map[string]finding.Finding {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // guideIDs are the six directives of the hardening guide.

@@ -7,58 +7,59 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/setcookie"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 func TestParse(t *testing.T) {
 	tests := []struct {
 		line    string
-		want    Cookie
+		want    setcookie.Cookie
 		invalid bool
 		why     string
 	}{
 		{line: "__Host-pleroma_key=abc; path=/; secure; HttpOnly; SameSite=Lax",
-			want: Cookie{Name: "__Host-pleroma_key", Value: "abc", Path: "/", HasPath: true, Secure: true, HTTPOnly: true, SameSite: "Lax"},
+			want: setcookie.Cookie{Name: "__Host-pleroma_key", Value: "abc", Path: "/", HasPath: true, Secure: true, HTTPOnly: true, SameSite: "Lax"},
 			why:  "Pleroma's session cookie (FACTS.md)"},
-		{line: "a=b; SECURE; HTTPONLY; samesite=STRICT", want: Cookie{Name: "a", Value: "b", Secure: true, HTTPOnly: true, SameSite: "Strict"},
+		{line: "a=b; SECURE; HTTPONLY; samesite=STRICT", want: setcookie.Cookie{Name: "a", Value: "b", Secure: true, HTTPOnly: true, SameSite: "Strict"},
 			why: "RFC 6265bis §5.6: attribute names and SameSite values are case-insensitive"},
-		{line: "token=secure; Path=/", want: Cookie{Name: "token", Value: "secure", Path: "/", HasPath: true},
+		{line: "token=secure; Path=/", want: setcookie.Cookie{Name: "token", Value: "secure", Path: "/", HasPath: true},
 			why: "secure inside the value is not the attribute; testssl.sh and nmap count it by substring"},
-		{line: "a=b; Path=/x; Path=/", want: Cookie{Name: "a", Value: "b", Path: "/", HasPath: true},
+		{line: "a=b; Path=/x; Path=/", want: setcookie.Cookie{Name: "a", Value: "b", Path: "/", HasPath: true},
 			why: "RFC 6265bis §5.7: the last attribute wins"},
-		{line: "a=b; Path=/; Path=x", want: Cookie{Name: "a", Value: "b", Path: "", HasPath: true},
+		{line: "a=b; Path=/; Path=x", want: setcookie.Cookie{Name: "a", Value: "b", Path: "", HasPath: true},
 			why: "RFC 6265bis §5.6.4: a Path not starting with / means the default path"},
-		{line: "a=b; Domain=.Example.TLD", want: Cookie{Name: "a", Value: "b", Domain: "example.tld", HasDomain: true},
+		{line: "a=b; Domain=.Example.TLD", want: setcookie.Cookie{Name: "a", Value: "b", Domain: "example.tld", HasDomain: true},
 			why: "RFC 6265bis §5.6.3: leading dot stripped, lower-cased"},
-		{line: "a=b; Domain=", want: Cookie{Name: "a", Value: "b"}, why: "RFC 6265bis §5.6.3: empty Domain ignored"},
-		{line: "a=b; SameSite=Lax; SameSite=bogus", want: Cookie{Name: "a", Value: "b"},
+		{line: "a=b; Domain=", want: setcookie.Cookie{Name: "a", Value: "b"}, why: "RFC 6265bis §5.6.3: empty Domain ignored"},
+		{line: "a=b; SameSite=Lax; SameSite=bogus", want: setcookie.Cookie{Name: "a", Value: "b"},
 			why: "RFC 6265bis §5.6.7: an unknown SameSite value means no value"},
-		{line: "justvalue", want: Cookie{Value: "justvalue"}, why: "RFC 6265bis §5.6 step 3: no '=' makes a nameless cookie"},
-		{line: "=v", want: Cookie{Value: "v"}, why: "RFC 6265bis §5.6: empty name, non-empty value"},
-		{line: " n = v ; foo=bar; Max-Age=60", want: Cookie{Name: "n", Value: "v", MaxAge: 60, HasMaxAge: true},
+		{line: "justvalue", want: setcookie.Cookie{Value: "justvalue"}, why: "RFC 6265bis §5.6 step 3: no '=' makes a nameless cookie"},
+		{line: "=v", want: setcookie.Cookie{Value: "v"}, why: "RFC 6265bis §5.6: empty name, non-empty value"},
+		{line: " n = v ; foo=bar; Max-Age=60", want: setcookie.Cookie{Name: "n", Value: "v", MaxAge: 60, HasMaxAge: true},
 			why: "RFC 6265bis §5.6: WSP trimmed, unknown attributes ignored"},
-		{line: "n=v; Max-Age=1x", want: Cookie{Name: "n", Value: "v"}, why: "RFC 6265bis §5.6.2: a bad Max-Age is ignored"},
-		{line: "n=v; Max-Age=-5; Partitioned", want: Cookie{Name: "n", Value: "v", MaxAge: -5, HasMaxAge: true, Partitioned: true},
+		{line: "n=v; Max-Age=1x", want: setcookie.Cookie{Name: "n", Value: "v"}, why: "RFC 6265bis §5.6.2: a bad Max-Age is ignored"},
+		{line: "n=v; Max-Age=-5; Partitioned", want: setcookie.Cookie{Name: "n", Value: "v", MaxAge: -5, HasMaxAge: true, Partitioned: true},
 			why: "RFC 6265bis §5.6.2: negative Max-Age allowed (expire now)"},
 		{line: "=", invalid: true, why: "RFC 6265bis §5.6: empty name and value ignore the line"},
 		{line: "a=b\x01c", invalid: true, why: "RFC 6265bis §5.6 step 1: control characters ignore the line"},
 		{line: "a=" + strings.Repeat("x", 5000), invalid: true, why: "RFC 6265bis §5.6: name+value over 4096 bytes"},
 	}
 	for _, tt := range tests {
-		got, err := Parse(tt.line)
+		got, err := setcookie.Parse(tt.line)
 		if tt.invalid {
 			if err == nil {
-				t.Errorf("Parse(%q) = %+v, want an error (%s)", tt.line, got, tt.why)
+				t.Errorf("setcookie.Parse(%q) = %+v, want an error (%s)", tt.line, got, tt.why)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("Parse(%q): %v (%s)", tt.line, err, tt.why)
+			t.Errorf("setcookie.Parse(%q): %v (%s)", tt.line, err, tt.why)
 			continue
 		}
 		tt.want.Raw = tt.line
 		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Parse(%q) =\n %+v, want\n %+v (%s)", tt.line, got, tt.want, tt.why)
+			t.Errorf("setcookie.Parse(%q) =\n %+v, want\n %+v (%s)", tt.line, got, tt.want, tt.why)
 		}
 	}
 }
@@ -66,17 +67,17 @@ func TestParse(t *testing.T) {
 var pleroma = Expect{Names: []string{"__Host-pleroma_key", "pleroma_key"}, Prefix: "__Host-", SameSite: "Lax",
 	Hint: "config :pleroma, Pleroma.Web.Endpoint, secure_cookie_flag: true"}
 
-func seen(t *testing.T, line, setBy string) Seen {
+func seen(t *testing.T, line, setBy string) setcookie.Seen {
 	t.Helper()
-	c, err := Parse(line)
+	c, err := setcookie.Parse(line)
 	if err != nil {
-		t.Fatalf("Parse(%q): %v", line, err)
+		t.Fatalf("setcookie.Parse(%q): %v", line, err)
 	}
 	u, err := url.Parse(setBy)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Seen{Cookie: c, SetBy: u}
+	return setcookie.Seen{Cookie: c, SetBy: u}
 }
 
 type want struct {
@@ -164,7 +165,7 @@ func TestJudge(t *testing.T) {
 			none: []string{"cookie.prefix"}, why: "Mastodon 4.3 recorded session cookie; no prefix expected"},
 	}
 	for _, tt := range tests {
-		var ss []Seen
+		var ss []setcookie.Seen
 		for _, l := range tt.lines {
 			ss = append(ss, seen(t, l[0], l[1]))
 		}
@@ -195,7 +196,7 @@ func TestJudge(t *testing.T) {
 }
 
 func TestJudgeRedirectNamesURL(t *testing.T) {
-	ss := []Seen{
+	ss := []setcookie.Seen{
 		seen(t, "__Host-pleroma_key=x; path=/; secure; HttpOnly; SameSite=Lax", "https://example.tld/web/getting-started"),
 		seen(t, "__Host-pleroma_key=y; path=/; HttpOnly; SameSite=Lax", "http://example.tld/"),
 	}
@@ -232,17 +233,17 @@ func FuzzParse(f *testing.F) {
 	}
 	u, _ := url.Parse("https://example.tld/")
 	f.Fuzz(func(t *testing.T, line string) {
-		c, err := Parse(line)
+		c, err := setcookie.Parse(line)
 		if err != nil {
 			return
 		}
 		if c.Name == "" && c.Value == "" {
-			t.Fatalf("Parse(%q) accepted an empty cookie", line)
+			t.Fatalf("setcookie.Parse(%q) accepted an empty cookie", line)
 		}
 		if c.Domain != strings.ToLower(c.Domain) || c.HasDomain != (c.Domain != "" || c.HasDomain) {
-			t.Fatalf("Parse(%q): Domain %q not normalised", line, c.Domain)
+			t.Fatalf("setcookie.Parse(%q): Domain %q not normalised", line, c.Domain)
 		}
-		_ = Judge([]Seen{{Cookie: c, SetBy: u}, {Cookie: c}}, pleroma, testNow)
+		_ = Judge([]setcookie.Seen{{Cookie: c, SetBy: u}, {Cookie: c}}, pleroma, testNow)
 	})
 }
 
@@ -255,8 +256,8 @@ func TestRedact(t *testing.T) {
 		"a=b=c; Path=/; Secure":    "a=[redacted]; Path=/; Secure",
 		" spaced = tok ; HttpOnly": " spaced =[redacted]; HttpOnly",
 	} {
-		if got := Redact(in); got != want {
-			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		if got := setcookie.Redact(in); got != want {
+			t.Errorf("setcookie.Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -327,7 +328,7 @@ func TestStorage(t *testing.T) {
 			"a deletion that breaks the __Host- rules is rejected itself, so the stored cookie survives the logout"},
 	}
 	for _, tt := range tests {
-		var ss []Seen
+		var ss []setcookie.Seen
 		for _, l := range tt.lines {
 			s := seen(t, l.raw, l.setBy)
 			s.Visit = l.visit
@@ -355,7 +356,7 @@ func TestParseDate(t *testing.T) {
 		"1 jAN 2020 1:2:3xyz":               "2020-01-01T01:02:03Z",
 		"Tue, 18 Oct 2011 07:42:42.123 GMT": "2011-10-18T07:42:42Z",
 	} {
-		got, ok := parseDate(in)
+		got, ok := setcookie.ParseDate(in)
 		s := ""
 		if ok {
 			s = got.Format(time.RFC3339)

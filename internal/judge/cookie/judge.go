@@ -1,3 +1,6 @@
+// Package cookie judges the cookies a site sets (parsed by package
+// setcookie): Secure, HttpOnly, SameSite, name prefixes, Domain scope, and
+// what a browser would reject (RFC 6265bis).
 package cookie
 
 import (
@@ -10,18 +13,9 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/setcookie"
+	"github.com/hardscan/hardscan/scan/finding"
 )
-
-// Seen is one Set-Cookie line and the URL whose response carried it; that
-// may be an http:// hop of a redirect chain. Lines of the same Visit (one
-// redirect chain, followed with one cookie store) are applied to one store
-// in order, so a later line replaces or deletes an earlier one.
-type Seen struct {
-	Cookie Cookie
-	SetBy  *url.URL
-	Visit  int
-}
 
 // Expect is the cookie part of a profile; the zero value judges every cookie
 // by the browser rules only, with no session cookie expected.
@@ -82,7 +76,7 @@ const defaultMissing = "no session cookie was seen; Pleroma >= 2.5 sets it only 
 // network in clear however briefly it was kept. A name seen on several
 // visits is judged on each and the worst verdict per check is kept, naming
 // its URL. Pass findings are emitted for the session cookie only.
-func Judge(seen []Seen, exp Expect, now time.Time) []finding.Finding {
+func Judge(seen []setcookie.Seen, exp Expect, now time.Time) []finding.Finding {
 	var out []finding.Finding
 	index := map[string]int{}
 	keep := func(f finding.Finding) {
@@ -146,7 +140,7 @@ type fate struct {
 }
 
 // storeFates applies each visit's lines to a store of its own, in order.
-func storeFates(seen []Seen, judges []judge, now time.Time) []fate {
+func storeFates(seen []setcookie.Seen, judges []judge, now time.Time) []fate {
 	fates := make([]fate, len(seen))
 	stores := map[int]map[Key]int{}
 	for i, s := range seen {
@@ -178,9 +172,9 @@ func storeFates(seen []Seen, judges []judge, now time.Time) []fate {
 const IDStorage = "cookie.storage"
 
 // deleted notes a line that removes the cookie: the browser stores nothing.
-func (j judge) deleted(fa fate, seen []Seen) finding.Finding {
+func (j judge) deleted(fa fate, seen []setcookie.Seen) finding.Finding {
 	f := finding.Finding{ID: IDStorage, Reason: "deleted", Severity: finding.Info, Expected: "a cookie browsers store"}
-	f.Message = fmt.Sprintf("%s deletes the cookie (%s): browsers store nothing for it, so there is nothing to protect", j.where(), j.c.how())
+	f.Message = fmt.Sprintf("%s deletes the cookie (%s): browsers store nothing for it, so there is nothing to protect", j.where(), j.c.How())
 	if fa.removed >= 0 {
 		f.Message += fmt.Sprintf("; it removes the one set earlier by %s", judge{u: seen[fa.removed].SetBy}.where())
 	}
@@ -190,7 +184,7 @@ func (j judge) deleted(fa fate, seen []Seen) finding.Finding {
 
 // replaced notes a line a later one of the same name, domain and path
 // overwrote before the visit ended.
-func (j judge) replaced(by Seen) finding.Finding {
+func (j judge) replaced(by setcookie.Seen) finding.Finding {
 	f := finding.Finding{ID: IDStorage, Reason: "replaced", Severity: finding.Info, Expected: "one Set-Cookie per cookie"}
 	from := "from " + judge{u: by.SetBy}.where()
 	if from == "from "+j.where() {
@@ -204,7 +198,7 @@ func (j judge) replaced(by Seen) finding.Finding {
 
 // judge holds one cookie seen on one response.
 type judge struct {
-	c       Cookie
+	c       setcookie.Cookie
 	u       *url.URL
 	exp     Expect
 	session bool
@@ -236,7 +230,7 @@ func (j judge) all() []finding.Finding {
 func (j judge) finish(f *finding.Finding) {
 	f.Subject = j.c.Name
 	if f.Actual == "" {
-		f.Actual = Redact(j.c.Raw)
+		f.Actual = setcookie.Redact(j.c.Raw)
 	}
 	if f.Reason == "" {
 		f.Reason = "ok"
@@ -348,7 +342,7 @@ func (j judge) sameSite() (finding.Finding, bool) {
 
 func (j judge) prefix() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDPrefix, Expected: j.exp.Prefix}
-	p := prefix(j.c.Name)
+	p := setcookie.Prefix(j.c.Name)
 	switch {
 	case !j.session || j.exp.Prefix == "":
 		return f, false
@@ -387,7 +381,7 @@ func (j judge) domain() (finding.Finding, bool) {
 // suffix or foreign to the host, Secure over plain HTTP (RFC 6265bis §5.7).
 func (j judge) rejected() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDRejected, Expected: "a cookie browsers store", Severity: j.worse()}
-	if p := prefix(j.c.Name); p != "" {
+	if p := setcookie.Prefix(j.c.Name); p != "" {
 		var broken []string
 		if j.plainHTTP() {
 			broken = append(broken, "set over plain HTTP")
@@ -428,7 +422,7 @@ func (j judge) rejected() (finding.Finding, bool) {
 	case j.plainHTTP() && j.c.Secure:
 		f.Reason = "secure-over-http"
 		f.Message = fmt.Sprintf("a Secure cookie set over plain HTTP by %s is rejected by browsers (RFC 6265bis)", j.where())
-	case j.c.Name == "" && prefix(j.c.Value) != "":
+	case j.c.Name == "" && setcookie.Prefix(j.c.Value) != "":
 		f.Reason = "nameless-prefix"
 		f.Message = "a nameless cookie whose value starts with a __Host- or __Secure- prefix is rejected by browsers (RFC 6265bis)"
 	default:

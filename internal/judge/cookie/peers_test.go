@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hardscan/hardscan/internal/parse/setcookie"
 )
 
 // The peers' cookie suites, carried as rows of our own (testdata/peers);
@@ -56,7 +58,7 @@ type jar struct {
 }
 
 type stored struct {
-	c       Cookie
+	c       setcookie.Cookie
 	k       Key
 	created int
 	expires time.Time // zero: a session cookie
@@ -67,7 +69,7 @@ func newJar(now time.Time) *jar { return &jar{now: now, cookies: map[Key]stored{
 // set applies one Set-Cookie line received from u; it reports whether the
 // line was taken (stored or deleting).
 func (j *jar) set(line string, u *url.URL) bool {
-	c, err := Parse(line)
+	c, err := setcookie.Parse(line)
 	if err != nil {
 		return false
 	}
@@ -206,7 +208,7 @@ func TestHTTPStateDates(t *testing.T) {
 	known := map[string]string{}
 	agree := 0
 	for _, r := range rows {
-		d, ok := parseDate(r.Test)
+		d, ok := setcookie.ParseDate(r.Test)
 		got := "null"
 		if ok {
 			got = d.Format(http.TimeFormat)

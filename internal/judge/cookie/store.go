@@ -3,6 +3,8 @@ package cookie
 import (
 	"net/url"
 	"strings"
+
+	"github.com/hardscan/hardscan/internal/parse/setcookie"
 )
 
 // Key is what identifies a stored cookie (RFC 6265bis §5.7 step 23): a new
@@ -15,7 +17,7 @@ type Key struct {
 
 // KeyOf is the key c gets when the response to u sets it: its Domain or,
 // host-only, u's host; its Path or the default path of u (§5.1.4).
-func KeyOf(c Cookie, u *url.URL) Key {
+func KeyOf(c setcookie.Cookie, u *url.URL) Key {
 	k := Key{Name: c.Name, Domain: c.Domain, Path: c.Path}
 	if !c.HasDomain {
 		k.HostOnly = true

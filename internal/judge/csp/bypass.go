@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // bypassData lists script URLs known to serve JSONP or AngularJS; see the

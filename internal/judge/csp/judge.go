@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Input is what a response tells about its CSP.

@@ -3,7 +3,7 @@ package csp
 import (
 	"fmt"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // reusedNonces reports a nonce of the page's header policies that a second

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // evaluatorRow is one CSP string of google/csp-evaluator's tests

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
 	replica "github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // readCSP returns the CSP header values of a recorded response.

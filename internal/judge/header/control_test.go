@@ -3,7 +3,7 @@ package header
 import (
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // TestControlBytes judges values with control bytes as browsers read

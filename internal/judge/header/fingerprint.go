@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // revealing are headers that exist only to name software and its version

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // X-Frame-Options strengths, weakest first.

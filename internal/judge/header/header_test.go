@@ -6,8 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/sf"
 	replica "github.com/hardscan/hardscan/internal/replica"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 func h(kv ...string) http.Header {
@@ -278,12 +279,12 @@ func FuzzPermissionsPolicy(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		d, err := parseSFDictionary(v)
+		d, err := sf.ParseDictionary(v)
 		if err != nil {
 			return
 		}
-		s := serializeSFDictionary(d)
-		d2, err := parseSFDictionary(s)
+		s := sf.SerializeDictionary(d)
+		d2, err := sf.ParseDictionary(s)
 		if err != nil {
 			t.Fatalf("%q parsed, but its serialization %q does not: %v", v, s, err)
 		}

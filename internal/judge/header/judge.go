@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Rule is what a profile expects of one header.
@@ -84,7 +84,7 @@ func init() {
 		"x-frame-options":                   {judge: judgeXFO, validWant: validXFO},
 		"x-content-type-options":            {judge: judgeXCTO, validWant: validXCTO},
 		"referrer-policy":                   {judge: judgeReferrer, validWant: validReferrer},
-		"x-xss-protection":                  {judge: judgeXSS, validWant: validXSS, obsolete: "X-XSS-Protection is obsolete: every browser removed its XSS auditor, and today's advice (OWASP) is 0 or no header"},
+		"x-xss-protection":                  {judge: judgeXSS, validWant: validXSS, obsolete: "no current browser reads it (their XSS auditors are gone), so it needs no change"},
 		"x-permitted-cross-domain-policies": {judge: judgeXPCDP, validWant: validXPCDP, obsolete: "X-Permitted-Cross-Domain-Policies only concerns Flash and Acrobat policy files"},
 		"x-download-options":                {judge: judgeXDO, validWant: validXDO, obsolete: "X-Download-Options only concerns Internet Explorer"},
 		"expect-ct":                         {judge: judgeExpectCT, validWant: validExpectCT, obsolete: "Expect-CT is obsolete: Chrome 107 removed it and Firefox never had it"},

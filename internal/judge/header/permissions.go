@@ -5,7 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/sf"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Allowlist is who may use one Permissions-Policy feature.
@@ -44,7 +45,7 @@ type Feature struct {
 // Dictionary (several header lines join with commas). An error means
 // browsers ignore the whole header.
 func ParsePermissionsPolicy(values []string) ([]Feature, error) {
-	dict, err := parseSFDictionary(strings.Join(values, ", "))
+	dict, err := sf.ParseDictionary(strings.Join(values, ", "))
 	if err != nil {
 		return nil, err
 	}
@@ -52,17 +53,17 @@ func ParsePermissionsPolicy(values []string) ([]Feature, error) {
 	for _, m := range dict {
 		items := m.Inner
 		if !m.IsInner {
-			items = []sfItem{m.Item}
+			items = []sf.Item{m.Item}
 		}
 		var a Allowlist
 		seen := map[string]bool{}
 		for _, it := range items {
 			switch b := it.Bare; {
-			case b.Kind == sfToken && b.Str == "*":
+			case b.Kind == sf.Token && b.Str == "*":
 				a.All = true
-			case b.Kind == sfToken && b.Str == "self":
+			case b.Kind == sf.Token && b.Str == "self":
 				a.Self = true
-			case b.Kind == sfString:
+			case b.Kind == sf.String:
 				if !seen[b.Str] {
 					seen[b.Str] = true
 					a.Origins = append(a.Origins, b.Str)

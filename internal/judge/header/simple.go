@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/sf"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // ordered judges a header whose first value is one of a list of keywords,
@@ -25,11 +26,11 @@ type ordered struct {
 
 func (o ordered) value(vs []string) (string, error) {
 	if o.item {
-		it, err := parseSFItem(strings.Join(vs, ", "))
+		it, err := sf.ParseItem(strings.Join(vs, ", "))
 		if err != nil {
 			return "", err
 		}
-		if it.Bare.Kind != sfToken {
+		if it.Bare.Kind != sf.Token {
 			return "", errors.New("not a token")
 		}
 		return it.Bare.Str, nil

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // web-platform-tests' X-Content-Type-Options and X-Frame-Options cases,

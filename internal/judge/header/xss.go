@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // xss is a parsed X-XSS-Protection value.
@@ -61,7 +61,7 @@ func judgeXSS(vs []string, want string, _ Input) verdict {
 	switch {
 	case !got.on:
 		if w.on {
-			return verdict{msg: "X-XSS-Protection: 0 is today's advice: the XSS auditors are gone and 1; mode=block once caused cross-site leaks"}
+			return verdict{msg: "X-XSS-Protection is 0, which today's advice (OWASP) prefers to the profile's 1; mode=block"}
 		}
 		return verdict{msg: "the XSS auditor is off, as today's advice says"}
 	case !got.block:

@@ -6,19 +6,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/sts"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 func TestParse(t *testing.T) {
 	tests := []struct {
 		value   string
-		want    Policy
+		want    sts.Policy
 		invalid bool
 		why     string
 	}{
-		{value: "max-age=31536000; includeSubDomains", want: Policy{MaxAge: 31536000, IncludeSubDomains: true},
+		{value: "max-age=31536000; includeSubDomains", want: sts.Policy{MaxAge: 31536000, IncludeSubDomains: true},
 			why: "Pleroma's sts: true value (FACTS.md)"},
-		{value: `max-age="31536000"`, want: Policy{MaxAge: 31536000},
+		{value: `max-age="31536000"`, want: sts.Policy{MaxAge: 31536000},
 			why: "RFC 6797 §6.1: a value may be a quoted-string; MDN reads it as six months"},
 		{value: "max-age=abc", invalid: true,
 			why: "RFC 6797 §6.1.1: delta-seconds is 1*DIGIT; MDN Observatory passes it"},
@@ -28,14 +29,14 @@ func TestParse(t *testing.T) {
 			why: "RFC 6797 §6.1: names are case-insensitive, so this repeats a directive"},
 		{value: "includeSubDomains", invalid: true, why: "RFC 6797 §6.1.1: max-age is required"},
 		{value: "", invalid: true, why: "RFC 6797 §6.1.1: max-age is required"},
-		{value: "MAX-AGE=10;INCLUDESUBDOMAINS", want: Policy{MaxAge: 10, IncludeSubDomains: true},
+		{value: "MAX-AGE=10;INCLUDESUBDOMAINS", want: sts.Policy{MaxAge: 10, IncludeSubDomains: true},
 			why: "RFC 6797 §6.1: directive names are case-insensitive"},
-		{value: " max-age = 600 ; ; preload ;", want: Policy{MaxAge: 600, Preload: true},
+		{value: " max-age = 600 ; ; preload ;", want: sts.Policy{MaxAge: 600, Preload: true},
 			why: "RFC 6797 §6.1: implied LWS and empty directives are allowed"},
-		{value: "max-age=600; foo=bar; baz", want: Policy{MaxAge: 600, Unknown: []Directive{
+		{value: "max-age=600; foo=bar; baz", want: sts.Policy{MaxAge: 600, Unknown: []sts.Directive{
 			{Name: "foo", Value: "bar", HasValue: true}, {Name: "baz"}}},
 			why: "RFC 6797 §6.1: unknown directives are ignored, not errors"},
-		{value: "max-age=99999999999999999999999", want: Policy{MaxAge: math.MaxInt64},
+		{value: "max-age=99999999999999999999999", want: sts.Policy{MaxAge: math.MaxInt64},
 			why: "RFC 6797 §6.1.1 asks UAs to cope with huge values: clamp, never overflow"},
 		{value: "max-age=600 includeSubDomains", invalid: true,
 			why: "RFC 6797 §6.1: directives must be separated by ';'"},
@@ -43,31 +44,31 @@ func TestParse(t *testing.T) {
 		{value: "max-age=", invalid: true, why: "RFC 6797 §6.1: a value after '=' is a token or quoted-string"},
 		{value: "max-age=600; includeSubDomains=yes", invalid: true,
 			why: "RFC 6797 §6.1.2: includeSubDomains has no value"},
-		{value: "max-age=0", want: Policy{MaxAge: 0}, why: "RFC 6797 §6.1.1: max-age=0 parses (it means forget)"},
-		{value: `max-age=5; x="a\"b"`, want: Policy{MaxAge: 5, Unknown: []Directive{{Name: "x", Value: `a"b`, HasValue: true, Quoted: true}}},
+		{value: "max-age=0", want: sts.Policy{MaxAge: 0}, why: "RFC 6797 §6.1.1: max-age=0 parses (it means forget)"},
+		{value: `max-age=5; x="a\"b"`, want: sts.Policy{MaxAge: 5, Unknown: []sts.Directive{{Name: "x", Value: `a"b`, HasValue: true, Quoted: true}}},
 			why: "RFC 9110 §5.6.4: quoted-pair in a quoted-string"},
 	}
 	for _, tt := range tests {
-		got, err := Parse(tt.value)
+		got, err := sts.Parse(tt.value)
 		if tt.invalid {
 			if err == nil {
-				t.Errorf("Parse(%q) = %+v, want an error (%s)", tt.value, got, tt.why)
+				t.Errorf("sts.Parse(%q) = %+v, want an error (%s)", tt.value, got, tt.why)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("Parse(%q): %v (%s)", tt.value, err, tt.why)
+			t.Errorf("sts.Parse(%q): %v (%s)", tt.value, err, tt.why)
 			continue
 		}
 		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Parse(%q) = %+v, want %+v (%s)", tt.value, got, tt.want, tt.why)
+			t.Errorf("sts.Parse(%q) = %+v, want %+v (%s)", tt.value, got, tt.want, tt.why)
 		}
 	}
 }
 
 func TestParseHugeValue(t *testing.T) {
 	v := "max-age=1" + strings.Repeat("; x", 10000)
-	if _, err := Parse(v); err != nil {
+	if _, err := sts.Parse(v); err != nil {
 		t.Errorf("a repeated unknown directive is skipped by browsers, not an error: %v", err)
 	}
 	if ns := Notes(v); len(ns) != 1 || !strings.Contains(ns[0].Message, "x appears 10000 times") {
@@ -253,14 +254,14 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		p, err := Parse(v)
+		p, err := sts.Parse(v)
 		if err != nil {
 			return
 		}
 		s := p.String()
-		q, err := Parse(s)
+		q, err := sts.Parse(s)
 		if err != nil {
-			t.Fatalf("Parse(%q) ok, but Parse(String() = %q): %v", v, s, err)
+			t.Fatalf("sts.Parse(%q) ok, but sts.Parse(String() = %q): %v", v, s, err)
 		}
 		if !reflect.DeepEqual(p, q) {
 			t.Fatalf("round trip of %q via %q: %+v != %+v", v, s, p, q)

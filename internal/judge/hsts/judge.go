@@ -1,3 +1,6 @@
+// Package hsts judges Strict-Transport-Security values (parsed by package
+// sts) against a profile's expectation, including hstspreload's stricter
+// eligibility rules.
 package hsts
 
 import (
@@ -5,7 +8,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/sts"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // Expect is the HSTS part of a profile; the zero value expects no HSTS.
@@ -86,7 +90,7 @@ const (
 )
 
 func (e Expect) judgeFirst(v string) (finding.Severity, string, string) {
-	p, err := Parse(v)
+	p, err := sts.Parse(v)
 	if err != nil {
 		return finding.Fail, ReasonInvalid, fmt.Sprintf("invalid Strict-Transport-Security header (%v), so browsers ignore it whole", err)
 	}
@@ -151,4 +155,45 @@ func plural(n int64, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// Note is one thing a valid value does that browsers pass over.
+type Note struct {
+	// Reason is ReasonEmptyDirective or ReasonRepeatedDirective.
+	Reason string
+	// Directive names the repeated directive; "" for empty ones.
+	Directive string
+	Message   string
+}
+
+// Notes are what a valid value does that browsers pass over: empty
+// directives (a stray ';', which the §6.1 grammar allows) and directives
+// repeated beyond the first, which RFC 6797 §6.1 forbids and browsers skip.
+// It is empty for an invalid value, whose error says more.
+func Notes(value string) []Note {
+	if _, err := sts.Parse(value); err != nil {
+		return nil
+	}
+	var notes []Note
+	ds, semicolons, _ := sts.Split(value)
+	// n directives need n-1 separators; each further ';' separates nothing.
+	if empty := semicolons - len(ds) + 1; empty > 0 {
+		notes = append(notes, Note{Reason: ReasonEmptyDirective,
+			Message: plural(int64(empty), "empty directive") + " (a stray ';'): the grammar of RFC 6797 §6.1 allows it and browsers skip it, but it often marks a value edited by hand or a directive lost"})
+	}
+	count := map[string]int{}
+	var order []string
+	for _, d := range ds {
+		if count[d.Name] == 0 {
+			order = append(order, d.Name)
+		}
+		count[d.Name]++
+	}
+	for _, name := range order {
+		if n := count[name]; n > 1 {
+			notes = append(notes, Note{Reason: ReasonRepeatedDirective, Directive: name,
+				Message: fmt.Sprintf("%s appears %d times: RFC 6797 §6.1 allows each directive once, but browsers act on max-age and includeSubDomains only and skip the others however often they come, so the policy still holds; send it once", name, n)})
+		}
+	}
+	return notes
 }

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hardscan/hardscan/internal/parse/sts"
 )
 
 // hstspreloadRow is one case of chromium/hstspreload's header tests,
@@ -170,7 +172,7 @@ func TestHSTSPreloadSuite(t *testing.T) {
 // readsAs reports whether the directives of v read as hstspreload's test
 // says: preload and includeSubDomains present, the first max-age.
 func readsAs(v string, preload, isd bool, maxAge *int64) bool {
-	ds, err := directives(v)
+	ds, err := sts.Directives(v)
 	if err != nil {
 		return false
 	}
@@ -183,7 +185,7 @@ func readsAs(v string, preload, isd bool, maxAge *int64) bool {
 		case "includesubdomains":
 			gotISD = gotISD || !d.HasValue
 		case "max-age":
-			if n, err := deltaSeconds(d.Value); err == nil && gotMaxAge == nil {
+			if n, err := sts.DeltaSeconds(d.Value); err == nil && gotMaxAge == nil {
 				gotMaxAge = &n
 			}
 		}

@@ -5,7 +5,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/finding"
+	"github.com/hardscan/hardscan/internal/parse/sts"
+	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // PreloadID is the check id of Preload's finding.
@@ -66,7 +67,7 @@ func preloadHeader(values []string) (errs, warns []string) {
 	default:
 		return []string{fmt.Sprintf("%d Strict-Transport-Security headers; exactly one is required", len(values))}, nil
 	}
-	ds, semicolons, err := split(values[0])
+	ds, semicolons, err := sts.Split(values[0])
 	if err != nil {
 		return []string{"the header does not parse: " + err.Error()}, nil
 	}
@@ -95,7 +96,7 @@ func preloadHeader(values []string) (errs, warns []string) {
 		if d.Name != "max-age" {
 			continue
 		}
-		n, err := deltaSeconds(d.Value)
+		n, err := sts.DeltaSeconds(d.Value)
 		switch {
 		case !d.HasValue || err != nil:
 			errs = append(errs, fmt.Sprintf("max-age %q is not a number", d.Value))
