@@ -38,7 +38,7 @@ var serverHeaders = []string{"nginx/1.22.1", "Apache/2.4.62 (Debian)", "Caddy", 
 var noFix = map[string][]string{
 	check.HTTPSRedirect:     {"not-probed"},
 	check.TLSCertificate:    {"not-verified"},
-	check.ResponseTruncated: {"body", "cookies"},
+	check.ResponseTruncated: {"body", "cookies", "undecoded"},
 	check.RedirectStopped:   {"stopped", "outside-allow"},
 	check.CSPReportOnly:     {"report-only"},
 	check.CSPSyntax:         {"syntax", "missing-semicolon"}, // the message names the ; to add

@@ -14,6 +14,7 @@ import (
 	"github.com/hardscan/hardscan/internal/judge/header"
 	"github.com/hardscan/hardscan/internal/judge/hsts"
 	"github.com/hardscan/hardscan/internal/parse/htmlmeta"
+	"github.com/hardscan/hardscan/internal/parse/sts"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/scan/finding"
@@ -34,7 +35,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 	fs = append(fs, judgeFetchLimits(o)...)
 
 	first, final := o.Root.Hops[0], o.Root.Final()
-	fs = append(fs, hsts.Judge(first.Header.Values("Strict-Transport-Security"), p.HSTS)...)
+	fs = append(fs, hsts.Judge(hstsHop(o).Header.Values("Strict-Transport-Security"), p.HSTS)...)
 	fs = append(fs, hsts.Preload(hsts.PreloadInput{
 		FirstHTTPSValues: first.Header.Values("Strict-Transport-Security"),
 		HTTPHops:         httpHops(o),
@@ -151,6 +152,41 @@ func restricts(d csp.Directive) bool {
 		}
 	}
 	return true
+}
+
+// hstsHop is the response whose Strict-Transport-Security header is in
+// effect once the root's redirects are followed: a browser processes the
+// header on every HTTPS response of the host, redirects included (RFC 6797
+// §8.1), each valid one replacing what it noted before (max-age=0
+// deleting it) and an invalid one ignored. So the last hop of the
+// target's own host with a valid header counts; with none valid, the
+// first that has the header, to say why it is ignored; with none at
+// all, the first hop.
+func hstsHop(o *probe.Observed) *probe.Hop {
+	var withHeader, valid *probe.Hop
+	for i := range o.Root.Hops {
+		h := &o.Root.Hops[i]
+		if h.URL == nil || !strings.EqualFold(h.URL.Scheme, "https") || !strings.EqualFold(h.URL.Hostname(), o.URL.Hostname()) {
+			continue
+		}
+		vs := h.Header.Values("Strict-Transport-Security")
+		if len(vs) == 0 {
+			continue
+		}
+		if withHeader == nil {
+			withHeader = h
+		}
+		if _, err := sts.Parse(vs[0]); err == nil {
+			valid = h
+		}
+	}
+	switch {
+	case valid != nil:
+		return valid
+	case withHeader != nil:
+		return withHeader
+	}
+	return &o.Root.Hops[0]
 }
 
 func httpHops(o *probe.Observed) []string {
@@ -284,6 +320,14 @@ func judgeFetchLimits(o *probe.Observed) []finding.Finding {
 		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "body", Severity: finding.Info, Subject: o.Root.Final().URL.String(),
 			Expected: fmt.Sprintf("a body under %d bytes", probe.MaxBodyBytes), Actual: "larger, or cut short",
 			Message: fmt.Sprintf("only the first %d bytes of the page were read for <meta> policies", probe.MaxBodyBytes)})
+	}
+	if o.Root.Undecoded {
+		// A server that sends br or zstd though hardscan's Accept-Encoding
+		// does not list it: browsers decode it and enforce the page's
+		// <meta> policies, which hardscan could not read.
+		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "undecoded", Severity: finding.Warn, Subject: o.Root.Final().URL.String(),
+			Expected: "a body in a coding hardscan asked for (" + probe.AcceptEncoding + ")", Actual: "Content-Encoding: " + o.Root.Encoding,
+			Message: fmt.Sprintf("the page came %s-encoded though hardscan did not ask for it and cannot decode it, so its <meta> policies (CSP, referrer) were not read: browsers enforce them, the verdicts here cover the headers only", o.Root.Encoding)})
 	}
 	if o.Root.Downgrade {
 		fs = append(fs, finding.Finding{ID: check.RedirectDowngrade, Reason: "downgrade", Severity: finding.Fail, Subject: "https",

@@ -37,6 +37,7 @@ type judgeCase struct {
 	root               resp   // the final HTTPS response, where headers are judged
 	first              *resp  // an HTTPS hop that redirects to root, where HSTS is judged
 	body               string // HTML of the final response, for <meta> policies
+	undecoded          string // the final response came in this coding, which the probe cannot decode
 	http               *resp  // the http:// response; nil: 301 to https://host/
 	httpErr            error
 	cookies            []resp // the profile's cookie paths
@@ -373,6 +374,9 @@ func cspCases() []judgeCase {
 		{name: "csp/missing-base-uri-forms-restricted", profile: "modern",
 			why:  "with script-src 'self' and form-action 'self' an injected <base> only redirects relative links",
 			root: csp("default-src 'none'; script-src 'self'; form-action 'self'"), want: m{"csp.base-uri": info}, reasons: map[string]string{"csp.base-uri": "absent"}},
+		{name: "csp/missing-base-uri-data-scripts", profile: "modern",
+			why:  "CSP3 §6.7.2.8: script-src data: matches no https URL, so a relative script resolved against an injected <base> stays blocked (Chromium blocks it); only relative forms post there",
+			root: csp("script-src data:; object-src 'none'"), want: m{"csp.base-uri": warn}, reasons: map[string]string{"csp.base-uri": "absent"}},
 		{name: "csp/missing-base-uri-nonce", profile: "modern",
 			why:  "CSP3 §6.7.2.3: the page's nonced relative script loads from the injected <base>'s origin: a bypass (CSP Evaluator, Lighthouse)",
 			root: csp("script-src " + nonce + "; object-src 'none'; form-action 'self'"), want: m{"csp.base-uri": fail}, reasons: map[string]string{"csp.base-uri": "absent"}},
@@ -479,6 +483,23 @@ func cspCases() []judgeCase {
 			why:     "FACTS.md: Pleroma 2.5-2.6 send 'wasm-unsafe-eval', which allows WebAssembly compilation, not eval (CSP3 §6.4.1.4)",
 			root:    resp{lines: pleromaCSP("script-src", "script-src 'self' 'wasm-unsafe-eval'")},
 			atLeast: m{"csp.script-src": info}, atMost: m{"csp.script-src": warn}},
+		{name: "csp/brotli-body-not-asked-for", profile: "modern",
+			why:       "RFC 9110 §8.4.1: a server may send a coding the client did not ask for; Chromium decodes br and enforces the <meta> policy in it, which hardscan cannot read, so it says so",
+			undecoded: "br", root: resp{lines: "X-Content-Type-Options: nosniff"},
+			want: m{"csp": fail}, reasons: map[string]string{"csp": "absent", "response.truncated[https://example.tld/]": "undecoded"}},
+		{name: "csp/modern-form-action-https-scheme", profile: "modern",
+			why:  "CSP3 §6.7.2.8: https: matches every https origin, so a form may post to any site (Chromium posts it)",
+			root: resp{lines: "Content-Security-Policy: default-src 'self'; form-action https:; " + strings.Replace(strictTail, "form-action 'self'", "", 1)},
+			want: m{"csp.form-action": warn}, reasons: map[string]string{"csp.form-action": "wide-source"},
+			mention: map[string]string{"csp.form-action": "https:"}},
+		{name: "csp/modern-frame-ancestors-https-scheme", profile: "modern",
+			why:  "CSP3 §6.7.2.8: frame-ancestors https: lets any https site frame the page (Chromium renders it)",
+			root: resp{lines: "Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors https:"},
+			want: m{"csp.frame-ancestors": warn}, reasons: map[string]string{"csp.frame-ancestors": "wide-source"}},
+		{name: "csp/modern-frame-ancestors-any-host", profile: "modern",
+			why:  "CSP3 §6.7.2.9: https://* matches any host on port 443, as wide as https:",
+			root: resp{lines: "Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors https://*"},
+			want: m{"csp.frame-ancestors": warn}, reasons: map[string]string{"csp.frame-ancestors": "wide-source"}},
 		{name: "csp/pleroma-no-upgrade-insecure-requests", profile: "pleroma",
 			why:     "CSP Upgrade Insecure Requests §3.1: the profile names the valueless directive; its absence is a finding",
 			root:    resp{lines: pleromaCSP("upgrade-insecure-requests", "")},
@@ -525,6 +546,15 @@ func hstsCases() []judgeCase {
 			http: &resp{lines: "Location: https://example.tld/\n" + goodHSTS}, want: m{"hsts": fail}},
 		{name: "hsts/on-first-hop", profile: "pleroma", why: "SPEC and hstspreload: HSTS is judged on the first HTTPS response of the host",
 			first: &resp{lines: goodHSTS + "\nLocation: /main/public"}, root: resp{path: "/main/public"},
+			want: m{"hsts": pass}},
+		{name: "hsts/on-the-final-response", profile: "pleroma", why: "RFC 6797 §8.1: the header counts on any HTTPS response of the host; Chromium notes it from the page a same-host redirect leads to",
+			first: &resp{lines: "Location: /main/public"}, root: resp{path: "/main/public", lines: goodHSTS},
+			want: m{"hsts": pass}},
+		{name: "hsts/deleted-by-the-final-response", profile: "pleroma", why: "RFC 6797 §6.1.1: a later max-age=0 of the host deletes the policy the redirect set (Chromium: nothing is upgraded)",
+			first: &resp{lines: goodHSTS + "\nLocation: /main/public"}, root: resp{path: "/main/public", lines: "Strict-Transport-Security: max-age=0"},
+			want: m{"hsts": fail}, reasons: map[string]string{"hsts": "max-age-zero"}},
+		{name: "hsts/invalid-on-the-final-response", profile: "pleroma", why: "RFC 6797 §8.1: an invalid header is ignored, so the redirect's valid one stays in effect",
+			first: &resp{lines: goodHSTS + "\nLocation: /main/public"}, root: resp{path: "/main/public", lines: "Strict-Transport-Security: max-age=abc"},
 			want: m{"hsts": pass}},
 	}
 }
@@ -847,6 +877,9 @@ func observed(t *testing.T, c judgeCase) *probe.Observed {
 	}
 	base := mustURL(t, "https://"+host+"/")
 	o := &probe.Observed{URL: base, Root: &probe.Chain{Body: []byte(c.body)}, Verified: true}
+	if c.undecoded != "" {
+		o.Root.Encoding, o.Root.Undecoded = c.undecoded, true
+	}
 	if c.first != nil {
 		h := buildHop(t, base, *c.first)
 		o.Root.Hops = append(o.Root.Hops, h)

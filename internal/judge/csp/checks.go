@@ -214,6 +214,18 @@ func dangerousInEffect(rs []restriction) []string {
 	return names
 }
 
+// wideInEffect is dangerousInEffect without data:, which no form posts to
+// and no page is framed from.
+func wideInEffect(rs []restriction) []string {
+	var names []string
+	for _, n := range dangerousInEffect(rs) {
+		if n != "data:" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
 // wideName names the source of r, as written, that lets any host in.
 func wideName(r restriction, w Source) string {
 	for _, s := range r.set.sources {
@@ -352,9 +364,11 @@ func (j *judge) baseURI() {
 	case len(elem) == 0:
 		f.Severity = finding.Fail
 		f.Message = what + ", and with no script-src relative scripts then load from there"
-	case len(dangerousInEffect(elem)) > 0:
+	case len(wideInEffect(elem)) > 0:
+		// data: alone is no origin a relative URL can resolve to: the
+		// browser oracle shows such a script stays blocked.
 		f.Severity = finding.Fail
-		f.Message = what + fmt.Sprintf(", and script-src allows %s, so relative scripts load from the attacker's origin", strings.Join(dangerousInEffect(elem), " "))
+		f.Message = what + fmt.Sprintf(", and script-src allows %s, so relative scripts load from the attacker's origin", strings.Join(wideInEffect(elem), " "))
 	case followsURL(elem):
 		f.Severity = finding.Fail
 		f.Message = what + ": scripts are allowed by nonce or 'strict-dynamic', so the page's own relative <script> tags load the attacker's code"
@@ -423,9 +437,11 @@ func (j *judge) required() {
 		case len(rs) == 0:
 			f.Severity, f.Reason = finding.Warn, "absent"
 			f.Message = fmt.Sprintf("no enforced policy sets %s, so it is unrestricted", name)
-		case inEffect(rs, dangerous[0]):
+		case len(wideInEffect(rs)) > 0:
+			// https: or https://* let any site post a form or frame the
+			// page as much as * does (CSP3 §6.7.2.8).
 			f.Severity, f.Reason = finding.Warn, "wide-source"
-			f.Message = fmt.Sprintf("%s allows *, which restricts nothing", name)
+			f.Message = fmt.Sprintf("%s allows %s, which restricts nothing", name, strings.Join(wideInEffect(rs), " "))
 		default:
 			f.Message = name + " is restricted"
 		}

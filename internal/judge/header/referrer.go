@@ -33,11 +33,14 @@ func referrerRank(p string) int {
 // recognised token wins and unknown tokens are skipped. It returns "" when
 // no token is recognised. Tokens match ASCII case-insensitively, as Chromium
 // and Firefox do.
-func ParseReferrerPolicy(values []string) string {
+func ParseReferrerPolicy(values []string) string { return parseReferrer(values, "") }
+
+// parseReferrer trims extra as well as tabs and spaces around each token.
+func parseReferrer(values []string, extra string) string {
 	policy := ""
 	for _, v := range values {
 		for _, tok := range strings.Split(v, ",") {
-			tok = strings.ToLower(strings.Trim(tok, " \t"))
+			tok = strings.ToLower(strings.Trim(tok, " \t"+extra))
 			if referrerRank(tok) >= 0 {
 				policy = tok
 			}
@@ -79,6 +82,11 @@ func judgeReferrer(vs []string, want string, in Input) verdict {
 		if p := metaReferrer(m); p != "" {
 			got, from = p, `<meta name="referrer">`
 		}
+	}
+	// Chromium trims a form feed around a token as well (HTML whitespace),
+	// so "unsafe-url\f", which the spec ignores, sends full URLs there.
+	if lax := parseReferrer(vs, "\f"); lax != got && referrerRank(lax) >= 0 && referrerRank(lax) <= referrerRank("no-referrer-when-downgrade") && len(in.MetaReferrer) == 0 {
+		return verdict{sev: finding.Fail, reason: "unsafe", msg: fmt.Sprintf("the Referrer-Policy has a form feed around %s: the spec ignores the token, but Chromium trims it and sends full URLs to other sites; send a valid policy without control bytes", lax)}
 	}
 	if got == "" {
 		return verdict{useless: true, reason: "invalid", msg: "no Referrer-Policy token is recognised, so the browser default strict-origin-when-cross-origin applies; send a valid policy"}

@@ -53,16 +53,23 @@ func header(lines []string) http.Header {
 }
 
 func TestWPTNosniff(t *testing.T) {
-	agree := 0
+	agree, documented := 0, 0
 	for _, r := range xctoRows {
 		f := one(t, "x-content-type-options", Rule{Want: "nosniff"}, Input{Header: header(r.lines)})
+		if r.nosniff && f.Reason == "control-bytes" {
+			// WPT expects the form feed stripped (Fetch); Chromium 156 does
+			// not strip it and sniffs (internal/oracle shows it), so hardscan
+			// warns that the protection depends on the browser.
+			documented++
+			continue
+		}
 		if got := f.Severity == finding.Pass; got != r.nosniff {
 			t.Errorf("wpt nosniff %q: hardscan %v (%s %s), the browser applied nosniff: %v", r.lines, f.Severity, f.Reason, f.Message, r.nosniff)
 			continue
 		}
 		agree++
 	}
-	t.Logf("suite wpt fetch/nosniff (web-platform-tests/wpt): %d cases, %d agree, 0 documented differences", len(xctoRows), agree)
+	t.Logf("suite wpt fetch/nosniff (web-platform-tests/wpt): %d cases, %d agree, %d documented differences", len(xctoRows), agree, documented)
 }
 
 // Framing outcomes of the WPT tests.
