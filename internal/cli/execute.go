@@ -103,11 +103,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 	}
 
 	start := time.Now()
-	rep := &result.Report{
-		SchemaVersion: result.SchemaVersion,
-		Tool:          result.Tool{Name: "hardscan", Version: Version},
-		StartedAt:     start.UTC().Truncate(time.Second),
-	}
+	rep := scan.NewReport(start)
 	opt := report.Options{Color: c.color, Verbose: c.verbose, Width: c.width, Gate: c.gate}
 	// ndjson and json stream: a streamed run keeps no target, just the
 	// tally, so that a list of a million hosts does not grow in memory. A

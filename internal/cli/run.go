@@ -20,12 +20,13 @@ import (
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan"
 	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
 // Version is hardscan's version, reported by -V and in every report.
-const Version = "0.1.0"
+const Version = scan.Version
 
 // maxCACertSize bounds a --cacert file; Debian's whole bundle is 220 KiB.
 const maxCACertSize = 4 << 20
