@@ -2,7 +2,7 @@
 // terminals, JSON and NDJSON for scripts, the Prometheus text format for
 // node_exporter's textfile collector, JUnit XML for CI, and Markdown for
 // issues and wikis. Every writer reads the same report, so a JSON report read
-// back (see package baseline) renders again in any format.
+// back (as --baseline does) renders again in any format.
 //
 // The human-facing formats print server-controlled text only through
 // Sanitize (see sanitize.go for the rule); the machine formats escape it as

@@ -11,9 +11,9 @@ import (
 
 // Stream receives each target as soon as it is scanned, then the finished
 // report. ndjson writes each target as it arrives; json writes each one as
-// it arrives too, after the head Start wrote (the caller hands targets over
-// in input order, see package inorder); the other formats need the whole
-// report (sorting, summaries, changes) and write it in Close.
+// it arrives too, after the head Start wrote, so the caller hands json its
+// targets in input order; the other formats need the whole report
+// (sorting, summaries, changes) and write it in Close.
 type Stream interface {
 	// Target takes one finished target; it is safe for concurrent use.
 	Target(t *result.Target) error

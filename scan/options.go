@@ -30,8 +30,8 @@ type Options struct {
 	// name (Profiles); or the path of a profile file.
 	Profile string
 	// Timeout bounds each request (connect, TLS, headers, capped body);
-	// a whole target is bounded by twice that and a second. It must be
-	// positive.
+	// the command bounds a whole target by twice that and a second. It
+	// must be positive.
 	Timeout time.Duration
 	// Resolve are curl-style HOST:PORT:ADDR rules: connect to ADDR for
 	// HOST:PORT instead of asking DNS; "*" matches any host or port.

@@ -17,7 +17,9 @@ import (
 	"github.com/hardscan/hardscan/scan/result"
 )
 
-// Scanner scans targets with one shared client.
+// Scanner scans targets with one shared client. Build one with New: its
+// Client and Profile are of hardscan's internal packages, which New fills
+// from Options.
 type Scanner struct {
 	Client *probe.Client
 	// Profile is what every target is judged against; nil means auto:

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,7 +136,7 @@ func TestLibraryFromAnotherModule(t *testing.T) {
 
 	want, got := untimed(t, []byte(o.stdout)), untimed(t, lib.Bytes())
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("the library's JSON report differs from hardscan -f json (timings aside):\n%s", firstDiff(indent(t, got), indent(t, want)))
+		t.Errorf("the library's JSON report differs from hardscan -f json (timings aside):\n%s", firstDiff("library", indent(t, got), "hardscan -f json", indent(t, want)))
 	}
 	if n := len(want["targets"].([]any)); n != len(targets) {
 		t.Errorf("the report has %d targets, want %d", n, len(targets))
@@ -169,13 +170,13 @@ func indent(t *testing.T, v any) string {
 }
 
 // firstDiff shows where two texts part, with a few lines of context.
-func firstDiff(got, want string) string {
+func firstDiff(gotName, got, wantName, want string) string {
 	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
 	i := 0
 	for i < len(g) && i < len(w) && g[i] == w[i] {
 		i++
 	}
 	from := max(0, i-3)
-	return "library:\n" + strings.Join(g[from:min(len(g), i+4)], "\n") +
-		"\nhardscan -f json:\n" + strings.Join(w[from:min(len(w), i+4)], "\n")
+	return gotName + ", line " + strconv.Itoa(i+1) + ":\n" + strings.Join(g[from:min(len(g), i+4)], "\n") +
+		"\n" + wantName + ":\n" + strings.Join(w[from:min(len(w), i+4)], "\n")
 }

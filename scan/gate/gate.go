@@ -166,7 +166,7 @@ func Of(r *result.Report, g Gate) Status {
 	return t.Status()
 }
 
-// Exit statuses (SPEC "Exit status").
+// Exit statuses (README "Exit status").
 const (
 	ExitOK       = 0 // scanned, nothing reaches --fail-on
 	ExitFindings = 1 // a finding (with a baseline: a regression) reaches --fail-on

@@ -1,6 +1,7 @@
 // Package result holds the report's data model: what one run found about each
-// target, shaped exactly as the JSON report in SPEC.md. The scanner fills it,
-// every renderer in report/ reads it, and --baseline reads it back from JSON.
+// target, shaped exactly as the JSON report (docs/report.schema.json). The
+// scanner fills it, every renderer in report/ reads it, and --baseline reads
+// it back from JSON.
 package result
 
 import (
