@@ -57,3 +57,22 @@ func TestAPIGolden(t *testing.T) {
 			golden, firstDiff("go doc", got.String(), golden, string(want)))
 	}
 }
+
+// TestEveryPackageHasDoc keeps a package comment on every package, so that
+// go doc says what each one is for.
+func TestEveryPackageHasDoc(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH: cannot run go list")
+	}
+	cmd := exec.Command(goTool, "list", "-f", "{{if not .Doc}}{{.ImportPath}}{{end}}", "./...")
+	cmd.Dir = filepath.Join("..", "..")
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOTOOLCHAIN=local", "GOWORK=off")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	if missing := strings.Fields(string(out)); len(missing) > 0 {
+		t.Errorf("packages without a package comment: %s", strings.Join(missing, ", "))
+	}
+}
