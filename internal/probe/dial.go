@@ -62,6 +62,40 @@ type firstDial struct {
 	err    error
 	closed chan struct{} // closed with the connection
 	step   *step         // the phase of the request that makes it
+	// spare is the connection an origin made, for the transport's first
+	// dial to take (see adopt); nil once taken.
+	spare *tls.Conn
+}
+
+// adopt hands conn, an HTTP/2 connection to addr made by an origin, to the
+// transport: its next dial to addr returns it, and the dials after that
+// wait for it as they would for a first dial of its own. closed must be
+// closed with conn.
+func (d *tlsDialer) adopt(addr string, conn *tls.Conn, closed chan struct{}) {
+	f := &firstDial{done: make(chan struct{}), h2: true, closed: closed, spare: conn}
+	close(f.done)
+	d.mu.Lock()
+	if d.first == nil {
+		d.first = map[string]*firstDial{}
+	}
+	old := d.first[addr]
+	d.first[addr] = f
+	d.mu.Unlock()
+	if old != nil && old.spare != nil {
+		_ = old.spare.Close()
+	}
+}
+
+// dropSpares closes the connections no dial took.
+func (d *tlsDialer) dropSpares() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, f := range d.first {
+		if f.spare != nil {
+			_ = f.spare.Close()
+			f.spare = nil
+		}
+	}
 }
 
 // errNotNeeded ends a parked dial; no request ever sees it.
@@ -124,6 +158,12 @@ func (d *tlsDialer) dial(ctx context.Context, network, addr string) (net.Conn, e
 	for {
 		d.mu.Lock()
 		f := d.first[addr]
+		if f != nil && f.spare != nil {
+			conn := f.spare
+			f.spare = nil
+			d.mu.Unlock()
+			return conn, nil
+		}
 		if f == nil {
 			f = &firstDial{done: make(chan struct{}), closed: make(chan struct{}), step: stepOf(ctx)}
 			if d.first == nil {
@@ -211,6 +251,7 @@ func (d *tlsDialer) handshake(ctx context.Context, network, addr string, closed 
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error { return d.c.verify(cs, host) }
 	}
 	conn := tls.Client(raw, cfg)
+	d.c.handshakes.Add(1)
 	enter(ctx, PhaseTLS)
 	if err := conn.HandshakeContext(ctx); err != nil {
 		_ = raw.Close()

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -67,6 +68,22 @@ type Client struct {
 	// are loaded beside the first TCP handshakes, or, with ExtraRoots, only
 	// when a chain needs them.
 	roots func() *x509.CertPool
+
+	// Counts of what the client put on the wire (see Counts).
+	requests, handshakes, conns atomic.Int64
+}
+
+// Counts are what a client put on the wire since it was made: requests
+// written (HTTP/1.1, pipelined or not), sent (HTTP/2 streams) or probed
+// (the backend port), each retry counted; TLS handshakes started; TCP
+// connections made. A benchmark divides them by its targets.
+type Counts struct {
+	Requests, Handshakes, Conns int64
+}
+
+// Counts returns the client's counts so far; safe for concurrent use.
+func (c *Client) Counts() Counts {
+	return Counts{Requests: c.requests.Load(), Handshakes: c.handshakes.Load(), Conns: c.conns.Load()}
 }
 
 // NewClient builds a client from opt.
@@ -142,20 +159,25 @@ func (c *Client) verify(cs tls.ConnectionState, host string) error {
 	return nil
 }
 
-// Session makes the requests of one target, with connection pools of its
-// own: its connections are reused between those requests (one TLS
-// handshake per target) and closed by CloseIdle when the target is done,
-// since thousands of finished targets must not keep sockets open.
+// Session makes the requests of one target, with connections of its own:
+// each origin's first connection carries all of its requests (HTTP/2
+// streams, or pipelined HTTP/1.1: one TLS handshake per target), and
+// CloseIdle closes them when the target is done, since thousands of
+// finished targets must not keep sockets open.
 type Session struct {
 	*Client
-	verified *http.Transport
+	verified *http.Transport // HTTP/2, on the connections origins hand it
 	blind    *http.Transport
 	dialers  [2]*tlsDialer
+
+	mu      sync.Mutex
+	origins map[originKey]*origin
 }
 
 // Session starts one. The TLS configs are cloned because the HTTP/2 set-up
 // writes to them. Each gets a TLS session cache of its own, so that a
-// second connection to the host (HTTP/1.1) resumes the first one's session.
+// second connection to the host (after a server closed the first) resumes
+// the first one's session.
 func (c *Client) Session() *Session {
 	s := &Session{Client: c}
 	s.verified, s.dialers[0] = c.transport(c.verified.Clone(), true)
@@ -198,6 +220,7 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	}
 	conn, err := c.dialer.DialContext(ctx, network, addr)
 	if err == nil {
+		c.conns.Add(1)
 		// Connected: a plain-HTTP request waits for its answer now; a TLS
 		// dial enters the handshake next.
 		enter(ctx, PhaseHeaders)
@@ -205,26 +228,18 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	return conn, err
 }
 
-// multiplexes waits for the session's first TLS connection (verified or
-// blind) and reports whether it speaks HTTP/2: whether one more request
-// rides it at no cost, or takes a turn on an HTTP/1.1 connection.
-func (c *Session) multiplexes(ctx context.Context, verify bool) bool {
-	d := c.dialers[1]
-	if verify {
-		d = c.dialers[0]
-	}
-	select {
-	case <-d.ready:
-		return d.h2
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// CloseIdle closes the session's pooled connections.
+// CloseIdle closes the session's connections.
 func (c *Session) CloseIdle() {
 	for _, d := range c.dialers {
 		d.closing.Store(true)
+		d.dropSpares()
+	}
+	c.mu.Lock()
+	origins := c.origins
+	c.origins = nil
+	c.mu.Unlock()
+	for _, o := range origins {
+		o.close()
 	}
 	c.verified.CloseIdleConnections()
 	c.blind.CloseIdleConnections()
@@ -345,7 +360,11 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 	defer cancel()
 	ctx, st := withStep(ctx, u.Host)
 	defer st.end()
-	hr, err := http.NewRequestWithContext(withGotConn(ctx), http.MethodGet, u.String(), nil)
+	bodyCap := int64(64 << 10) // what is drained, below
+	if req.readBody {
+		bodyCap = MaxBodyBytes + 1
+	}
+	hr, err := http.NewRequestWithContext(withBodyCap(withGotConn(ctx), bodyCap), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return Hop{}, body{}, fmt.Errorf("GET %s: %w", u, err)
 	}
@@ -361,11 +380,7 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 	}
 	hr.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
 	hr.Header.Set("Accept-Encoding", AcceptEncoding)
-	rt := http.RoundTripper(c.blind)
-	if req.verify {
-		rt = c.verified
-	}
-	resp, err := rt.RoundTrip(hr)
+	resp, err := c.origin(u.Scheme, u.Hostname(), u.Port(), req.verify).RoundTrip(hr)
 	if err != nil && isMalformedHeader(err) {
 		resp, err = c.rawGet(ctx, hr, req.verify) // header bytes browsers take (rawheader.go)
 	}

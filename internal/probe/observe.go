@@ -88,35 +88,40 @@ type Plan struct {
 // path, NodeInfo (when detect is set), and the cookie paths and backend
 // ports of every plan in plans. NodeInfo's document waits for its link,
 // and the second root, made only for a page with a CSP nonce, for the
-// root's headers or body. The plan to keep is then pick(the detected software): with
-// a fixed profile plans holds just that one; with auto it holds each
-// built-in profile's, fetched before detection says which applies, since
-// waiting for detection costs two round trips and over HTTP/2 the extra
-// paths cost little (over HTTP/1.1 they would take turns on the connection,
-// so there the paths wait for detection). Speculative backend probes that
+// root's headers or body. The plan to keep is then pick(the detected
+// software): with a fixed profile plans holds just that one; with auto it
+// holds each built-in profile's, fetched before detection says which
+// applies, since waiting for detection costs two round trips and the extra
+// paths ride the connection already open (HTTP/2 streams, or pipelined
+// HTTP/1.1). Speculative backend probes that
 // pick does not keep are cancelled: a filtered port must not hold a scan
 // that does not need it.
 func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []Plan, pick func(*result.Software) Plan) (*Observed, error) {
 	ctx, cancel := context.WithCancel(withSteps(ctx))
 	defer cancel()
 	o := &Observed{URL: u, Insecure: c.opt.Insecure, DeepPath: DeepPath}
-	// Plain HTTP: / and the deep path, one after the other on one
-	// connection: three round trips (TCP and two requests), no more than
-	// the HTTPS side needs (TCP, TLS, the requests), for one connection
-	// less.
+	// Plain HTTP: / and the deep path, pipelined on one connection: two
+	// round trips (TCP and the requests), fewer than the HTTPS side needs.
 	var plain sync.WaitGroup
-	plain.Add(1)
+	plain.Add(2)
+	rootDone := make(chan struct{})
 	go func() {
 		defer plain.Done()
+		defer close(rootDone)
 		o.HTTP, o.HTTPErr = c.get(ctx, request{url: &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}, noSecrets: true})
+	}()
+	go func() {
+		defer plain.Done()
+		deep, _ := url.Parse("http://" + hostOnly(u) + DeepPath)
+		ch, err := c.get(ctx, request{url: deep, noSecrets: true})
+		<-rootDone
 		if o.HTTPErr != nil {
-			// Port 80 refused, or did not answer within the timeout:
-			// asking again would say the same, a timeout later.
+			// Port 80 refused, or did not answer within the timeout: the
+			// deep path says the same.
 			o.DeepHTTPErr = o.HTTPErr
 			return
 		}
-		deep, _ := url.Parse("http://" + hostOnly(u) + DeepPath)
-		o.DeepHTTP, o.DeepHTTPErr = c.get(ctx, request{url: deep, noSecrets: true})
+		o.DeepHTTP, o.DeepHTTPErr = ch, err
 	}()
 
 	// The backend ports of every plan, each cancellable on its own.
@@ -127,13 +132,13 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 	}
 	backends := map[int]*backend{}
 	var paths []string
-	named := map[string]int{} // how many plans name each path
+	named := map[string]bool{}
 	for _, pl := range plans {
 		for _, p := range pl.CookiePaths {
-			if named[p] == 0 {
+			if !named[p] {
 				paths = append(paths, p)
 			}
-			named[p]++
+			named[p] = true
 		}
 		if port := pl.BackendPort; port > 0 && backends[port] == nil {
 			bctx, bcancel := context.WithCancel(ctx)
@@ -146,19 +151,15 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 		}
 	}
 
-	sure := map[string]bool{} // paths every plan names: needed whatever detection says
-	for p, n := range named {
-		sure[p] = n >= len(plans)
-	}
 	verify := !o.Insecure
-	r := c.round(ctx, u, verify, false, detect, paths, sure)
+	r := c.round(ctx, u, verify, false, detect, paths)
 	if r.rootErr != nil && verify && IsCertificateError(r.rootErr) {
 		// Certificate problems are findings: judge the site without
 		// verification, and without -H secrets, since whoever answered
 		// may not be the host.
 		o.CertErr = r.rootErr
 		verify = false
-		r = c.round(ctx, u, false, true, detect, paths, sure)
+		r = c.round(ctx, u, false, true, detect, paths)
 	}
 	o.Verified = verify && r.rootErr == nil
 	o.Root, o.ErrorPage, o.Again = r.root, r.errorPage, r.again
@@ -226,7 +227,7 @@ type round struct {
 	noSecrets bool
 }
 
-func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, detect bool, paths []string, sure map[string]bool) *round {
+func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, detect bool, paths []string) *round {
 	r := &round{cookies: make(map[string]*Chain, len(paths)), noSecrets: noSecrets}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -237,10 +238,10 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 			f()
 		}()
 	}
-	// Started in the order an HTTP/1.1 connection should carry them, one
-	// at a time: NodeInfo, whose document waits for its link, then the
-	// rest; the root last, in this goroutine, whose stack has grown
-	// already.
+	// Started together: over HTTP/2 they share the connection as streams,
+	// over HTTP/1.1 they are pipelined on it. NodeInfo goes first, since
+	// its document waits for its link; the root goes in this goroutine,
+	// whose stack has grown already.
 	if detect {
 		run(func() { r.software = c.detect(ctx, u, verify) })
 	}
@@ -250,14 +251,10 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 		r.errorPage, _ = c.get(ctx, request{url: &eu, verify: verify, readBody: true, noSecrets: noSecrets})
 	})
 	for _, p := range paths {
+		// A path only some plans name is fetched before detection too:
+		// waiting would cost a round trip, and on the wire it rides the
+		// requests already under way (HTTP/2 streams, or pipelined).
 		run(func() {
-			// A path some plan does not name is fetched before
-			// detection only where it rides an HTTP/2 connection for
-			// free: over HTTP/1.1 it would take a turn from the
-			// requests that are needed.
-			if !sure[p] && !c.multiplexes(ctx, verify) {
-				return
-			}
 			ch := c.cookiePath(ctx, u, p, verify, noSecrets)
 			mu.Lock()
 			r.cookies[p] = ch
@@ -364,6 +361,7 @@ func (c *Session) probeBackend(ctx context.Context, host string, port int) *Prob
 	defer stop()
 	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
 	req.Header.Set("User-Agent", c.opt.UserAgent)
+	c.requests.Add(1)
 	if err := req.Write(conn); err != nil {
 		p.Err = fmt.Errorf("GET http://%s/: %w", addr, describe(ctx, err, c.opt.Timeout))
 		return p

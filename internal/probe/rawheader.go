@@ -61,6 +61,7 @@ func (c *Session) rawGet(ctx context.Context, hr *http.Request, verify bool) (*h
 		cfg.ServerName = u.Hostname()
 		cfg.NextProtos = []string{"http/1.1"}
 		tc := tls.Client(conn, cfg)
+		c.handshakes.Add(1)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			_ = conn.Close()
 			return nil, err
@@ -76,6 +77,7 @@ func (c *Session) rawGet(ctx context.Context, hr *http.Request, verify bool) (*h
 	}
 	req := hr.Clone(ctx)
 	req.Close = true
+	c.requests.Add(1)
 	if err := req.Write(conn); err != nil {
 		_ = conn.Close()
 		return nil, err
