@@ -39,6 +39,7 @@ type lab struct {
 	accept   []string // Accept-Encoding of each HTTPS request
 	conns    atomic.Int64
 	hands    atomic.Int64
+	plain    atomic.Int64 // TCP connections to the plain-HTTP server
 	protos   map[string]bool
 }
 
@@ -47,6 +48,11 @@ type labOptions struct {
 	untrusted bool             // a certificate from a CA the client does not trust
 	streams   int              // HTTP/2 streams allowed at once; 0: the default
 	handler   http.HandlerFunc // the HTTPS site; nil: 200 on /, 404 elsewhere
+	// closeEach makes both servers close the connection after each
+	// response (Connection: close); firstOnly makes them answer the first
+	// request of each connection, without Connection: close, and drop the
+	// ones pipelined behind it with the connection. Both imply h1.
+	closeEach, firstOnly bool
 }
 
 func startLab(t *testing.T, opt labOptions) *lab {
@@ -80,9 +86,16 @@ func startLab(t *testing.T, opt labOptions) *lab {
 		l.accept = append(l.accept, r.Header.Get("Accept-Encoding"))
 		l.protos[r.Proto] = true
 		l.mu.Unlock()
+		if opt.firstOnly {
+			answerAndHangUp(w, r, h)
+			return
+		}
 		h(w, r)
 	}))
-	l.https.EnableHTTP2 = !opt.h1
+	l.https.EnableHTTP2 = !opt.h1 && !opt.closeEach && !opt.firstOnly
+	if opt.closeEach {
+		l.https.Config.SetKeepAlivesEnabled(false)
+	}
 	if opt.streams > 0 {
 		l.https.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: opt.streams}
 	}
@@ -100,12 +113,28 @@ func startLab(t *testing.T, opt labOptions) *lab {
 		}
 	}
 	l.https.StartTLS()
-	l.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	l.http = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l.mu.Lock()
 		l.requests = append(l.requests, "http "+r.URL.RequestURI())
 		l.mu.Unlock()
-		http.Redirect(w, r, "https://site.test"+r.URL.RequestURI(), http.StatusMovedPermanently)
+		redirect := func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://site.test"+r.URL.RequestURI(), http.StatusMovedPermanently)
+		}
+		if opt.firstOnly {
+			answerAndHangUp(w, r, redirect)
+			return
+		}
+		redirect(w, r)
 	}))
+	if opt.closeEach {
+		l.http.Config.SetKeepAlivesEnabled(false)
+	}
+	l.http.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			l.plain.Add(1)
+		}
+	}
+	l.http.Start()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +143,23 @@ func startLab(t *testing.T, opt labOptions) *lab {
 	_ = ln.Close()
 	t.Cleanup(func() { l.https.Close(); l.http.Close() })
 	return l
+}
+
+// answerAndHangUp answers r as h would, says nothing of closing, and
+// closes the connection: what a server that reads one request at a time and
+// then goes away does to the requests pipelined behind it.
+func answerAndHangUp(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
+	rec := httptest.NewRecorder()
+	h(rec, r)
+	resp := rec.Result()
+	resp.ContentLength = int64(rec.Body.Len())
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	_ = resp.Write(buf)
+	_ = buf.Flush()
 }
 
 func (l *lab) session(t *testing.T) *Session {

@@ -3,6 +3,7 @@ package probe
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -40,9 +41,10 @@ type h1conn struct {
 	// skip marks requests that gave up before their turn: their response
 	// would be left on the wire in front of the others', so the connection
 	// ends when the turn reaches them.
-	skip map[int]bool
-	dead error         // why the connection carries no more requests
-	gone chan struct{} // closed with dead
+	skip  map[int]bool
+	dead  error         // why the connection carries no more requests
+	wdead error         // why no more requests are written to it
+	gone  chan struct{} // closed with dead
 }
 
 func newH1Conn(c *Client, conn net.Conn, state *tls.ConnectionState, broke func(*h1conn)) *h1conn {
@@ -58,7 +60,17 @@ func newH1Conn(c *Client, conn net.Conn, state *tls.ConnectionState, broke func(
 func (pc *h1conn) alive() bool {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	return pc.dead == nil
+	return pc.dead == nil && pc.wdead == nil
+}
+
+// closedTurn reports whether response i may be read already; pc.mu is held.
+func (pc *h1conn) closedTurn(i int) bool {
+	select {
+	case <-pc.turn(i):
+		return true
+	default:
+		return false
+	}
 }
 
 // kill ends the connection: requests waiting for their turn on it give up.
@@ -253,8 +265,7 @@ func (pc *h1conn) write(ctx context.Context, req *http.Request) (int, error) {
 	pc.wmu.Lock()
 	defer pc.wmu.Unlock()
 	pc.mu.Lock()
-	if pc.dead != nil {
-		err := pc.dead
+	if err := cmp.Or(pc.dead, pc.wdead); err != nil {
 		pc.mu.Unlock()
 		return 0, errRetry{fmt.Errorf("connection closed before the request: %w", err)}
 	}
@@ -266,10 +277,24 @@ func (pc *h1conn) write(ctx context.Context, req *http.Request) (int, error) {
 	}
 	pc.c.requests.Add(1)
 	if err := req.Write(pc.conn); err != nil {
-		pc.kill(err)
 		if i == 0 {
+			pc.kill(err)
 			return 0, err
 		}
+		// The server closed its side after an answer: the requests
+		// before this one may still have theirs on the way, so the
+		// connection is read up to here, and written no more.
+		pc.mu.Lock()
+		pc.wdead = err
+		now := pc.closedTurn(i)
+		if !now {
+			pc.skip[i] = true
+		}
+		pc.mu.Unlock()
+		if now {
+			pc.kill(err)
+		}
+		pc.broke(pc)
 		return 0, errRetry{err}
 	}
 	enter(ctx, PhaseHeaders)
