@@ -267,7 +267,9 @@ func TestMonitorInputIsReadLazily(t *testing.T) {
 }
 
 func TestMonitorNDJSONStreams(t *testing.T) {
-	const slow = time.Second
+	// Slow enough that the fast targets finish well before the slow ones
+	// even on a loaded machine.
+	const slow = 3 * time.Second
 	_, args := monServer(t, vhost.Options{Delay: func(host string) time.Duration {
 		if strings.HasPrefix(host, "slow") {
 			return slow
