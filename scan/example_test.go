@@ -14,6 +14,8 @@ import (
 	"github.com/hardscan/hardscan/report"
 	"github.com/hardscan/hardscan/scan"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // site is a loopback instance: HTTPS with net/http/httptest's own
@@ -132,4 +134,65 @@ func ExampleNewReport() {
 	//   },
 	//   "changes": null
 	// }
+}
+
+// Run a list of targets, in input order, into a sink, and end with the
+// exit status hardscan would give.
+func ExampleScanner_Run() {
+	opt, stop := site()
+	defer stop()
+
+	s, err := scan.New(opt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// A list as -i reads it: a duplicate is scanned once, a bad line is a
+	// target that could not be scanned.
+	list := scan.URLs("example.com", "https://example.com/", "ftp://example.com/")
+	sink := scan.SinkFunc(func(t *result.Target) error {
+		if t.Error != nil {
+			fmt.Println(t.Index, "error:", *t.Error)
+			return nil
+		}
+		fmt.Println(t.Index, t.URL, "grade", t.Grade, "warn", t.Summary.Warn)
+		return nil
+	})
+	st, err := s.Run(context.Background(), list, sink, scan.RunOptions{Concurrency: 4, InOrder: true, Gate: gate.At(finding.Warn)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("targets", st.Summary.Targets, "errors", st.Summary.Errors, "exit", st.Code())
+	// Output:
+	// 0 https://example.com/ grade B+ warn 2
+	// 1 error: bad URL ftp://example.com/: scheme "ftp" is not supported: hardscan scans https:// (and probes http://)
+	// targets 2 errors 1 exit 3
+}
+
+// Stream the targets of a list as NDJSON lines while they are scanned:
+// the sink is any writer of targets.
+func ExampleSinkFunc() {
+	opt, stop := site()
+	defer stop()
+
+	s, err := scan.New(opt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var lines strings.Builder
+	w, err := report.NewStream(&lines, "ndjson", report.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, err := s.Run(context.Background(), scan.URLs("example.com"), scan.SinkFunc(w.Target), scan.RunOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Count(lines.String(), "\n"), "line; fail-on fail exit", st.Code())
+	// Output:
+	// 1 line; fail-on fail exit 0
 }

@@ -2,21 +2,15 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/term"
 
-	"github.com/hardscan/hardscan/internal/inorder"
-	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/report"
@@ -28,21 +22,16 @@ import (
 // Version is hardscan's version, reported by -V and in every report.
 const Version = scan.Version
 
-// maxCACertSize bounds a --cacert file; Debian's whole bundle is 220 KiB.
-const maxCACertSize = 4 << 20
-
 // config is one invocation, validated.
 type config struct {
-	profileArg  string
-	profile     *profile.Profile // nil: auto
 	format      string
 	output      string
 	gate        gate.Gate // --fail-on
 	baseline    string
 	accept      bool
 	concurrency int
-	scan        probe.Options
-	backendPort int // -1: from the profile
+	scan        scan.Options  // the target and client options
+	scanner     *scan.Scanner // built from scan by validate
 	quiet       bool
 	color       bool
 	progress    bool
@@ -51,11 +40,9 @@ type config struct {
 	input       string
 	units       []string
 	configs     []string
-	local       []*result.Target              // the audited --unit and --config files
-	order       *inorder.Ring[*result.Target] // json: hands targets on in input order
+	local       []*result.Target // the audited --unit and --config files
 	urls        []string
 	demo        bool
-	watch       probe.Watch // the wait line's, when one is drawn
 }
 
 // flags defines the command line on a fresh FlagSet.
@@ -64,7 +51,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	r := &rawFlags{}
-	fs.StringVarP(&c.profileArg, "profile", "p", "auto", "what to expect (`NAME|FILE`): auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
+	fs.StringVarP(&c.scan.Profile, "profile", "p", "auto", "what to expect (`NAME|FILE`): auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
 	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table; with -o, the one the file's extension names: .json, .html, .md ...)")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
 	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity (`LEVEL`) that makes the exit status 1: fail, warn, info, never")
@@ -72,12 +59,12 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.BoolVar(&c.accept, "accept", false, "with --baseline: write this scan's JSON report to the baseline file (accept today's state)")
 	fs.IntVarP(&c.concurrency, "concurrency", "c", 32, "`N` targets scanned at once")
 	fs.DurationVar(&c.scan.Timeout, "timeout", 10*time.Second, "limit for each request (connect + TLS + headers), a `DURATION` such as 10s")
-	fs.StringArrayVar(&r.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, curl's meaning; * matches any; ADDR may carry a port); repeatable")
-	fs.StringArrayVar(&r.cacert, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
+	fs.StringArrayVar(&c.scan.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, curl's meaning; * matches any; ADDR may carry a port); repeatable")
+	fs.StringArrayVar(&c.scan.CAFiles, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
 	fs.BoolVarP(&c.scan.Insecure, "insecure", "k", false, "do not verify certificates (the report says they were not verified)")
-	fs.StringArrayVarP(&r.headers, "header", "H", nil, "extra request `HEADER` 'Name: value', sent only to the target host over verified HTTPS; repeatable")
+	fs.StringArrayVarP(&c.scan.Header, "header", "H", nil, "extra request `HEADER` 'Name: value', sent only to the target host over verified HTTPS; repeatable")
 	fs.StringVar(&c.scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent `STRING` sent")
-	fs.IntVar(&c.backendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
+	fs.IntVar(&c.scan.BackendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
 	fs.StringVarP(&c.input, "input", "i", "", "scan the URLs in `FILE`, one a line (- for stdin)")
 	fs.StringArrayVar(&c.units, "unit", nil, "audit this systemd unit `FILE` and its drop-ins; repeatable")
 	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
@@ -197,7 +184,6 @@ func helpRows(b *strings.Builder, width int, rows [][2]string) {
 // rawFlags are flag values that need checking before they enter config.
 type rawFlags struct {
 	failOn, color, showProfile string
-	resolve, cacert, headers   []string
 	progress, noProgress       bool
 	listProfiles, listChecks   bool
 	version, help              bool
@@ -231,10 +217,10 @@ func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	switch {
 	case r.help:
 		fmt.Fprint(stdout, helpText(fs, outputWidth(stdout, os.Getenv)))
-		return exitOK
+		return gate.ExitOK
 	case r.version:
 		fmt.Fprintf(stdout, "hardscan %s\n", Version)
-		return exitOK
+		return gate.ExitOK
 	case r.listProfiles:
 		return listProfiles(stdout)
 	case r.showProfile != "":
@@ -243,12 +229,12 @@ func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 			return fail(stderr, usagef("%v", err))
 		}
 		_, _ = stdout.Write(raw)
-		return exitOK
+		return gate.ExitOK
 	case r.listChecks:
 		if err := listChecks(stdout, c.format, outputWidth(stdout, os.Getenv)); err != nil {
 			return fail(stderr, err)
 		}
-		return exitOK
+		return gate.ExitOK
 	}
 	c.urls = fs.Args()
 	localFiles(c)
@@ -267,7 +253,7 @@ func listProfiles(stdout io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%-10s %s\n", n, p.Description)
 	}
-	return exitOK
+	return gate.ExitOK
 }
 
 // validate checks every flag before any network traffic.
@@ -279,12 +265,6 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	c.gate = g
 	if c.concurrency < 1 || c.concurrency > 10000 {
 		return usagef("--concurrency %d: want a number from 1 to 10000", c.concurrency)
-	}
-	if c.scan.Timeout <= 0 {
-		return usagef("--timeout %s: want a positive duration such as 10s", c.scan.Timeout)
-	}
-	if c.backendPort < -1 || c.backendPort > 65535 {
-		return usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", c.backendPort)
 	}
 	if c.format == "" {
 		c.format = formatFromName(c.output)
@@ -304,42 +284,12 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	// Progress is on by default; it is drawn only when stderr is a terminal
 	// and there are several targets (see execute).
 	c.progress = !r.noProgress
-	for _, v := range r.resolve {
-		rule, err := probe.ParseResolve(v)
-		if err != nil {
-			return &usageError{msg: err.Error()}
-		}
-		c.scan.Resolve = append(c.scan.Resolve, rule)
+	// The target and client options are checked as serve checks them.
+	scanner, err := scan.New(c.scan)
+	if err != nil {
+		return usageOf(err)
 	}
-	// The system's roots are added by the client, in the background.
-	for _, path := range r.cacert {
-		pem, err := localfile.Read(path, maxCACertSize)
-		if err != nil {
-			return usagef("--cacert: %v", err)
-		}
-		if !x509.NewCertPool().AppendCertsFromPEM(pem) {
-			return usagef("--cacert %s: no PEM certificate in the file", path)
-		}
-		c.scan.ExtraRoots = append(c.scan.ExtraRoots, pem)
-	}
-	if len(r.headers) > 0 {
-		c.scan.Header = http.Header{}
-	}
-	for _, h := range r.headers {
-		name, value, ok := strings.Cut(h, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if !ok || !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) {
-			return &usageError{msg: fmt.Sprintf("-H %q: want 'Name: value' with a valid header name and value", redactHeader(h))}
-		}
-		c.scan.Header.Add(name, value)
-	}
-	if c.profileArg != "auto" {
-		p, err := loadProfile(c.profileArg)
-		if err != nil {
-			return err
-		}
-		c.profile = p
-	}
+	c.scanner = scanner
 	if c.format == "nagios" {
 		// A Nagios plugin's output is already the alert, one line and its
 		// long text: -q's cron text would replace what Icinga parses.
@@ -364,12 +314,17 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		}
 		return nil
 	}
+	var rules []probe.Resolve
+	for _, v := range c.scan.Resolve {
+		rule, _ := probe.ParseResolve(v) // valid: New read them
+		rules = append(rules, rule)
+	}
 	for _, u := range c.urls {
-		target, err := parseTarget(u)
+		target, err := scan.ParseTarget(u)
 		if err != nil {
 			return &usageError{msg: err.Error()}
 		}
-		if err := resolveCovers(c.scan.Resolve, target); err != nil {
+		if err := resolveCovers(rules, target); err != nil {
 			return err
 		}
 	}
@@ -399,38 +354,6 @@ func localFiles(c *config) {
 		urls = append(urls, a)
 	}
 	c.urls = urls
-}
-
-// loadProfile reads a built-in profile by name, else a profile file.
-func loadProfile(arg string) (*profile.Profile, error) {
-	if contains(profile.Names(), arg) {
-		p, err := profile.Builtin(arg)
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
-	}
-	if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
-		names := append([]string{"auto"}, profile.Names()...)
-		return nil, &usageError{
-			msg:  fmt.Sprintf("--profile %q: neither a built-in profile nor a readable file", arg),
-			hint: didYouMean(arg, names, "built-in profiles: "+strings.Join(names, ", ")),
-		}
-	}
-	p, err := profile.Load(arg)
-	if err != nil {
-		return nil, &usageError{msg: err.Error(), hint: "hardscan --show-profile pleroma prints a valid profile to start from"}
-	}
-	return p, nil
-}
-
-// redactHeader keeps a header's name and hides its value, which may be a token.
-func redactHeader(h string) string {
-	name, _, ok := strings.Cut(h, ":")
-	if !ok {
-		return "..."
-	}
-	return name + ": ..."
 }
 
 func contains(list []string, s string) bool {
