@@ -182,7 +182,7 @@ func ExampleSinkFunc() {
 		return
 	}
 	var lines strings.Builder
-	w, err := report.NewStream(&lines, "ndjson", report.Options{})
+	w, err := report.NewWriter(&lines, "ndjson", report.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -63,7 +63,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 	if c.baseline != "" {
 		b, err := loadBaseline(c, stderr)
 		if err != nil {
-			return fail(stderr, err)
+			return c.fail(stderr, err)
 		}
 		base = b
 		// The first --accept has nothing to compare with: every finding
@@ -78,13 +78,13 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 			fmt.Fprintf(stderr, "hardscan: %v\n", err)
 			return gate.ExitInterrupted
 		}
-		return fail(stderr, err)
+		return c.fail(stderr, err)
 	}
 	defer closeSrc()
 	var out *report.File
 	if c.output != "" {
 		if out, err = report.Create(c.output); err != nil {
-			return fail(stderr, usagef("-o: %v", err))
+			return c.fail(stderr, usagef("-o: %v", err))
 		}
 		defer out.Abort()
 	}
@@ -92,7 +92,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 	if c.demo {
 		stop, err := startDemo(c)
 		if err != nil {
-			return fail(stderr, fmt.Errorf("demo: %w", err))
+			return c.fail(stderr, fmt.Errorf("demo: %w", err))
 		}
 		defer stop()
 	}
@@ -105,19 +105,14 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 	// baseline, the alert text (-q, or a regression with -o) and --accept
 	// need the findings, so they keep them, without the headers and
 	// cookies already written.
-	streams := report.Streams(c.format)
+	streams := c.form.Streams
 	keep := !streams || base != nil || c.quiet
 	var st gate.Status
 	grade := "" // the last target's, for the -o line of one target
 	write := func(w io.Writer) error {
-		stream, err := report.NewStream(w, c.format, opt)
-		if err != nil {
+		stream := c.form.NewWriter(w, opt)
+		if err := stream.Start(rep); err != nil {
 			return err
-		}
-		if st, ok := stream.(report.Starter); ok {
-			if err := st.Start(rep); err != nil {
-				return err
-			}
 		}
 		record := func(t *result.Target) error {
 			if accepted != nil {
@@ -139,8 +134,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 		}
 		rctx, sink, end := c.show(ctx, stderr, record)
 		defer end()
-		// json writes targets in input order (see scan.RunOptions).
-		st, err = c.scanner.Run(rctx, c.inputs(src), sink, scan.RunOptions{Concurrency: c.concurrency, InOrder: c.format == "json", Gate: c.gate})
+		st, err = c.scanner.Run(rctx, c.inputs(src), sink, scan.RunOptions{Concurrency: c.concurrency, InOrder: c.form.InOrder, Gate: c.gate})
 		if ctx.Err() != nil {
 			err = errInterrupted
 		}
@@ -194,7 +188,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 			fmt.Fprintf(stderr, "hardscan: %v\n", err)
 			return gate.ExitInterrupted
 		}
-		return fail(stderr, &codedError{err: err, code: gate.ExitErrors})
+		return c.fail(stderr, &codedError{err: err, code: gate.ExitErrors})
 	}
 	if out != nil && !out.Special() && !c.quiet && isTerminal(stderr) {
 		// The report went to a file: say where, and what it holds.
@@ -203,7 +197,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 	if c.accept {
 		acc, err := writeAccepted(c, base, rep)
 		if err != nil {
-			return fail(stderr, &codedError{err: err, code: gate.ExitErrors})
+			return c.fail(stderr, &codedError{err: err, code: gate.ExitErrors})
 		}
 		if !c.quiet {
 			fmt.Fprintln(stderr, acceptedLine(c.baseline, acc))
@@ -215,10 +209,10 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 	// under -q, and with -o (SPEC "-q"; issue 11: a regression mails).
 	if (c.quiet && st.Code() != gate.ExitOK) || (c.output != "" && st.Baseline && st.Reached) {
 		if err := report.WriteAlert(stdout, rep, opt); err != nil {
-			return fail(stderr, &codedError{err: err, code: gate.ExitErrors})
+			return c.fail(stderr, &codedError{err: err, code: gate.ExitErrors})
 		}
 	}
-	return exitCode(c, st)
+	return c.form.ExitCode(st)
 }
 
 // startDemo serves the replica of a default Pleroma 2.7 on loopback and
@@ -251,16 +245,6 @@ type codedError struct {
 func (e *codedError) Error() string { return e.err.Error() }
 func (e *codedError) Unwrap() error { return e.err }
 func (e *codedError) ExitCode() int { return e.code }
-
-// exitCode is SPEC's table, from the one gate.Status of the run: errors
-// win, then what reaches --fail-on (with a baseline: what regressed).
-// -f nagios maps the same status to the Nagios plugin states.
-func exitCode(c *config, st gate.Status) int {
-	if c.format == "nagios" {
-		return st.Nagios()
-	}
-	return st.Code()
-}
 
 // openInput opens -i, checking before any scan that it is readable and not
 // empty; the rest of it is read as the scan goes. A file must be a regular

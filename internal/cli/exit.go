@@ -38,10 +38,6 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &coded) {
 		code = coded.ExitCode()
 	}
-	// -f nagios reports usage errors its own way (see runNagios).
-	if r, ok := stderr.(interface{ recordUsage(string) }); ok && code == gate.ExitUsage {
-		r.recordUsage(oneLine(err.Error()))
-	}
 	return code
 }
 

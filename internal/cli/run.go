@@ -40,6 +40,8 @@ type config struct {
 	input       string
 	units       []string
 	configs     []string
+	form        *report.Format   // -f, or the one -o's extension names
+	usageMsg    string           // the usage error the command failed with
 	local       []*result.Target // the audited --unit and --config files
 	urls        []string
 	demo        bool
@@ -201,18 +203,51 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return manCommand(args[1:], stdout, stderr)
 		}
 	}
-	if wantsNagios(args) {
-		return runNagios(ctx, args, stdin, stdout, stderr)
-	}
 	return scanCommand(ctx, args, stdin, stdout, stderr)
 }
 
-// scanCommand is hardscan without a subcommand: scan, audit, list.
+// scanCommand is hardscan without a subcommand: scan, audit, list. A
+// format that reports usage errors its own way (a Nagios plugin's) does,
+// as well as the line on stderr.
 func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &config{}
+	code := c.command(ctx, args, stdin, stdout, stderr)
+	if code != gate.ExitUsage || c.usageMsg == "" {
+		return code
+	}
+	if f, err := report.Lookup(c.format); err == nil && f.Usage != nil {
+		return f.Usage(stdout, c.usageMsg)
+	}
+	return code
+}
+
+// fail is the package's fail, noting a usage error for scanCommand.
+func (c *config) fail(stderr io.Writer, err error) int {
+	code := fail(stderr, err)
+	if code == gate.ExitUsage {
+		c.usageMsg = oneLine(err.Error())
+	}
+	return code
+}
+
+// formatArg is -f's value in args that do not parse, read by the flag
+// parser with every other flag unknown, so that a bad flag anywhere still
+// answers in the format asked for.
+func formatArg(args []string) string {
+	fs := pflag.NewFlagSet("hardscan", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.ParseErrorsWhitelist.UnknownFlags = true
+	format := fs.StringP("format", "f", "", "")
+	_ = fs.Parse(args)
+	return *format
+}
+
+// command is scanCommand's work.
+func (c *config) command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, r := flags(c, stderr)
 	if err := fs.Parse(args); err != nil {
-		return fail(stderr, &usageError{msg: err.Error(), hint: flagHint(fs, err)})
+		c.format = formatArg(args)
+		return c.fail(stderr, &usageError{msg: err.Error(), hint: flagHint(fs, err)})
 	}
 	switch {
 	case r.help:
@@ -226,20 +261,20 @@ func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	case r.showProfile != "":
 		raw, err := profile.BuiltinJSON(r.showProfile)
 		if err != nil {
-			return fail(stderr, usagef("%v", err))
+			return c.fail(stderr, usagef("%v", err))
 		}
 		_, _ = stdout.Write(raw)
 		return gate.ExitOK
 	case r.listChecks:
 		if err := listChecks(stdout, c.format, outputWidth(stdout, os.Getenv)); err != nil {
-			return fail(stderr, err)
+			return c.fail(stderr, err)
 		}
 		return gate.ExitOK
 	}
 	c.urls = fs.Args()
 	localFiles(c)
 	if err := validate(c, r, stdout); err != nil {
-		return fail(stderr, err)
+		return c.fail(stderr, err)
 	}
 	return execute(ctx, c, stdin, stdout, stderr)
 }
@@ -267,14 +302,19 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		return usagef("--concurrency %d: want a number from 1 to 10000", c.concurrency)
 	}
 	if c.format == "" {
-		c.format = formatFromName(c.output)
+		c.format = report.DefaultFormat
+		if f, ok := report.ForFile(c.output); ok {
+			c.format = f.Name
+		}
 	} else if err := formatMatchesName(c.format, c.output); err != nil {
 		return err
 	}
-	if !contains(report.Formats(), c.format) {
+	form, err := report.Lookup(c.format)
+	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", ")),
 			hint: didYouMean(c.format, report.Formats(), "")}
 	}
+	c.form = form
 	if !contains([]string{"auto", "always", "never"}, r.color) {
 		return &usageError{msg: fmt.Sprintf("--color %q: want auto, always or never", r.color),
 			hint: didYouMean(r.color, []string{"auto", "always", "never"}, "")}
@@ -290,9 +330,9 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		return usageOf(err)
 	}
 	c.scanner = scanner
-	if c.format == "nagios" {
-		// A Nagios plugin's output is already the alert, one line and its
-		// long text: -q's cron text would replace what Icinga parses.
+	if c.form.Alert {
+		// The output is already the alert (a Nagios plugin's one line and
+		// its long text): -q's cron text would replace what Icinga parses.
 		c.quiet = false
 	}
 	if c.output != "" {

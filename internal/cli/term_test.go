@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hardscan/hardscan/report"
 	"github.com/hardscan/hardscan/scan/gate"
 )
 
@@ -191,8 +192,12 @@ func TestFormatFromOutputName(t *testing.T) {
 		"": "table", "report.txt": "table", "last.json": "json", "LAST.JSON": "json", "r.ndjson": "ndjson",
 		"r.html": "html", "r.htm": "html", "r.md": "markdown", "junit.xml": "junit", "hardscan.prom": "prometheus",
 	} {
-		if got := formatFromName(name); got != want {
-			t.Errorf("formatFromName(%q) = %q, want %q", name, got, want)
+		got := report.DefaultFormat
+		if f, ok := report.ForFile(name); ok {
+			got = f.Name
+		}
+		if got != want {
+			t.Errorf("report.ForFile(%q) = %q, want %q", name, got, want)
 		}
 	}
 	out := filepath.Join(t.TempDir(), "report.html")
