@@ -196,3 +196,30 @@ func ExampleSinkFunc() {
 	// Output:
 	// 1 line; fail-on fail exit 0
 }
+
+// Read targets from a list as -i does: comments and blank lines are
+// skipped, and a line that is no target is an Input with its error, which
+// Run reports as a target that could not be scanned.
+func ExampleList() {
+	list := scan.NewList(strings.NewReader(`# our instances
+social.example
+https://other.example:8443/  # the staging one
+
+gopher://old.example/
+`), "instances.txt")
+	if err := list.Peek(); err != nil { // empty or unreadable: before any scan
+		fmt.Println(err)
+		return
+	}
+	for in := range list.All() {
+		if in.Err != nil {
+			fmt.Printf("line %d: %v\n", in.Line, in.Err)
+			continue
+		}
+		fmt.Printf("line %d: %s\n", in.Line, in.URL)
+	}
+	// Output:
+	// line 2: https://social.example/
+	// line 3: https://other.example:8443/
+	// line 5: bad URL gopher://old.example/: scheme "gopher" is not supported: hardscan scans https:// (and probes http://)
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/url"
 	"sort"
 	"time"
 
@@ -250,7 +249,7 @@ func (e *codedError) ExitCode() int { return e.code }
 // empty; the rest of it is read as the scan goes. A file must be a regular
 // file (opened without blocking); a pipe is read only as "-i -". Waiting
 // for the first line of a pipe ends with ctx.
-func openInput(ctx context.Context, c *config, stdin io.Reader) (*listReader, func(), error) {
+func openInput(ctx context.Context, c *config, stdin io.Reader) (*scan.List, func(), error) {
 	if c.input == "" {
 		return nil, func() {}, nil
 	}
@@ -270,9 +269,9 @@ func openInput(ctx context.Context, c *config, stdin io.Reader) (*listReader, fu
 		}
 		r, closer, name = f, func() { f.Close() }, c.input
 	}
-	lr := newListReader(r)
+	lr := scan.NewList(r, name)
 	peeked := make(chan error, 1)
-	go func() { peeked <- lr.peek() }()
+	go func() { peeked <- lr.Peek() }()
 	select {
 	case err := <-peeked:
 		if err != nil {
@@ -345,7 +344,7 @@ func (c *config) show(ctx context.Context, stderr io.Writer, record func(*result
 
 // inputs are the run's targets in input order: the audited files, the
 // command-line URLs, then the -i list, read as the run goes.
-func (c *config) inputs(list *listReader) iter.Seq[scan.Input] {
+func (c *config) inputs(list *scan.List) iter.Seq[scan.Input] {
 	return func(yield func(scan.Input) bool) {
 		for _, t := range c.local {
 			if !yield(scan.Input{Done: t}) {
@@ -360,21 +359,7 @@ func (c *config) inputs(list *listReader) iter.Seq[scan.Input] {
 		if list == nil {
 			return
 		}
-		for {
-			it, ok, err := list.next()
-			if err != nil {
-				yield(scan.Input{Raw: c.input, Err: err})
-				return
-			}
-			if !ok {
-				return
-			}
-			in := scan.Input{Raw: it.raw, Line: it.line, Err: it.err}
-			if in.Err == nil {
-				if in.URL, in.Err = scan.ParseTarget(it.raw); in.Err != nil {
-					in.Raw = safeRaw(it.raw)
-				}
-			}
+		for in := range list.All() {
 			if !yield(in) {
 				return
 			}
@@ -386,12 +371,4 @@ func (c *config) inputs(list *listReader) iter.Seq[scan.Input] {
 // the command line, then the list.
 func sortByInput(ts []*result.Target) {
 	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Index < ts[j].Index })
-}
-
-// safeRaw keeps a bad line out of the report when it holds credentials.
-func safeRaw(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		return u.Redacted()
-	}
-	return raw
 }
