@@ -15,7 +15,7 @@ import (
 const maxLine = 64 << 10
 
 // A List reads targets from a list, one a line, as hardscan -i reads a
-// file (README "Usage"): blank lines and # comments are skipped, and a line
+// file (README "Use"): blank lines and # comments are skipped, and a line
 // that is not a target is an Input carrying its error. It reads as the
 // run goes, so a list of a million hosts is never held in memory.
 type List struct {

@@ -25,7 +25,7 @@ import (
 const maxCACertSize = 4 << 20
 
 // Options are the target and client options of a scan: the one set the
-// command line's scan and serve commands share (README "Usage"). Start
+// command line's scan and serve commands share (README "Use"). Start
 // from DefaultOptions; New validates them all before any network traffic.
 type Options struct {
 	// Profile is what targets are judged against: "auto" (or "") detects

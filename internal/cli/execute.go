@@ -205,7 +205,7 @@ func executeRun(ctx context.Context, c *config, stdin io.Reader, stdout, stderr 
 		st.Reached = false
 	}
 	// What got worse is printed as text whenever stdout is free for it:
-	// under -q, and with -o (SPEC "-q"; issue 11: a regression mails).
+	// under -q, and with -o, so that a regression mails from cron (README "Use").
 	if (c.quiet && st.Code() != gate.ExitOK) || (c.output != "" && st.Baseline && st.Reached) {
 		if err := report.WriteAlert(stdout, rep, opt); err != nil {
 			return c.fail(stderr, &codedError{err: err, code: gate.ExitErrors})

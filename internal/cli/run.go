@@ -375,7 +375,7 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 }
 
 // localFiles lets "--unit A B" and "--config A B" name several files, as
-// SPEC's synopsis writes them: a positional argument that is an existing
+// the README's synopsis writes them: a positional argument that is an existing
 // file joins the list of the mode flag given, instead of being read as a host.
 func localFiles(c *config) {
 	if len(c.units) == 0 && len(c.configs) == 0 {
