@@ -2,10 +2,8 @@ package unit
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -163,20 +161,4 @@ func protectsHome(u *Unit) bool {
 func protectsSystem(u *Unit) bool {
 	v := u.eval("ProtectSystem", true, normEnum("full", "strict")).value
 	return v == "full" || v == "strict"
-}
-
-// init tells the catalogue which unit.<Directive> ids exist: the guide's
-// and every extra directive scored above.
-func init() {
-	var names []string
-	for k := range guideWeights {
-		if k != "User" {
-			names = append(names, k)
-		}
-	}
-	for _, e := range extras {
-		names = append(names, e.key)
-	}
-	check.SetMembers("unit.<Directive>", func(n string) bool { return slices.Contains(names, n) })
-	check.SetMemberNames("unit.<Directive>", names)
 }

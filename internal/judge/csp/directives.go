@@ -1,7 +1,5 @@
 package csp
 
-import "github.com/hardscan/hardscan/internal/check"
-
 // known are the directives of CSP3 and its living extensions.
 var known = map[string]bool{
 	"base-uri": true, "child-src": true, "connect-src": true, "default-src": true,
@@ -88,13 +86,4 @@ func (p Policy) effective(name string) (Directive, bool) {
 		}
 	}
 	return Directive{}, false
-}
-
-func init() {
-	names := make([]string, 0, len(known))
-	for n := range known {
-		names = append(names, n)
-	}
-	check.SetMembers("csp.<directive>", func(n string) bool { return known[n] || deprecated[n] })
-	check.SetMemberNames("csp.<directive>", names)
 }
