@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/parse/sf"
 	"github.com/hardscan/hardscan/scan/finding"
 )
@@ -12,10 +13,9 @@ import (
 // ordered judges a header whose first value is one of a list of keywords,
 // weakest first, where a stronger keyword satisfies a weaker want.
 type ordered struct {
-	name   string
-	order  []string
-	dflt   string // what an empty want means
-	strict string // the strictest keyword, recommended in messages
+	name  string
+	order []string
+	dflt  string // what an empty want means
 	// item parses the value as a Structured Field item token (RFC 8941).
 	item bool
 	// exact compares bytes, as Fetch does for CORP.
@@ -81,22 +81,32 @@ func (o ordered) judge(vs []string, want string, _ Input) verdict {
 
 var (
 	xpcdp = ordered{name: "x-permitted-cross-domain-policies", order: []string{"all", "by-ftp-filename", "by-content-type", "master-only", "none"},
-		dflt: "all", strict: "none"}
-	xdo  = ordered{name: "x-download-options", order: []string{"noopen"}, dflt: "noopen", strict: "noopen"}
+		dflt: "all"}
+	xdo  = ordered{name: "x-download-options", order: []string{"noopen"}, dflt: "noopen"}
 	coop = ordered{name: "cross-origin-opener-policy", order: []string{"unsafe-none", "same-origin-allow-popups", "same-origin"},
-		dflt: "unsafe-none", strict: "same-origin", item: true,
+		dflt: "unsafe-none", item: true,
 		// Both keep this page's opener handle from popups only partly.
 		alias: map[string]string{"noopener-allow-popups": "same-origin-allow-popups"}}
 	coep = ordered{name: "cross-origin-embedder-policy", order: []string{"unsafe-none", "credentialless", "require-corp"},
-		dflt: "unsafe-none", strict: "require-corp", item: true,
+		dflt: "unsafe-none", item: true,
 		// Both enable cross-origin isolation.
 		alias: map[string]string{"credentialless": "require-corp"}}
 	corp = ordered{name: "cross-origin-resource-policy", order: []string{"cross-origin", "same-site", "same-origin"},
-		dflt: "cross-origin", strict: "same-origin", exact: true}
-
-	judgeXPCDP, validXPCDP = xpcdp.judge, xpcdp.valid
-	judgeXDO, validXDO     = xdo.judge, xdo.valid
-	judgeCORP, validCORP   = corp.judge, corp.valid
-	judgeCOOP, validCOOP   = coop.judge, coop.valid
-	judgeCOEP, validCOEP   = coep.judge, coep.valid
+		dflt: "cross-origin", exact: true}
 )
+
+// comparators judge the headers of the catalogue's header entries, by
+// check id: the keyword ones above, the others in their own files.
+var comparators = map[string]comparator{
+	check.XFrameOptions:                 {judgeXFO, validXFO},
+	check.XContentTypeOptions:           {judgeXCTO, validXCTO},
+	check.ReferrerPolicy:                {judgeReferrer, validReferrer},
+	check.XXSSProtection:                {judgeXSS, validXSS},
+	check.XPermittedCrossDomainPolicies: {xpcdp.judge, xpcdp.valid},
+	check.XDownloadOptions:              {xdo.judge, xdo.valid},
+	check.ExpectCT:                      {judgeExpectCT, validExpectCT},
+	check.PermissionsPolicy:             {judgePermissions, validPermissions},
+	check.CrossOriginOpenerPolicy:       {coop.judge, coop.valid},
+	check.CrossOriginEmbedderPolicy:     {coep.judge, coep.valid},
+	check.CrossOriginResourcePolicy:     {corp.judge, corp.valid},
+}
