@@ -45,6 +45,7 @@ const (
 	CrossOriginOpenerPolicy       = "cross-origin-opener-policy"
 	CrossOriginResourcePolicy     = "cross-origin-resource-policy"
 	CrossOriginEmbedderPolicy     = "cross-origin-embedder-policy"
+	OriginAgentCluster            = "origin-agent-cluster"
 	HeaderDeprecated              = "header.deprecated"
 	HeaderFingerprint             = "header.fingerprint"
 
@@ -194,6 +195,9 @@ var entries = []Check{
 		Obsolete: "Expect-CT is obsolete: Chrome 107 removed it and Firefox never had it"},
 		"Expect-CT as the profile expects (obsolete)",
 		[]string{"https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Expect-CT"}, NoEnforce, MaxAgeShort, Obsolete),
+	headerCheck(Header{Name: "Origin-Agent-Cluster", Recommended: "?1", ErrorPages: true},
+		"Origin-Agent-Cluster: ?1, an origin-keyed agent cluster (no document.domain; a process of its own where the browser can)",
+		[]string{"https://html.spec.whatwg.org/multipage/browsers.html#origin-keyed-agent-clusters"}, Weaker),
 	Check{ID: HeaderDeprecated, Title: "a header browsers no longer use that the profile does not ask for (Feature-Policy)",
 		Reasons: []Reason{Obsolete}, Refs: []string{"https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Permissions-Policy"}},
 	Check{ID: HeaderFingerprint, Title: "headers that reveal software and versions",

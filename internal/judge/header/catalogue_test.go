@@ -1,6 +1,7 @@
 package header
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/hardscan/hardscan/internal/check"
@@ -37,6 +38,37 @@ func TestEveryHeaderEntryHasAComparator(t *testing.T) {
 		}
 		if v := k.judge([]string{k.Recommended}, "", Input{}); v.reason != "" || v.sev != finding.Pass {
 			t.Errorf("%s: recommended %q is judged %v %q: %s", id, k.Recommended, v.sev, v.reason, v.msg)
+		}
+	}
+}
+
+// Verdicts keyed on id, reason and severity, one row per case of a header.
+func TestVerdictReasons(t *testing.T) {
+	oac := Rule{Want: "?1", Missing: "info"} // the modern profile's
+	for _, tc := range []struct {
+		id     string
+		rule   Rule
+		values []string // the header's lines; none: absent
+		reason string
+		sev    finding.Severity
+		why    string
+	}{
+		{check.OriginAgentCluster, oac, []string{"?1"}, check.OK, finding.Pass, "HTML: the boolean true asks for an origin-keyed agent cluster"},
+		{check.OriginAgentCluster, oac, []string{"?1;report"}, check.OK, finding.Pass, "RFC 8941: an item may carry parameters"},
+		{check.OriginAgentCluster, oac, []string{"?0"}, check.Weaker, finding.Warn, "HTML: ?0 asks for the site-keyed cluster, where document.domain works"},
+		{check.OriginAgentCluster, oac, nil, check.Absent, finding.Info, "the profile's missing severity"},
+		{check.OriginAgentCluster, oac, []string{"1"}, check.Invalid, finding.Warn, "RFC 8941: 1 is an integer, not a boolean: ignored"},
+		{check.OriginAgentCluster, oac, []string{"?1", "?1"}, check.Invalid, finding.Warn, "RFC 8941: two lines join into a list, not an item: ignored"},
+		{check.OriginAgentCluster, oac, []string{"true"}, check.Invalid, finding.Warn, "a token is no boolean"},
+		{check.OriginAgentCluster, Rule{}, []string{"?0"}, check.OK, finding.Pass, "no want: any valid value"},
+	} {
+		hd := http.Header{}
+		for _, v := range tc.values {
+			hd.Add(tc.id, v)
+		}
+		f := one(t, tc.id, tc.rule, Input{Header: hd})
+		if f.Reason != tc.reason || f.Severity != tc.sev {
+			t.Errorf("%s %q: %s %s (%s), want %s %s (%s)", tc.id, tc.values, f.Severity, f.Reason, f.Message, tc.sev, tc.reason, tc.why)
 		}
 	}
 }

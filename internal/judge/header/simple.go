@@ -18,6 +18,8 @@ type ordered struct {
 	dflt  string // what an empty want means
 	// item parses the value as a Structured Field item token (RFC 8941).
 	item bool
+	// boolean parses it as a Structured Field boolean item, ?0 or ?1.
+	boolean bool
 	// exact compares bytes, as Fetch does for CORP.
 	exact bool
 	// alias ranks a keyword like another one.
@@ -25,12 +27,18 @@ type ordered struct {
 }
 
 func (o ordered) value(vs []string) (string, error) {
-	if o.item {
+	if o.item || o.boolean {
 		it, err := sf.ParseItem(strings.Join(vs, ", "))
-		if err != nil {
+		switch {
+		case err != nil:
 			return "", err
-		}
-		if it.Bare.Kind != sf.Token {
+		case o.boolean && it.Bare.Kind == sf.Boolean && it.Bare.Bool:
+			return "?1", nil
+		case o.boolean && it.Bare.Kind == sf.Boolean:
+			return "?0", nil
+		case o.boolean:
+			return "", errors.New("not a boolean")
+		case it.Bare.Kind != sf.Token:
 			return "", errors.New("not a token")
 		}
 		return it.Bare.Str, nil
@@ -46,7 +54,7 @@ func (o ordered) rank(v string) int {
 	if a, ok := o.alias[v]; ok {
 		v = a
 	}
-	if o.exact || o.item {
+	if o.exact || o.item || o.boolean {
 		for i, k := range o.order {
 			if k == v {
 				return i
@@ -93,6 +101,10 @@ var (
 		alias: map[string]string{"credentialless": "require-corp"}}
 	corp = ordered{name: "cross-origin-resource-policy", order: []string{"cross-origin", "same-site", "same-origin"},
 		dflt: "cross-origin", exact: true}
+	// The HTML standard keys the agent cluster by origin only for the
+	// boolean true; ?0 asks for the site-keyed one, where document.domain
+	// works.
+	oac = ordered{name: "origin-agent-cluster", order: []string{"?0", "?1"}, dflt: "?0", boolean: true}
 )
 
 // comparators judge the headers of the catalogue's header entries, by
@@ -109,4 +121,5 @@ var comparators = map[string]comparator{
 	check.CrossOriginOpenerPolicy:       {coop.judge, coop.valid},
 	check.CrossOriginEmbedderPolicy:     {coep.judge, coep.valid},
 	check.CrossOriginResourcePolicy:     {corp.judge, corp.valid},
+	check.OriginAgentCluster:            {oac.judge, oac.valid},
 }
