@@ -85,7 +85,7 @@ func judgeErrorPage(p *profile.Profile, o *probe.Observed) []finding.Finding {
 		if h.id == check.CSP {
 			value = strings.Join(vs, ", ") // several policies, all enforced
 		}
-		fs = append(fs, finding.Finding{ID: check.HeadersErrorPage, Reason: "missing", Severity: sev, Subject: strings.ToLower(h.name),
+		fs = append(fs, finding.Finding{ID: check.HeadersErrorPage, Reason: check.Missing, Severity: sev, Subject: strings.ToLower(h.name),
 			Expected: h.name + " on every response, error pages too", Actual: "absent on " + page,
 			Message: fmt.Sprintf("%s is sent on / but not on %s (a path that does not exist): %s (often the web server adds it to successful responses only, or a block with headers of its own replaces them)", h.name, page, errorPageWhy(h.id)),
 			Vars:    map[string]string{"header": h.name, "value": value, "status": fmt.Sprint(ep.Status), "path": ep.URL.EscapedPath()}})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -121,18 +122,18 @@ func exposure(u *Unit) []finding.Finding {
 	for _, e := range extras {
 		on, s := e.on(u)
 		score(e.key, e.weight, on)
-		f := finding.Finding{ID: "unit." + e.key, Reason: "ok", Expected: e.advice, Actual: actual(s, "off"), Vars: map[string]string{"directive": e.key, "line": e.advice}}
+		f := finding.Finding{ID: check.Unit(e.key), Reason: check.OK, Expected: e.advice, Actual: actual(s, "off"), Vars: map[string]string{"directive": e.key, "line": e.advice}}
 		if on {
 			f.Message = "on: " + e.why + "."
 		} else {
-			f.Severity, f.Reason = finding.Info, "off"
+			f.Severity, f.Reason = finding.Info, check.Off
 			f.Message = fmt.Sprintf("beyond the guide: add %s to the [Service] section so that %s%s.", e.advice, e.why, ignoredNote(s))
 		}
 		per = append(per, f)
 	}
 	val := float64(missing) * 10 / float64(total)
 	sum := finding.Finding{
-		ID: "unit.exposure", Reason: "score", Severity: finding.Info,
+		ID: check.UnitExposure, Reason: check.Score, Severity: finding.Info,
 		Expected: "0.0 (lower is better)", Actual: fmt.Sprintf("%.1f", val),
 	}
 	if len(off) == 0 {

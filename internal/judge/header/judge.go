@@ -131,7 +131,7 @@ func Judge(in Input, exp Expect) []finding.Finding {
 		fs = append(fs, judgeOne(name, k, r, in))
 	}
 	if v := values(in.Header, "feature-policy"); len(v) > 0 {
-		fs = append(fs, finding.Finding{ID: check.HeaderDeprecated, Reason: "obsolete", Severity: finding.Info, Subject: "feature-policy", Vars: map[string]string{"header": "Feature-Policy"},
+		fs = append(fs, finding.Finding{ID: check.HeaderDeprecated, Reason: check.Obsolete, Severity: finding.Info, Subject: "feature-policy", Vars: map[string]string{"header": "Feature-Policy"},
 			Actual: strings.Join(v, ", "), Message: "Feature-Policy is obsolete; send the same features as Permissions-Policy instead"})
 	}
 	if exp.Fingerprint {
@@ -152,10 +152,10 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 	var v verdict
 	switch {
 	case name == "x-frame-options" && in.CSPFrameAncestors && !present:
-		v = verdict{reason: "frame-ancestors", msg: "no X-Frame-Options, but browsers follow the CSP frame-ancestors directive instead, so framing is controlled"}
+		v = verdict{reason: check.FrameAncestors, msg: "no X-Frame-Options, but browsers follow the CSP frame-ancestors directive instead, so framing is controlled"}
 	case !present:
 		f.Actual = "(absent)"
-		v = verdict{sev: missing, reason: "absent", msg: canonical(name) + " is not sent"}
+		v = verdict{sev: missing, reason: check.Absent, msg: canonical(name) + " is not sent"}
 		switch {
 		case missing == finding.Pass:
 			v.msg = canonical(name) + " is not sent, which the profile accepts"
@@ -173,23 +173,23 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 	}
 	f.Severity, f.Reason, f.Message = v.sev, v.reason, v.msg
 	if f.Reason == "" {
-		f.Reason = "ok"
+		f.Reason = check.OK
 	}
 	if present && r.Deprecated && k.Obsolete != "" && f.Severity == finding.Pass {
 		// One row per header: the profile's guide asks for it, so it
 		// passes, and the note that browsers no longer use it goes in
 		// the same row.
-		f.Reason = "obsolete"
+		f.Reason = check.Obsolete
 		f.Message += "; " + k.Obsolete
 	}
 	if f.Severity > finding.Pass && len(vs) > 1 && name == "referrer-policy" {
 		// Two senders (the application and a proxy adding its own): the
 		// fix is to remove one line, not to set what is already set.
-		f.Reason = "duplicate"
+		f.Reason = check.Duplicate
 		f.Message = fmt.Sprintf("%d Referrer-Policy values are sent (%s) and browsers use the last one they understand: %s", len(vs), strings.Join(vs, " | "), f.Message)
 	}
 	f.Vars = map[string]string{"header": canonical(name), "value": recommend(name, r.Want)}
-	if f.Reason == "allow-from" {
+	if f.Reason == check.AllowFrom {
 		// The origins the admin meant to allow, for the frame-ancestors
 		// that replaces ALLOW-FROM: a fix must not lock the partner out.
 		f.Vars["origin"] = allowFromOrigins(vs)

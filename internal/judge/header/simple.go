@@ -76,13 +76,13 @@ func (o ordered) judge(vs []string, want string, _ Input) verdict {
 	got, err := o.value(vs)
 	r := o.rank(got)
 	if err != nil || r < 0 {
-		return verdict{useless: true, reason: "invalid", msg: fmt.Sprintf("%s value %q is not understood by browsers, so it does nothing", canonical(o.name), strings.Join(vs, ", "))}
+		return verdict{useless: true, reason: check.Invalid, msg: fmt.Sprintf("%s value %q is not understood by browsers, so it does nothing", canonical(o.name), strings.Join(vs, ", "))}
 	}
 	if want == "" {
 		want = o.dflt
 	}
 	if w := o.rank(strings.TrimSpace(want)); r < w {
-		return verdict{sev: finding.Warn, reason: "weaker", msg: fmt.Sprintf("%s is %s, weaker than %s", canonical(o.name), got, want)}
+		return verdict{sev: finding.Warn, reason: check.Weaker, msg: fmt.Sprintf("%s is %s, weaker than %s", canonical(o.name), got, want)}
 	}
 	return verdict{msg: fmt.Sprintf("%s is %s, at least as strict as %s", canonical(o.name), got, want)}
 }
