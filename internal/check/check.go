@@ -1,9 +1,12 @@
 // Package check is hardscan's catalogue of checks: every check is defined
-// here once, with its id, a one-line title, the reasons it can give, the
-// spec references, and the fixes per platform. --list-checks, the
-// validation of profile overrides, every output format and the tests read
-// it; a judge names a check by one of the ID constants, so that a typo is a
-// build failure rather than an id that loads and never applies.
+// here once, in one table, with its id, a one-line title, the reasons it
+// can give, the spec references, the fixes per platform and, for a header,
+// what hardscan knows of it. --list-checks, the validation of profile
+// overrides, every output format and the tests read it; a judge names a
+// check and a reason by the constants declared here, so that a typo is a
+// build failure rather than an id that loads and never applies. The
+// members of a family (csp.<directive>, unit.<Directive>, config.<key>)
+// are data too: whatever a binary links, it validates an id alike.
 //
 // Fixes are data: templates with {name} placeholders that Attach fills from
 // the finding's Vars (set by the judge: the header to send, the value it
