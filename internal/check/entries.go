@@ -167,6 +167,9 @@ var entries = []Check{
 	headerCheck(Header{Name: "Referrer-Policy", Recommended: "strict-origin-when-cross-origin", ErrorPages: true},
 		"Referrer-Policy (header and <meta name=referrer>) at least as strict as expected",
 		[]string{"https://www.w3.org/TR/referrer-policy/"}, Unsafe, Weaker, Duplicate),
+	// Pleroma (2.4 on) and Akkoma send Permissions-Policy: interest-cohort=()
+	// and nothing else, which no setting changes: the usual header fixes,
+	// web servers only.
 	headerCheck(Header{Name: "Permissions-Policy", Recommended: "camera=(), microphone=(), geolocation=()", ErrorPages: true},
 		"Permissions-Policy parses as a structured field dictionary",
 		[]string{"https://www.w3.org/TR/permissions-policy/"}, Weaker),
