@@ -128,7 +128,7 @@ func ExampleNewReport() {
 	//     "targets": 1,
 	//     "errors": 0,
 	//     "pass": 16,
-	//     "info": 5,
+	//     "info": 6,
 	//     "warn": 2,
 	//     "fail": 0
 	//   },
