@@ -33,6 +33,7 @@ type seen struct {
 	Upgraded    bool   // http://host/ was rewritten to https:// (HSTS)
 	UpgradedSub bool   // http://sub.host/ was
 	URL         string // the page's URL, after any redirect
+	Tail        bool   // the page's last probe (the link) is in the document: Chromium parsed it to the end
 }
 
 // watch notes every CSP violation the page reports, from before its own
@@ -44,7 +45,7 @@ const watch = `window.__viol=[];document.addEventListener('securitypolicyviolati
 // page under its policy, as eval is (CSP3 §4.4 EnsureCSPDoesNotBlockStringCompilation).
 const markers = `(async function(){setTimeout("window.__eval=1",0);await new Promise(function(r){setTimeout(r,20)});
 return JSON.stringify({Inline:!!window.__inline,Nonce:!!window.__nonce,Wrong:!!window.__wrong,Attr:!!window.__attr,
-Evil:!!window.__evil,Data:!!window.__data,Eval:!!window.__eval,Base:!!window.__base,BaseURI:document.baseURI,URL:location.href,Violations:window.__viol||[]})})()`
+Evil:!!window.__evil,Data:!!window.__data,Eval:!!window.__eval,Base:!!window.__base,BaseURI:document.baseURI,URL:location.href,Tail:!!document.getElementById('link'),Violations:window.__viol||[]})})()`
 
 // newTab opens a tab in a browser context of its own. A worker keeps its
 // tab for many cases: each case has its own host, so HSTS state cannot

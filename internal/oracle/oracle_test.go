@@ -151,7 +151,7 @@ func runCase(ctx context.Context, l *lab, tab context.Context, c *ocase, host st
 	out = outcome{c: c, host: host}
 	t0 := time.Now()
 	defer func() { out.took = time.Since(t0) }()
-	v, _, err := l.scan(ctx, c, host)
+	v, model, err := l.scan(ctx, c, host)
 	out.scanTook = time.Since(t0)
 	if err != nil {
 		out.err = err
@@ -163,6 +163,9 @@ func runCase(ctx context.Context, l *lab, tab context.Context, c *ocase, host st
 		return out
 	}
 	out.checks = compare(c, v, s, host)
+	if c.has(kindCookie) {
+		out.checks = append(out.checks, compareStore(model, s.Cookies, time.Now())...)
+	}
 	if d, ok := departures[c.name]; ok {
 		for i := range out.checks {
 			if out.checks[i].what == d.what {
@@ -221,7 +224,16 @@ func (l *lab) register(c *ocase, host string) {
 	// The page is the probes' HTML, whatever the recorded type was (an API
 	// answer's JSON): Chromium must parse it as a document.
 	root.header = append(dropField(root.header, "Content-Type"), field{"Content-Type", "text/html; charset=utf-8"})
-	root.body = document(host, c.head, strings.ReplaceAll(c.rawBody, "{host}", host), nonces(root.values("Content-Security-Policy")), c.full())
+	head := c.head
+	if c.pad > 0 {
+		padding := "<!--" + strings.Repeat(" ", c.pad) + "-->"
+		if c.padFirst {
+			head = padding + head
+		} else {
+			head += padding
+		}
+	}
+	root.body = document(host, head, strings.ReplaceAll(c.rawBody, "{host}", host), nonces(append(root.values("Content-Security-Policy"), metaPolicies(c.head)...)), c.full())
 	routes := map[string]reply{"/": root}
 	if c.first != nil {
 		p := c.rootPath
