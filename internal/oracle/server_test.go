@@ -39,14 +39,14 @@ type field struct{ name, value string }
 
 // reply is what one path of a case answers.
 type reply struct {
-	status   int
-	header   []field
-	body     string
+	status int
+	header []field
+	body   string
 	// encoding is the Content-Encoding the body is sent in: "gzip", "br",
 	// or a list in the order applied ("gzip, br"); a list with br goes
 	// only to clients that accept br.
 	encoding string
-	brAlways bool   // br even to clients that do not ask for it
+	brAlways bool // br even to clients that do not ask for it
 }
 
 // hit is one request the attacker's origin or a plain-HTTP listener saw.

@@ -56,12 +56,16 @@ func variantCases() []ocase {
 		// Referrer.
 		br(ocase{name: "br/referrer meta no-referrer over unsafe-url", kinds: rf, head: `<meta name="referrer" content="no-referrer">`, root: reply{header: fields("Referrer-Policy: unsafe-url")}}, "br"),
 		br(withHeaders("gzip+br/referrer unsafe-url", rf, "Referrer-Policy: unsafe-url"), "gzip, br"),
+		{name: "referrer/redirect to a no-referrer page", kinds: rf, first: &reply{status: 302, header: fields("Location: /home", "Referrer-Policy: unsafe-url")},
+			root: reply{encoding: "gzip", header: fields("Referrer-Policy: no-referrer")}},
 		withHeaders("referrer/three headers, last unknown", rf, "Referrer-Policy: no-referrer", "Referrer-Policy: unsafe-url", "Referrer-Policy: bogus"),
 
 		// nosniff.
 		br(withHeaders("gzip+br/nosniff", ns, "X-Content-Type-Options: nosniff"), "gzip, br"),
 		{name: "nosniff/redirect to a nosniff page", kinds: ns, first: &reply{status: 302, header: fields("Location: /home")}, root: reply{header: fields("X-Content-Type-Options: nosniff")}},
 		{name: "nosniff/only on the redirect", kinds: ns, first: &reply{status: 302, header: fields("Location: /home", "X-Content-Type-Options: nosniff")}},
+		{name: "nosniff/redirect to a br page, foo then nosniff", kinds: ns, first: &reply{status: 301, header: fields("Location: /home")},
+			root: reply{encoding: "br", header: fields("X-Content-Type-Options: foo", "X-Content-Type-Options: nosniff")}},
 		{name: "nosniff/br script", kinds: ns, root: reply{header: fields("X-Content-Type-Options: nosniff")},
 			script: &reply{encoding: "br", header: fields("Content-Type: text/plain", "X-Content-Type-Options: nosniff")}},
 
