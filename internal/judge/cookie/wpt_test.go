@@ -244,7 +244,7 @@ func TestWPTCookieControls(t *testing.T) {
 		"attributes-ctl": "/cookies/attributes/attributes-ctl.sub.html",
 	}
 	known := map[string]string{
-		"test9secure2=t; Secure\t;": "RFC 6265bis §5.7 step 16: a Secure cookie set from a non-secure origin (the test page is http) is ignored, " +
+		"test9secure2=t; Secure\t;": "RFC 6265bis §5.7 (storage model): a Secure cookie set from a non-secure origin (the test page is http) is ignored, " +
 			"as Chromium 156 does (internal/oracle, cookie/Secure over plain http); " +
 			"the row expects it kept, as the tab is trimmed and the attribute is Secure",
 	}
