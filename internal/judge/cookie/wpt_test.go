@@ -275,3 +275,65 @@ func TestWPTCookieControls(t *testing.T) {
 	}
 	t.Logf("suite wpt cookies control characters (web-platform-tests/wpt cookies/name, value, attributes *-ctl): %d cases, %d agree, %d documented differences", len(rows), agree, documented)
 }
+
+// wptPrefixRows: github.com/web-platform-tests/wpt (servo/servo's copy,
+// tests/wpt/tests/cookies/prefix/) __host.header.html (over http) and
+// __secure.header.https.html: a prefixed cookie set by
+// /cookies/resources/set.py with the given attributes, and whether
+// /cookies/resources/list.py is then sent it. Prefixes match
+// case-insensitively (__HoSt-, __SeCuRe-). "MaxAge" is the tests' own
+// spelling: an unknown attribute.
+func wptPrefixRows() []struct {
+	file, origin, set string
+	stored            bool
+} {
+	type row = struct {
+		file, origin, set string
+		stored            bool
+	}
+	var rows []row
+	const plain, secure, crossSite = "http://web-platform.test:8000", "https://web-platform.test:8443", "https://not-web-platform.test:8443"
+	for _, extra := range []string{"", "domain=web-platform.test", "MaxAge=10", "HttpOnly"} {
+		for _, p := range []string{"__Host-", "__HoSt-"} {
+			rows = append(rows,
+				row{"__host.header", plain, p + "prefixtestcookie=1;Path=/;" + extra, false},
+				row{"__host.header", plain, p + "prefixtestcookie=1;Secure; Path=/;" + extra, false},
+				row{"__host.header", plain, p + "prefixtestcookie=1;Secure; Path=/; Domain=web-platform.test; " + extra, false})
+		}
+	}
+	for _, p := range []string{"__Host-", "__HoSt-"} {
+		rows = append(rows, row{"__host.header", plain, p + "prefixtestcookie=1;Secure; Path=/cookies/resources/list.py", false})
+	}
+	for _, extra := range []string{"", "MaxAge=10", "HttpOnly"} {
+		for _, p := range []string{"__Secure-", "__SeCuRe-"} {
+			rows = append(rows,
+				row{"__secure.header.https", secure, p + "prefixtestcookie=1;Path=/;" + extra, false},
+				row{"__secure.header.https", secure, p + "prefixtestcookie=1;Secure;Path=/;" + extra, true})
+		}
+	}
+	for _, p := range []string{"__Secure-", "__SeCuRe-"} {
+		rows = append(rows,
+			row{"__secure.header.https", crossSite, p + "prefixtestcookie=1;Path=/;SameSite=None;domain=not-web-platform.test", false},
+			row{"__secure.header.https", crossSite, p + "prefixtestcookie=1;Secure;SameSite=None;Path=/;domain=not-web-platform.test", true})
+	}
+	return rows
+}
+
+func TestWPTCookiePrefixes(t *testing.T) {
+	rows := wptPrefixRows()
+	agree := 0
+	for _, r := range rows {
+		from, _ := url.Parse(r.origin + "/cookies/resources/set.py")
+		to, _ := url.Parse(r.origin + "/cookies/resources/list.py")
+		j := newJar(testNow)
+		j.set(r.set, from)
+		name, _, _ := strings.Cut(r.set, "=")
+		got := strings.Contains("; "+j.header(to)+";", "; "+name+"=1;")
+		if got != r.stored {
+			t.Errorf("wpt cookies/prefix/%s %q from %s: sent to list.py %v, the browser %v", r.file, r.set, r.origin, got, r.stored)
+			continue
+		}
+		agree++
+	}
+	t.Logf("suite wpt cookies prefixes (web-platform-tests/wpt cookies/prefix *.header): %d cases, %d agree, 0 documented differences", len(rows), agree)
+}
