@@ -84,18 +84,23 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 			return nil, err
 		}
 	}
-	if err := nav(pageURL); err != nil {
-		return nil, err
-	}
-	if err := settled(tab, host); err != nil {
-		return nil, err
-	}
-	raw, err := chromedp.Run(tab, chromedp.Evaluate[string](markers, chromedp.EvalAwaitPromise))
-	if err != nil {
-		return nil, fmt.Errorf("read the page: %w", err)
-	}
-	if err := json.Unmarshal([]byte(raw), s); err != nil {
-		return nil, fmt.Errorf("read the page: %w", err)
+	// Framing and nosniff are observed on pages of their own (the frame
+	// loads the page, the nosniff page its script): a case of only those
+	// kinds skips the visit of the page itself, which saves a load.
+	if c.full() || c.has(kindDocument) || c.has(kindReferrer) || c.has(kindCookie) || c.has(kindHSTS) {
+		if err := nav(pageURL); err != nil {
+			return nil, err
+		}
+		if err := settled(tab, host); err != nil {
+			return nil, err
+		}
+		raw, err := chromedp.Run(tab, chromedp.Evaluate[string](markers, chromedp.EvalAwaitPromise))
+		if err != nil {
+			return nil, fmt.Errorf("read the page: %w", err)
+		}
+		if err := json.Unmarshal([]byte(raw), s); err != nil {
+			return nil, fmt.Errorf("read the page: %w", err)
+		}
 	}
 	for _, h := range l.evilHits(host) {
 		switch h.path {
@@ -181,6 +186,7 @@ func browse(ctx, tab context.Context, l *lab, c *ocase, host string) (*seen, err
 		if err := settled(tab, host); err != nil {
 			return nil, err
 		}
+		var err error
 		s.Sniffed, err = chromedp.Run(tab, chromedp.Evaluate[bool](`!!window.__plain`))
 		if err != nil {
 			return nil, fmt.Errorf("nosniff page: %w", err)
