@@ -322,9 +322,10 @@ func judgeFetchLimits(o *probe.Observed) []finding.Finding {
 			Message: fmt.Sprintf("only the first %d bytes of the page were read for <meta> policies", probe.MaxBodyBytes)})
 	}
 	if o.Root.Undecoded {
-		// A server that sends br or zstd though hardscan's Accept-Encoding
-		// does not list it: browsers decode it and enforce the page's
-		// <meta> policies, which hardscan could not read.
+		// A server that sends zstd (or another coding hardscan cannot
+		// decode) though hardscan's Accept-Encoding does not list it:
+		// browsers decode it and enforce the page's <meta> policies, which
+		// hardscan could not read.
 		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: check.Undecoded, Severity: finding.Warn, Subject: o.Root.Final().URL.String(),
 			Expected: "a body in a coding hardscan asked for (" + probe.AcceptEncoding + ")", Actual: "Content-Encoding: " + o.Root.Encoding,
 			Message: fmt.Sprintf("the page came %s-encoded though hardscan did not ask for it and cannot decode it, so its <meta> policies (CSP, referrer) were not read: browsers enforce them, the verdicts here cover the headers only", o.Root.Encoding)})
