@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // The command rejects a profile override of a family member with the very
@@ -34,7 +36,7 @@ func TestOverridesOfMembersValidateAsWithoutTheAudits(t *testing.T) {
 		}
 		o := runArgs(t, "-p", path, "example.tld")
 		first, _, _ := strings.Cut(o.stderr, "\n")
-		if o.code != exitUsage || !strings.HasPrefix(first, "hardscan: ") || !strings.HasSuffix(first, ": "+answer) {
+		if o.code != gate.ExitUsage || !strings.HasPrefix(first, "hardscan: ") || !strings.HasSuffix(first, ": "+answer) {
 			t.Errorf("%s: exit %d, stderr %q\nwant exit 2 ending: %s", override, o.code, o.stderr, answer)
 		}
 	}
