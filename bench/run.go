@@ -210,11 +210,16 @@ func floorRecipe(bin, prof string) ([]string, error) {
 	if err := json.Unmarshal(out, &p); err != nil {
 		return nil, fmt.Errorf("hardscan --show-profile %s: %w", prof, err)
 	}
+	return floor(p.CookiePaths), nil
+}
+
+// floor is the recipe of a site without a nonce, for these cookie paths.
+func floor(cookiePaths []string) []string {
 	recipe := []string{"https /", "https " + probe.ErrorPrefix + vhost.RandomSuffix}
-	for _, c := range p.CookiePaths {
+	for _, c := range cookiePaths {
 		recipe = append(recipe, "https "+c)
 	}
-	return append(recipe, "http /", "http "+probe.DeepPath), nil
+	return append(recipe, "http /", "http "+probe.DeepPath)
 }
 
 // beyondFloor says which requests a target hardscan made beyond the
