@@ -188,12 +188,13 @@ func TestMonitorListFile(t *testing.T) {
 		if strings.Contains(stdout, "hunter2") || strings.Contains(stderr, "hunter2") {
 			t.Errorf("a password from the list is echoed")
 		}
-		// Each host was scanned once: 6 requests under -p pleroma (/, the
-		// cookie path, the error page and / again over HTTPS; / and the
-		// deep path over HTTP).
+		// Each host was scanned once: 5 requests under -p pleroma (/, the
+		// cookie path and the error page over HTTPS; / and the deep path
+		// over HTTP). The recorded Pleroma page's policy has no nonce, so
+		// / is not asked again.
 		for _, h := range []string{"a.test", "b.test", "c.test", "z.test"} {
-			if st := srv.Host(h); st.Requests != 6 || st.Handshakes != 1 {
-				t.Errorf("%s: %d requests, %d handshakes; want 6 and 1 (scanned once, one handshake)", h, st.Requests, st.Handshakes)
+			if st := srv.Host(h); st.Requests != 5 || st.Handshakes != 1 {
+				t.Errorf("%s: %d requests, %d handshakes; want 5 and 1 (scanned once, one handshake)", h, st.Requests, st.Handshakes)
 			}
 		}
 		if st := srv.Stats(); st.Hosts != 4 {
@@ -267,7 +268,9 @@ func TestMonitorInputIsReadLazily(t *testing.T) {
 }
 
 func TestMonitorNDJSONStreams(t *testing.T) {
-	const slow = time.Second
+	// Slow enough that the fast targets finish well before the slow ones
+	// even on a loaded machine.
+	const slow = 3 * time.Second
 	_, args := monServer(t, vhost.Options{Delay: func(host string) time.Duration {
 		if strings.HasPrefix(host, "slow") {
 			return slow
@@ -696,7 +699,10 @@ func TestMonitorManyTargets(t *testing.T) {
 	srv, args := monServer(t, vhost.Options{}, dead...)
 	list := writeFile(t, "list.txt", strings.Join(hosts, "\n")+"\n")
 	start := time.Now()
-	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "-c", "64", "--timeout", "5s", "-i", list)...)
+	// A generous timeout: under the race detector, on two cores shared with
+	// the rest of the suite and a browser, the one test server can hold an
+	// answer for seconds. This test checks counts and order, not speed.
+	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "-c", "64", "--timeout", "60s", "-i", list)...)
 	t.Logf("500 targets in %s", time.Since(start).Round(time.Millisecond))
 	if o.report == nil {
 		t.Fatalf("exit %d stderr %q", o.code, o.stderr)
@@ -715,7 +721,7 @@ func TestMonitorManyTargets(t *testing.T) {
 		}
 		isDead := strings.HasPrefix(hosts[i], "dead")
 		if isDead != (tg.Error != nil) {
-			t.Errorf("%s: error %v", tg.URL, tg.Error)
+			t.Errorf("%s: error %s", tg.URL, deref(tg.Error))
 		}
 		if isDead && !strings.Contains(*tg.Error, "refused") {
 			t.Errorf("%s: error %q, want connection refused", tg.URL, *tg.Error)
@@ -725,8 +731,10 @@ func TestMonitorManyTargets(t *testing.T) {
 		}
 	}
 	st := srv.Stats()
-	if st.Hosts != 450 || st.Requests != 450*6 {
-		t.Errorf("server saw %d hosts, %d requests; want 450 and 2700 (6 a target)", st.Hosts, st.Requests)
+	// 5 a target: /, the cookie path and the error page over HTTPS, / and
+	// the deep path over HTTP; no second / since the page has no nonce.
+	if st.Hosts != 450 || st.Requests != 450*5 {
+		t.Errorf("server saw %d hosts, %d requests; want 450 and 2250 (5 a target)", st.Hosts, st.Requests)
 	}
 	// One handshake a target: every request rides the first connection.
 	// net/http retries a request on a new connection when an HTTP/2
@@ -783,4 +791,11 @@ func TestMonitorConnectionsBounded(t *testing.T) {
 	if st := srv.Stats(); st.MaxConns > 2*8+8 {
 		t.Errorf("%d TLS connections open at once under -c 8 for %d targets: finished targets' connections are kept", st.MaxConns, len(hosts))
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
 }

@@ -287,6 +287,9 @@ type request struct {
 	// noSecrets keeps -H headers back, as when the certificate did not
 	// verify: whoever answers may not be the host.
 	noSecrets bool
+	// onHead, when set, is told each hop as soon as its head is in,
+	// before its body is read.
+	onHead func(Hop)
 }
 
 // get fetches req.url, following redirects by hand when asked. Each hop is
@@ -379,6 +382,9 @@ func (c *Session) once(ctx context.Context, u *url.URL, req request, secrets boo
 			l.User = nil
 			h.Location = l
 		}
+	}
+	if req.onHead != nil {
+		req.onHead(h)
 	}
 	var b body
 	if req.readBody && h.Location == nil {

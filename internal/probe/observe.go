@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hardscan/hardscan/internal/parse/csp"
+	"github.com/hardscan/hardscan/internal/parse/htmlmeta"
 	"github.com/hardscan/hardscan/internal/parse/setcookie"
 	"github.com/hardscan/hardscan/scan/result"
 )
@@ -47,7 +50,8 @@ type Observed struct {
 	// followed: the security headers must be on error pages too.
 	ErrorPage *Chain
 	// Again is a second GET https://host/ (followed), to see whether a CSP
-	// nonce changes; nil when it was not fetched.
+	// nonce changes; nil when it was not fetched: the root's policies
+	// (headers, enforced or report-only, and <meta>) carry no nonce.
 	Again *Chain
 
 	seen    []setcookie.Seen // parsed Set-Cookie lines, filled once by cookies()
@@ -80,10 +84,11 @@ type Plan struct {
 
 // Observe makes every request of one target, each as soon as what it
 // depends on is known (SPEC: requests that do not depend on each other start
-// at once): the HTTPS root, the error page, the second root, the plain-HTTP
-// root and deep path, NodeInfo (when detect is set), and the cookie paths
-// and backend ports of every plan in plans. Only NodeInfo's document waits,
-// for its link. The plan to keep is then pick(the detected software): with
+// at once): the HTTPS root, the error page, the plain-HTTP root and deep
+// path, NodeInfo (when detect is set), and the cookie paths and backend
+// ports of every plan in plans. NodeInfo's document waits for its link,
+// and the second root, made only for a page with a CSP nonce, for the
+// root's headers or body. The plan to keep is then pick(the detected software): with
 // a fixed profile plans holds just that one; with auto it holds each
 // built-in profile's, fetched before detection says which applies, since
 // waiting for detection costs two round trips and over HTTP/2 the extra
@@ -244,12 +249,6 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 		eu.Path, eu.RawPath, eu.RawQuery, eu.Fragment = ErrorPrefix+fmt.Sprintf("%016x", rand.Uint64()), "", "", ""
 		r.errorPage, _ = c.get(ctx, request{url: &eu, verify: verify, readBody: true, noSecrets: noSecrets})
 	})
-	run(func() {
-		// Fetched always, beside the root: waiting to see whether the
-		// root carries a nonce would cost a round trip on every site that
-		// uses them, and on HTTP/2 this request rides the same connection.
-		r.again, _ = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
-	})
 	for _, p := range paths {
 		run(func() {
 			// A path some plan does not name is fetched before
@@ -265,9 +264,69 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 			mu.Unlock()
 		})
 	}
-	r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
+	// The second root shows whether a CSP nonce changes (CSP3 §7.1); it is
+	// asked only of a page whose policy has a nonce: as soon as the root's
+	// headers carry one (over HTTP/2 a stream of its own, over HTTP/1.1
+	// pipelined behind the root), else once the body's <meta> policy is
+	// read. Every other site is spared a request.
+	var again sync.Once
+	fetchAgain := func() {
+		again.Do(func() {
+			run(func() {
+				r.again, _ = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets})
+			})
+		})
+	}
+	r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets,
+		onHead: func(h Hop) {
+			if h.Location == nil && headerNonce(h.Header) {
+				fetchAgain()
+			}
+		}})
+	if r.rootErr == nil && carriesNonce(r.root) {
+		fetchAgain()
+	}
 	wg.Wait()
 	return r
+}
+
+// headerNonce reports a nonce-source in a header policy, enforced or
+// report-only.
+func headerNonce(h http.Header) bool {
+	return policiesNonce(h.Values("Content-Security-Policy")) || policiesNonce(h.Values("Content-Security-Policy-Report-Only"))
+}
+
+// carriesNonce reports a nonce-source in a policy of the chain's final
+// response: a header's, or a <meta http-equiv=Content-Security-Policy> of
+// its decoded head.
+func carriesNonce(ch *Chain) bool {
+	f := ch.Final()
+	if f == nil {
+		return false
+	}
+	if headerNonce(f.Header) {
+		return true
+	}
+	if ch.Undecoded || len(ch.Body) == 0 {
+		return false
+	}
+	head, _, _ := htmlmeta.Parse(bytes.NewReader(ch.Body), MaxBodyBytes)
+	return policiesNonce(head.CSP)
+}
+
+func policiesNonce(values []string) bool {
+	for _, v := range values {
+		for _, p := range csp.ParseList(v) {
+			for _, d := range p.Directives {
+				for _, s := range d.Sources {
+					if s.Kind == csp.KindNonce {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // cookiePath fetches one of the profile's cookie paths, first hop only; nil

@@ -1,41 +1,9 @@
 package csp
 
-import "github.com/hardscan/hardscan/internal/check"
-
-// known are the directives of CSP3 and its living extensions.
-var known = map[string]bool{
-	"base-uri": true, "child-src": true, "connect-src": true, "default-src": true,
-	"fenced-frame-src": true, "font-src": true, "form-action": true, "frame-ancestors": true,
-	"frame-src": true, "img-src": true, "manifest-src": true, "media-src": true,
-	"object-src": true, "report-to": true, "report-uri": true, "require-trusted-types-for": true,
-	"sandbox": true, "script-src": true, "script-src-attr": true, "script-src-elem": true,
-	"style-src": true, "style-src-attr": true, "style-src-elem": true, "trusted-types": true,
-	"upgrade-insecure-requests": true, "webrtc": true, "worker-src": true,
-}
-
-// deprecated directives were removed from the specs or never shipped
-// widely; browsers ignore most of them.
-var deprecated = map[string]bool{
-	"block-all-mixed-content": true, "plugin-types": true, "prefetch-src": true,
-	"referrer": true, "reflected-xss": true, "navigate-to": true, "require-sri-for": true,
-	"disown-opener": true,
-}
-
-// sourceList directives take a source list (CSP3 §2.3.1); the others take
-// tokens of their own (sandbox flags, report URLs, policy names).
-var sourceList = map[string]bool{
-	"base-uri": true, "child-src": true, "connect-src": true, "default-src": true,
-	"fenced-frame-src": true, "font-src": true, "form-action": true, "frame-ancestors": true,
-	"frame-src": true, "img-src": true, "manifest-src": true, "media-src": true,
-	"object-src": true, "script-src": true, "script-src-attr": true, "script-src-elem": true,
-	"style-src": true, "style-src-attr": true, "style-src-elem": true, "worker-src": true,
-	"prefetch-src": true, "navigate-to": true,
-}
-
-// valueless directives mean something by being present.
-var valueless = map[string]bool{
-	"upgrade-insecure-requests": true, "block-all-mixed-content": true,
-}
+import (
+	"github.com/hardscan/hardscan/internal/check"
+	parse "github.com/hardscan/hardscan/internal/parse/csp"
+)
 
 // metaIgnored directives have no effect in a <meta> policy (CSP3 §3.3).
 var metaIgnored = map[string]bool{"frame-ancestors": true, "report-uri": true, "sandbox": true}
@@ -77,7 +45,7 @@ var inlineLike = map[string]bool{
 
 // effective returns the directive policy p applies for name, following
 // the fallback list, and false when nothing restricts it.
-func (p Policy) effective(name string) (Directive, bool) {
+func effective(p Policy, name string) (Directive, bool) {
 	list, ok := fallback[name]
 	if !ok {
 		list = []string{name}
@@ -91,10 +59,6 @@ func (p Policy) effective(name string) (Directive, bool) {
 }
 
 func init() {
-	names := make([]string, 0, len(known))
-	for n := range known {
-		names = append(names, n)
-	}
-	check.SetMembers("csp.<directive>", func(n string) bool { return known[n] || deprecated[n] })
-	check.SetMemberNames("csp.<directive>", names)
+	check.SetMembers("csp.<directive>", func(n string) bool { return parse.Known(n) || parse.Deprecated(n) })
+	check.SetMemberNames("csp.<directive>", parse.KnownNames())
 }

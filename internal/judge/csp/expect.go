@@ -34,10 +34,10 @@ func (e Expect) Validate() error {
 			return fmt.Errorf("%s: %w", field, err)
 		}
 		list := e.Directives[name]
-		if valueless[name] && len(list) > 0 {
+		if valueless(name) && len(list) > 0 {
 			return fmt.Errorf("%s: %s takes no value, use an empty list", field, name)
 		}
-		if !sourceList[name] {
+		if !sourceList(name) {
 			continue
 		}
 		for _, raw := range list {
@@ -68,7 +68,7 @@ func checkName(name string) error {
 	if name != lower(name) {
 		return fmt.Errorf("%q: directive names are lower case", name)
 	}
-	if !known[name] && !deprecated[name] {
+	if !known(name) && !deprecated(name) {
 		return fmt.Errorf("%q: unknown directive", name)
 	}
 	return nil
@@ -123,7 +123,7 @@ func (e Expect) Policy(origin *url.URL) string {
 	var parts []string
 	add := func(name string) {
 		list := e.Directives[name]
-		if sourceList[name] {
+		if sourceList(name) {
 			parts = append(parts, strings.TrimSpace(name+" "+orNothing(expected(list, origin))))
 		} else {
 			parts = append(parts, strings.TrimSpace(name+" "+strings.Join(list, " ")))

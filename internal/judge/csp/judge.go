@@ -155,7 +155,7 @@ func (j *judge) syntax() {
 			j.out.add(f)
 		}
 		for _, d := range p.Directives {
-			if deprecated[d.Name] {
+			if deprecated(d.Name) {
 				j.out.add(finding.Finding{ID: "csp.deprecated", Reason: "deprecated", Severity: finding.Info, Subject: d.Name, Actual: d.String(),
 					Message: d.Name + " is deprecated and ignored by current browsers", Vars: map[string]string{"directive": d.Name}})
 			}
@@ -185,7 +185,7 @@ func (j *judge) restricting(name string) []restriction {
 func (j *judge) buildRestrictions(name string) []restriction {
 	var rs []restriction
 	for _, p := range j.enforced {
-		if d, ok := p.effective(name); ok {
+		if d, ok := effective(p, name); ok {
 			rs = append(rs, restriction{dir: d, set: newSet(normalize(name, d), j.in.Origin)})
 		}
 	}

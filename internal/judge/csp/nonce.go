@@ -38,7 +38,7 @@ func (j *judge) reusedNonces() {
 	scripts := j.restricting("script-src-elem")
 	noncesRun := len(scripts) > 0 && inEffect(scripts, Source{Kind: KindNonce})
 	for _, p := range j.enforced[:j.headers] {
-		forScripts, _ := p.effective("script-src-elem")
+		forScripts, _ := effective(p, "script-src-elem")
 		for _, d := range p.Directives {
 			for _, s := range d.Sources {
 				if s.Kind != KindNonce || !again[s.Value] {

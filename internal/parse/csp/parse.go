@@ -1,8 +1,7 @@
-// Package csp parses Content-Security-Policy values (W3C CSP Level 3) and
-// judges the policies a page enforces against a profile's expectation:
-// directive by directive as source sets, with CSP3's fallback lists, every
-// enforced policy applying at once, nonces, hashes and 'strict-dynamic'
-// understood. It is pure: strings in, findings out.
+// Package csp parses Content-Security-Policy values (W3C CSP Level 3):
+// serialized policy lists into policies, directives and source
+// expressions, with the problems a parser drops or doubts. It is pure:
+// strings in, values out; judging lives in internal/judge/csp.
 package csp
 
 import (
@@ -100,8 +99,8 @@ func ParsePolicy(s string) Policy {
 		if tok == "" {
 			continue
 		}
-		fields := splitSpace(tok)
-		name := lower(fields[0])
+		fields := SplitSpace(tok)
+		name := Lower(fields[0])
 		if !isASCII(tok) {
 			p.Problems = append(p.Problems, Problem{Directive: name, Reason: "contains non-ASCII characters, so browsers ignore the whole directive"})
 			continue
@@ -113,7 +112,7 @@ func ParsePolicy(s string) Policy {
 		seen[name] = true
 		d := Directive{Name: name, Value: fields[1:]}
 		for _, v := range d.Value {
-			if n := lower(v); known[n] || deprecated[n] {
+			if n := Lower(v); known[n] || deprecated[n] {
 				p.Problems = append(p.Problems, Problem{Directive: name, Token: v, Code: CodeMissingSemicolon,
 					Reason: fmt.Sprintf("%s is a directive name inside the value of %s: a ';' is missing before it, so %s is not in effect and what follows is read as part of %s", n, name, n, name)})
 				break
@@ -166,7 +165,9 @@ func trimSpace(s string) string {
 	return s[i:j]
 }
 
-func splitSpace(s string) []string {
+// SplitSpace splits s on ASCII whitespace, as CSP3 splits a directive into
+// its name and value tokens.
+func SplitSpace(s string) []string {
 	var out []string
 	start := -1
 	for i := 0; i <= len(s); i++ {

@@ -1,9 +1,6 @@
 package csp
 
-import (
-	"encoding/base64"
-	"strings"
-)
+import "strings"
 
 // Kind says what grammar a source expression matched (CSP3 §2.3.1).
 type Kind int
@@ -56,7 +53,7 @@ func ParseSource(tok string) Source {
 		return s
 	}
 	if sch, ok := strings.CutSuffix(tok, ":"); ok && validScheme(sch) {
-		s.Kind, s.Scheme = KindScheme, lower(sch)
+		s.Kind, s.Scheme = KindScheme, Lower(sch)
 		return s
 	}
 	h := Source{Raw: tok}
@@ -78,7 +75,7 @@ func ParseSource(tok string) Source {
 }
 
 func parseQuoted(s Source, inner string) Source {
-	l := lower(inner)
+	l := Lower(inner)
 	switch {
 	case keywords["'"+l+"'"]:
 		s.Kind, s.Keyword = KindKeyword, "'"+l+"'"
@@ -101,7 +98,7 @@ func parseHost(s *Source, tok string) bool {
 		if !validScheme(rest[:i]) {
 			return false
 		}
-		s.Scheme, rest = lower(rest[:i]), rest[i+3:]
+		s.Scheme, rest = Lower(rest[:i]), rest[i+3:]
 	}
 	end := strings.IndexAny(rest, ":/")
 	if end < 0 {
@@ -111,7 +108,7 @@ func parseHost(s *Source, tok string) bool {
 	if !validHost(host) {
 		return false
 	}
-	s.Host, rest = lower(host), rest[end:]
+	s.Host, rest = Lower(host), rest[end:]
 	if p, ok := strings.CutPrefix(rest, ":"); ok {
 		end = strings.IndexByte(p, '/')
 		if end < 0 {
@@ -186,17 +183,6 @@ func validBase64(v string) bool {
 	return true
 }
 
-// decodedLen is how many bytes a base64 value carries; values that do not
-// decode count by their length (6 bits a character).
-func decodedLen(v string) int {
-	body := strings.TrimRight(v, "=")
-	body = strings.NewReplacer("-", "+", "_", "/").Replace(body)
-	if b, err := base64.RawStdEncoding.DecodeString(body); err == nil {
-		return len(b)
-	}
-	return len(body) * 6 / 8
-}
-
 func allDigits(s string) bool {
 	if s == "" {
 		return false
@@ -212,8 +198,8 @@ func allDigits(s string) bool {
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// lower is ASCII lowercase; CSP never folds non-ASCII letters.
-func lower(s string) string {
+// Lower is ASCII lowercase; CSP never folds non-ASCII letters.
+func Lower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if 'A' <= s[i] && s[i] <= 'Z' {
 			b := []byte(s)
@@ -226,18 +212,4 @@ func lower(s string) string {
 		}
 	}
 	return s
-}
-
-// isIPv4 reports a dotted-quad host, which CSP matches only literally.
-func isIPv4(h string) bool {
-	parts := strings.Split(h, ".")
-	if len(parts) != 4 {
-		return false
-	}
-	for _, p := range parts {
-		if !allDigits(p) || len(p) > 3 {
-			return false
-		}
-	}
-	return true
 }

@@ -1,0 +1,47 @@
+package csp
+
+import parse "github.com/hardscan/hardscan/internal/parse/csp"
+
+// The parsed forms are internal/parse/csp's; the judge and its callers
+// name them here so that a policy parsed anywhere is judged as is.
+type (
+	Policy    = parse.Policy
+	Directive = parse.Directive
+	Source    = parse.Source
+	Problem   = parse.Problem
+	Kind      = parse.Kind
+)
+
+// The kinds of source expression and the parser's own reason codes.
+const (
+	KindBad     = parse.KindBad
+	KindKeyword = parse.KindKeyword
+	KindNonce   = parse.KindNonce
+	KindHash    = parse.KindHash
+	KindScheme  = parse.KindScheme
+	KindHost    = parse.KindHost
+
+	CodeMissingSemicolon = parse.CodeMissingSemicolon
+)
+
+// ParseList parses one serialized CSP list; see parse.ParseList.
+func ParseList(value string) []Policy { return parse.ParseList(value) }
+
+// ParsePolicy parses one serialized policy; see parse.ParsePolicy.
+func ParsePolicy(s string) Policy { return parse.ParsePolicy(s) }
+
+// ParseSource reads one source expression; see parse.ParseSource.
+func ParseSource(tok string) Source { return parse.ParseSource(tok) }
+
+// FormatList serialises policies as one header value.
+func FormatList(ps []Policy) string { return parse.FormatList(ps) }
+
+var (
+	lower      = parse.Lower
+	splitSpace = parse.SplitSpace
+)
+
+func known(name string) bool      { return parse.Known(name) }
+func deprecated(name string) bool { return parse.Deprecated(name) }
+func sourceList(name string) bool { return parse.TakesSourceList(name) }
+func valueless(name string) bool  { return parse.Valueless(name) }
