@@ -101,9 +101,10 @@ func bareRun(cfg bareConfig) (bareResult, error) {
 		}
 		return (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, network, to)
 	}
+	// Each transport its own tls.Config: setting up HTTP/2 writes its NextProtos.
 	transport := func(tc *tls.Config) *http.Transport {
 		return &http.Transport{
-			DialContext: dial, TLSClientConfig: tc, ForceAttemptHTTP2: true, DisableCompression: true,
+			DialContext: dial, TLSClientConfig: tc.Clone(), ForceAttemptHTTP2: true, DisableCompression: true,
 			MaxIdleConns: 1024, MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, IdleConnTimeout: 30 * time.Second,
 			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 10 * time.Second,
 		}
