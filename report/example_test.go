@@ -98,9 +98,26 @@ func ExampleWrite() {
 	// }
 }
 
-// Formats are the names Write and NewStream accept, as -f takes them.
+// Formats are the names Write and NewWriter accept, as -f takes them.
 func ExampleFormats() {
 	fmt.Println(report.Formats())
 	// Output:
 	// [table json ndjson prometheus junit markdown html nagios]
+}
+
+// The format a file's name asks for, as -o picks it, and what the
+// registry says of it.
+func ExampleForFile() {
+	for _, name := range []string{"last.json", "hardscan.prom", "notes.txt"} {
+		f, ok := report.ForFile(name)
+		if !ok {
+			fmt.Println(name, "->", report.DefaultFormat)
+			continue
+		}
+		fmt.Println(name, "->", f.Name, "streams:", f.Streams, "in order:", f.InOrder)
+	}
+	// Output:
+	// last.json -> json streams: true in order: true
+	// hardscan.prom -> prometheus streams: false in order: false
+	// notes.txt -> table
 }

@@ -3,11 +3,21 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/hardscan/hardscan/scan/result"
+)
+
+// jsonFormat is the JSON report (-f json), written a target at a time in
+// input order; ndjsonFormat is one target object a line, as they finish.
+var (
+	jsonFormat = Format{Name: "json", Exts: []string{".json"}, Streams: true, InOrder: true, write: writeJSON,
+		stream: func(w io.Writer, _ Options) Writer { return &jsonStream{w: w} }}
+	ndjsonFormat = Format{Name: "ndjson", Exts: []string{".ndjson", ".jsonl"}, Streams: true, write: writeNDJSON,
+		stream: func(w io.Writer, _ Options) Writer { return &lineStream{w: w} }}
 )
 
 // writeJSON writes SPEC's JSON report, indented two spaces, with a final

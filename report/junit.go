@@ -11,6 +11,9 @@ import (
 	"github.com/hardscan/hardscan/scan/result"
 )
 
+// junitFormat is JUnit XML, for CI.
+var junitFormat = Format{Name: "junit", Exts: []string{".xml"}, write: writeJUnit}
+
 // The JUnit XML shape CI systems read (Jenkins, GitLab, GitHub actions).
 type (
 	junitSuites struct {

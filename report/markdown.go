@@ -9,6 +9,9 @@ import (
 	"github.com/hardscan/hardscan/scan/result"
 )
 
+// markdownFormat is Markdown, for issues and wikis.
+var markdownFormat = Format{Name: "markdown", Exts: []string{".md", ".markdown"}, write: writeMarkdown}
+
 // mdEscaper makes sanitised text literal in GitHub-flavoured Markdown,
 // table cells included: a backslash before each character that could start
 // emphasis, code, a link, math, a cell boundary or an HTML tag (CommonMark

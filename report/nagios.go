@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/judge"
@@ -10,6 +11,16 @@ import (
 	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
 )
+
+// nagiosFormat is a Nagios plugin's output. Its exit statuses are the
+// plugin states (gate.Status.Nagios), and the Nagios plugin guidelines
+// make every usage error UNKNOWN, with a line on stdout, which is all
+// Nagios and Icinga show.
+var nagiosFormat = Format{Name: "nagios", Alert: true, Exit: gate.Status.Nagios, write: writeNagios,
+	Usage: func(w io.Writer, msg string) int {
+		_, _ = io.WriteString(w, "HARDSCAN UNKNOWN - "+strings.ReplaceAll(msg, "|", "/")+"\n")
+		return gate.NagiosUnknown
+	}}
 
 // writeNagios writes Nagios plugin output (Nagios Plugin API, "Plugin
 // Output"): a first line "HARDSCAN STATE - what is wrong | perfdata", then

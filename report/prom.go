@@ -12,6 +12,10 @@ import (
 	"github.com/hardscan/hardscan/scan/result"
 )
 
+// promFormat is the Prometheus text format, for node_exporter's textfile
+// collector.
+var promFormat = Format{Name: "prometheus", Exts: []string{".prom"}, write: writeProm}
+
 // writeProm writes the text exposition format 0.0.4, as node_exporter's
 // textfile collector and Prometheus read it, clean under `promtool check
 // metrics`: each family's HELP, TYPE and samples together, base units

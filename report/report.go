@@ -4,6 +4,12 @@
 // issues and wikis. Every writer reads the same report, so a JSON report read
 // back (as --baseline does) renders again in any format.
 //
+// Each format is a Format in one registry (Formats, Lookup, ForFile): its
+// name, the file extensions that choose it, whether it streams or needs
+// its targets in input order, and how a run's status maps to its exit
+// status. Write renders a whole report; a Format's Writer writes one as a
+// run makes it (Start, Target, Close), and is the sink of scan's runner.
+//
 // The human-facing formats print server-controlled text only through
 // Sanitize (see sanitize.go for the rule); the machine formats escape it as
 // their grammar requires.
@@ -13,7 +19,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
@@ -36,44 +41,24 @@ type Options struct {
 	Gate gate.Gate
 }
 
-// writers maps each format to its whole-report writer, in --help order.
-var writers = []struct {
-	name  string
-	write func(*bytes.Buffer, *result.Report, Options) error
-}{
-	{"table", writeTable},
-	{"json", writeJSON},
-	{"ndjson", writeNDJSON},
-	{"prometheus", writeProm},
-	{"junit", writeJUnit},
-	{"markdown", writeMarkdown},
-	{"html", writeHTML},
-	{"nagios", writeNagios},
-}
-
-// Formats lists the format names Write and NewStream accept.
-func Formats() []string {
-	names := make([]string, len(writers))
-	for i, wr := range writers {
-		names[i] = wr.name
-	}
-	return names
-}
-
-func lookup(format string) (func(*bytes.Buffer, *result.Report, Options) error, error) {
-	for _, wr := range writers {
-		if wr.name == format {
-			return wr.write, nil
-		}
-	}
-	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
+// formats is every format, in --help order. A new format is one file
+// that declares its Format, and one line here.
+var formats = []*Format{
+	&tableFormat,
+	&jsonFormat,
+	&ndjsonFormat,
+	&promFormat,
+	&junitFormat,
+	&markdownFormat,
+	&htmlFormat,
+	&nagiosFormat,
 }
 
 // Write renders the whole report r to w in format. The output is built in
 // memory and written with one Write, so a failing writer leaves at most one
 // partial write behind and its error is returned.
 func Write(w io.Writer, format string, r *result.Report, opt Options) error {
-	write, err := lookup(format)
+	f, err := Lookup(format)
 	if err != nil {
 		return err
 	}
@@ -81,7 +66,7 @@ func Write(w io.Writer, format string, r *result.Report, opt Options) error {
 		r = &result.Report{}
 	}
 	var buf bytes.Buffer
-	if err := write(&buf, r, opt); err != nil {
+	if err := f.write(&buf, r, opt); err != nil {
 		return fmt.Errorf("write %s report: %w", format, err)
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {

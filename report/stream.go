@@ -9,32 +9,6 @@ import (
 	"github.com/hardscan/hardscan/scan/result"
 )
 
-// Stream receives each target as soon as it is scanned, then the finished
-// report. ndjson writes each target as it arrives; json writes each one as
-// it arrives too, after the head Start wrote, so the caller hands json its
-// targets in input order; the other formats need the whole report
-// (sorting, summaries, changes) and write it in Close.
-type Stream interface {
-	// Target takes one finished target; it is safe for concurrent use.
-	Target(t *result.Target) error
-	// Close takes the finished report (summaries and changes filled in).
-	Close(r *result.Report) error
-}
-
-// NewStream returns a Stream that writes format to w.
-func NewStream(w io.Writer, format string, opt Options) (Stream, error) {
-	if _, err := lookup(format); err != nil {
-		return nil, err
-	}
-	switch format {
-	case "ndjson":
-		return &lineStream{w: w}, nil
-	case "json":
-		return &jsonStream{w: w}, nil
-	}
-	return &wholeStream{w: w, format: format, opt: opt}, nil
-}
-
 // lineStream writes one NDJSON line per target. Close writes nothing: the
 // summary and the changes have no line of their own, so that every line of
 // the stream is a target object.
@@ -59,28 +33,8 @@ func (s *lineStream) Target(t *result.Target) error {
 	return nil
 }
 
+func (s *lineStream) Start(*result.Report) error { return nil }
 func (s *lineStream) Close(*result.Report) error { return nil }
-
-// wholeStream ignores targets and writes the finished report in Close.
-type wholeStream struct {
-	w      io.Writer
-	format string
-	opt    Options
-}
-
-func (s *wholeStream) Target(*result.Target) error { return nil }
-
-func (s *wholeStream) Close(r *result.Report) error { return Write(s.w, s.format, r, s.opt) }
-
-// Starter is a Stream that writes a head before the first target: Start
-// takes the report's fields known at the start (schema, tool, start time).
-type Starter interface {
-	Start(r *result.Report) error
-}
-
-// Streams reports whether format writes targets as they arrive, keeping
-// none of them.
-func Streams(format string) bool { return format == "ndjson" || format == "json" }
 
 // jsonStream writes the JSON report a target at a time: the head in
 // Start, each target in Target, the duration, summary and changes in

@@ -19,7 +19,7 @@ func TestFormats(t *testing.T) {
 		if err := Write(io.Discard, f, fixture(), Options{}); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
-		if _, err := NewStream(io.Discard, f, Options{}); err != nil {
+		if _, err := NewWriter(io.Discard, f, Options{}); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
@@ -33,7 +33,7 @@ func TestFormats(t *testing.T) {
 
 func TestStreamNDJSON(t *testing.T) {
 	var buf bytes.Buffer
-	s, err := NewStream(&buf, "ndjson", Options{})
+	s, err := NewWriter(&buf, "ndjson", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestStreamNDJSON(t *testing.T) {
 
 func TestStreamBuffered(t *testing.T) {
 	var buf bytes.Buffer
-	s, err := NewStream(&buf, "table", Options{})
+	s, err := NewWriter(&buf, "table", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,11 +151,11 @@ func TestStreamJSON(t *testing.T) {
 			rr.Targets = nil
 		}
 		var buf bytes.Buffer
-		s, err := NewStream(&buf, "json", Options{})
+		s, err := NewWriter(&buf, "json", Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.(Starter).Start(&rr); err != nil {
+		if err := s.Start(&rr); err != nil {
 			t.Fatal(err)
 		}
 		for i, target := range rr.Targets {
@@ -194,7 +194,7 @@ func TestStreamJSON(t *testing.T) {
 func TestStreamJSONIncomplete(t *testing.T) {
 	// why: SPEC exit 130: "a complete one marked incomplete".
 	var buf bytes.Buffer
-	s, _ := NewStream(&buf, "json", Options{})
+	s, _ := NewWriter(&buf, "json", Options{})
 	r := fixture()
 	s.Target(r.Targets[0])
 	r.Incomplete = true
@@ -211,7 +211,7 @@ func TestStreamJSONIncomplete(t *testing.T) {
 }
 
 func TestStreamJSONWriteError(t *testing.T) {
-	s, _ := NewStream(failWriter{}, "json", Options{})
+	s, _ := NewWriter(failWriter{}, "json", Options{})
 	if err := s.Target(fixture().Targets[0]); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err = %v", err)
 	}

@@ -9,6 +9,9 @@ import (
 	"github.com/hardscan/hardscan/scan/result"
 )
 
+// tableFormat is for terminals, the default.
+var tableFormat = Format{Name: "table", write: writeTable}
+
 // The table is the report a person reads in a terminal. It answers first
 // and fits the terminal: per target a header (name, grade, software and
 // profile, counts with fail first), then the findings that need action

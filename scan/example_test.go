@@ -14,6 +14,8 @@ import (
 	"github.com/hardscan/hardscan/report"
 	"github.com/hardscan/hardscan/scan"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // site is a loopback instance: HTTPS with net/http/httptest's own
@@ -126,10 +128,98 @@ func ExampleNewReport() {
 	//     "targets": 1,
 	//     "errors": 0,
 	//     "pass": 16,
-	//     "info": 5,
+	//     "info": 6,
 	//     "warn": 2,
 	//     "fail": 0
 	//   },
 	//   "changes": null
 	// }
+}
+
+// Run a list of targets, in input order, into a sink, and end with the
+// exit status hardscan would give.
+func ExampleScanner_Run() {
+	opt, stop := site()
+	defer stop()
+
+	s, err := scan.New(opt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// A list as -i reads it: a duplicate is scanned once, a bad line is a
+	// target that could not be scanned.
+	list := scan.URLs("example.com", "https://example.com/", "ftp://example.com/")
+	sink := scan.SinkFunc(func(t *result.Target) error {
+		if t.Error != nil {
+			fmt.Println(t.Index, "error:", *t.Error)
+			return nil
+		}
+		fmt.Println(t.Index, t.URL, "grade", t.Grade, "warn", t.Summary.Warn)
+		return nil
+	})
+	st, err := s.Run(context.Background(), list, sink, scan.RunOptions{Concurrency: 4, InOrder: true, Gate: gate.At(finding.Warn)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("targets", st.Summary.Targets, "errors", st.Summary.Errors, "exit", st.Code())
+	// Output:
+	// 0 https://example.com/ grade B+ warn 2
+	// 1 error: bad URL ftp://example.com/: scheme "ftp" is not supported: hardscan scans https:// (and probes http://)
+	// targets 2 errors 1 exit 3
+}
+
+// Stream the targets of a list as NDJSON lines while they are scanned:
+// the sink is any writer of targets.
+func ExampleSinkFunc() {
+	opt, stop := site()
+	defer stop()
+
+	s, err := scan.New(opt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var lines strings.Builder
+	w, err := report.NewWriter(&lines, "ndjson", report.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, err := s.Run(context.Background(), scan.URLs("example.com"), scan.SinkFunc(w.Target), scan.RunOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Count(lines.String(), "\n"), "line; fail-on fail exit", st.Code())
+	// Output:
+	// 1 line; fail-on fail exit 0
+}
+
+// Read targets from a list as -i does: comments and blank lines are
+// skipped, and a line that is no target is an Input with its error, which
+// Run reports as a target that could not be scanned.
+func ExampleList() {
+	list := scan.NewList(strings.NewReader(`# our instances
+social.example
+https://other.example:8443/  # the staging one
+
+gopher://old.example/
+`), "instances.txt")
+	if err := list.Peek(); err != nil { // empty or unreadable: before any scan
+		fmt.Println(err)
+		return
+	}
+	for in := range list.All() {
+		if in.Err != nil {
+			fmt.Printf("line %d: %v\n", in.Line, in.Err)
+			continue
+		}
+		fmt.Printf("line %d: %s\n", in.Line, in.URL)
+	}
+	// Output:
+	// line 2: https://social.example/
+	// line 3: https://other.example:8443/
+	// line 5: bad URL gopher://old.example/: scheme "gopher" is not supported: hardscan scans https:// (and probes http://)
 }

@@ -1,9 +1,13 @@
 package scan
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
@@ -22,11 +26,30 @@ func New(opt Options) (*Scanner, error) {
 		return nil, err
 	}
 	return &Scanner{
-		Client:      probe.NewClient(s.client),
-		Profile:     s.profile,
-		BackendPort: s.backendPort,
-		Authorized:  s.authorized,
+		client:      probe.NewClient(s.client),
+		profile:     s.profile,
+		backendPort: s.backendPort,
+		authorized:  s.authorized,
+		timeout:     s.client.Timeout,
 	}, nil
+}
+
+// WithProfile is a Scanner sharing s's client and options that judges
+// every target against the built-in profile name ("auto" or "": detect
+// the software). Unlike Options.Profile it reads no file, so that a name
+// from a request cannot make the process read one.
+func (s *Scanner) WithProfile(name string) (*Scanner, error) {
+	var p *profile.Profile
+	if name != "" && name != "auto" {
+		if !slices.Contains(profile.Names(), name) {
+			return nil, &OptionError{Msg: fmt.Sprintf("profile %q: want auto or %s", name, strings.Join(profile.Names(), ", "))}
+		}
+		var err error
+		if p, err = profile.Builtin(name); err != nil {
+			return nil, err
+		}
+	}
+	return &Scanner{client: s.client, profile: p, backendPort: s.backendPort, authorized: s.authorized, timeout: s.timeout, Now: s.Now}, nil
 }
 
 // NewReport starts the report of a run begun at start, as the command

@@ -1,10 +1,13 @@
 package scan
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -22,7 +25,7 @@ import (
 const maxCACertSize = 4 << 20
 
 // Options are the target and client options of a scan: the one set the
-// command line's scan and serve commands share (README "Usage"). Start
+// command line's scan and serve commands share (README "Use"). Start
 // from DefaultOptions; New validates them all before any network traffic.
 type Options struct {
 	// Profile is what targets are judged against: "auto" (or "") detects
@@ -52,6 +55,14 @@ type Options struct {
 	// BackendPort is the port probed for an exposed application server:
 	// -1 takes the profile's, 0 turns the probe off.
 	BackendPort int
+	// Guard, when set, is asked about every address the scan is about to
+	// connect to, after name resolution and before any packet is sent; an
+	// error refuses that connection (an exporter refusing private
+	// addresses). ctx carries the values of the context Scan was given.
+	Guard func(ctx context.Context, addr netip.AddrPort) error
+	// AllowRedirect, when set, decides whether a redirect is followed to
+	// where it leads; one it refuses ends the chain, and a finding says so.
+	AllowRedirect func(to *url.URL) bool
 }
 
 // DefaultOptions are the command line's defaults.
@@ -99,7 +110,8 @@ func (o Options) settings() (*settings, error) {
 	if o.BackendPort < -1 || o.BackendPort > 65535 {
 		return nil, optionErrorf("--backend-port %d: want a port from 1 to 65535, or 0 for none", o.BackendPort)
 	}
-	s.client = probe.Options{Timeout: o.Timeout, RootCAs: o.RootCAs, Insecure: o.Insecure, UserAgent: o.UserAgent}
+	s.client = probe.Options{Timeout: o.Timeout, RootCAs: o.RootCAs, Insecure: o.Insecure, UserAgent: o.UserAgent,
+		Guard: o.Guard, AllowRedirect: o.AllowRedirect}
 	for _, v := range o.Resolve {
 		rule, err := probe.ParseResolve(v)
 		if err != nil {

@@ -17,19 +17,20 @@ import (
 	"github.com/hardscan/hardscan/scan/result"
 )
 
-// Scanner scans targets with one shared client. Build one with New: its
-// Client and Profile are of hardscan's internal packages, which New fills
-// from Options.
+// Scanner scans targets with one shared client. Build one with New.
 type Scanner struct {
-	Client *probe.Client
-	// Profile is what every target is judged against; nil means auto:
+	client *probe.Client
+	// profile is what every target is judged against; nil means auto:
 	// detect the software and pick its profile, else modern.
-	Profile *profile.Profile
-	// BackendPort overrides the profile's backend port when >= 0 (0: off).
-	BackendPort int
-	// Authorized is set when -H sends credentials, so that the profile's
+	profile *profile.Profile
+	// backendPort overrides the profile's backend port when >= 0 (0: off).
+	backendPort int
+	// authorized is set when -H sends credentials, so that the profile's
 	// paths that set the cookie only for a signed-in user are fetched.
-	Authorized bool
+	authorized bool
+	// timeout is each request's bound; Run bounds a target by twice it
+	// and a second.
+	timeout time.Duration
 	// Now is the clock for certificate expiry; nil means time.Now.
 	Now func() time.Time
 
@@ -45,9 +46,9 @@ type Scanner struct {
 // HTTPS response at all carries Error.
 func (s *Scanner) Scan(ctx context.Context, u *url.URL) *result.Target {
 	t := result.NewSite(u.String())
-	c := s.Client.Session()
+	c := s.client.Session()
 	defer c.CloseIdle()
-	o, err := c.Observe(ctx, u, s.Profile == nil, s.candidates(), s.plan)
+	o, err := c.Observe(ctx, u, s.profile == nil, s.candidates(), s.plan)
 	if o != nil && o.Software != nil {
 		t.Software = o.Software
 	}
@@ -80,8 +81,8 @@ func (s *Scanner) now() time.Time {
 // profileFor picks the profile: the one asked for, or the detected
 // software's built-in one, else modern.
 func (s *Scanner) profileFor(o *probe.Observed) *profile.Profile {
-	if s.Profile != nil {
-		return s.Profile
+	if s.profile != nil {
+		return s.profile
 	}
 	if o != nil && o.Software != nil && o.Software.Name != "modern" {
 		if p, err := s.builtin(o.Software.Name); err == nil {
@@ -149,8 +150,8 @@ func fill(t *result.Target, o *probe.Observed, now time.Time) {
 // one: the fixed profile's, or with auto every built-in profile's.
 func (s *Scanner) candidates() []probe.Plan {
 	s.plansOnce.Do(func() {
-		if s.Profile != nil {
-			s.plans = []probe.Plan{s.planOf(s.Profile)}
+		if s.profile != nil {
+			s.plans = []probe.Plan{s.planOf(s.profile)}
 			return
 		}
 		for _, name := range profile.Names() {
@@ -169,12 +170,12 @@ func (s *Scanner) plan(sw *result.Software) probe.Plan {
 
 func (s *Scanner) planOf(prof *profile.Profile) probe.Plan {
 	paths := append([]string{}, prof.CookiePaths...)
-	if s.Authorized {
+	if s.authorized {
 		paths = append(paths, prof.AuthCookiePaths...)
 	}
 	port := prof.BackendPort
-	if s.BackendPort >= 0 {
-		port = s.BackendPort
+	if s.backendPort >= 0 {
+		port = s.backendPort
 	}
 	return probe.Plan{CookiePaths: paths, BackendPort: port}
 }

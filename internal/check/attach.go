@@ -18,10 +18,6 @@ type Target struct {
 	Port string
 }
 
-// SiteDownReason is the reason of a check whose header is unknown because
-// the application behind the server did not answer (site.down).
-const SiteDownReason = "site-down"
-
 // ServersFrom reads a Server header (its first product token) and names the
 // web server that sent it; when it names none hardscan knows, every web
 // server is returned, since the fix must still be there for the admin.

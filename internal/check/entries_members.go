@@ -10,31 +10,31 @@ package check
 // Member is one family member's entry.
 type Member struct {
 	Title   string
-	Reasons []string
+	Reasons []Reason
 }
 
-var members = map[string]Member{}
+// members is the table of the families' members, by id.
+var members = memberTable()
 
 // cspSource are the reasons of a source-list directive: compared with the
 // profile's list, or required to restrict something.
-var cspSource = []string{"absent", "extra-source", "wide-source", "wasm-unsafe-eval"}
+var cspSource = []Reason{Absent, ExtraSource, WideSource, WasmUnsafeEval}
 
-func cspMember(name, what string, reasons ...string) {
-	if len(reasons) == 0 {
-		reasons = cspSource
+func memberTable() map[string]Member {
+	members := map[string]Member{}
+	cspMember := func(name, what string, reasons ...Reason) {
+		if len(reasons) == 0 {
+			reasons = cspSource
+		}
+		members[CSPDirective(name)] = Member{Title: what, Reasons: reasons}
 	}
-	members[CSPDirective(name)] = Member{Title: what, Reasons: reasons}
-}
+	unitMember := func(directive, what string, reasons ...Reason) {
+		members[Unit(directive)] = Member{Title: what, Reasons: reasons}
+	}
+	configMember := func(key, what string, reasons ...Reason) {
+		members[Config(key)] = Member{Title: what, Reasons: append([]Reason{Unknown}, reasons...)}
+	}
 
-func unitMember(directive, what string, reasons ...string) {
-	members[Unit(directive)] = Member{Title: what, Reasons: reasons}
-}
-
-func configMember(key, what string, reasons ...string) {
-	members[Config(key)] = Member{Title: what, Reasons: append([]string{"unknown"}, reasons...)}
-}
-
-func init() {
 	cspMember("base-uri", "the URLs a <base> element may set (a missing one lets injected markup re-point relative URLs)")
 	cspMember("child-src", "where workers and nested frames may load from (falls back to default-src)")
 	cspMember("connect-src", "where scripts may connect: fetch, XHR, WebSocket, EventSource (falls back to default-src)")
@@ -48,10 +48,10 @@ func init() {
 	cspMember("manifest-src", "where the web app manifest may load from (falls back to default-src)")
 	cspMember("media-src", "where audio and video may load from (falls back to default-src)")
 	cspMember("object-src", "where plugins (<object>, <embed>) may load from; 'none' is best (falls back to default-src)")
-	cspMember("report-to", "the reporting endpoint group for violations", "absent")
-	cspMember("report-uri", "the URL violations are reported to (deprecated for report-to)", "absent")
-	cspMember("require-trusted-types-for", "makes DOM sinks take Trusted Types only", "absent")
-	cspMember("sandbox", "the sandbox flags the page runs under", "absent", "extra-source")
+	cspMember("report-to", "the reporting endpoint group for violations", Absent)
+	cspMember("report-uri", "the URL violations are reported to (deprecated for report-to)", Absent)
+	cspMember("require-trusted-types-for", "makes DOM sinks take Trusted Types only", Absent)
+	cspMember("sandbox", "the sandbox flags the page runs under", Absent, ExtraSource)
 	cspMember("script-src", "where scripts may load from, and whether inline script and eval run (falls back to default-src)",
 		"absent", "extra-source", "wide-source", "wasm-unsafe-eval", "unsafe-inline", "unsafe-eval", "unsafe-hashes", "self")
 	cspMember("script-src-attr", "inline event handlers (falls back to script-src, default-src)")
@@ -59,17 +59,17 @@ func init() {
 	cspMember("style-src", "where style sheets may load from, and inline styles (falls back to default-src)")
 	cspMember("style-src-attr", "style= attributes (falls back to style-src, default-src)")
 	cspMember("style-src-elem", "<style> and <link rel=stylesheet> (falls back to style-src, default-src)")
-	cspMember("trusted-types", "the Trusted Types policies the page may create", "absent")
-	cspMember("upgrade-insecure-requests", "makes the browser fetch http: subresources over https", "absent")
-	cspMember("webrtc", "whether WebRTC may connect", "absent")
+	cspMember("trusted-types", "the Trusted Types policies the page may create", Absent)
+	cspMember("upgrade-insecure-requests", "makes the browser fetch http: subresources over https", Absent)
+	cspMember("webrtc", "whether WebRTC may connect", Absent)
 	cspMember("worker-src", "where workers may load from (falls back to child-src, script-src, default-src)")
 
-	unitMember("PrivateTmp", "the service gets a /tmp of its own (the guide's)", "off")
-	unitMember("ProtectHome", "/home, /root and /run/user hidden or read-only (the guide's)", "off", "off-home-used", "hides-service")
-	unitMember("ProtectSystem", "/usr, /boot and /etc read-only: full or strict (the guide's)", "weak", "off")
-	unitMember("PrivateDevices", "no access to physical devices (the guide's)", "off")
-	unitMember("NoNewPrivileges", "no privilege gain through setuid or file capabilities (the guide's)", "off")
-	unitMember("CapabilityBoundingSet", "CAP_SYS_ADMIN out of the capability bounding set (the guide's)", "cap-sys-admin")
+	unitMember("PrivateTmp", "the service gets a /tmp of its own (the guide's)", Off)
+	unitMember("ProtectHome", "/home, /root and /run/user hidden or read-only (the guide's)", Off, OffHomeUsed, HidesService)
+	unitMember("ProtectSystem", "/usr, /boot and /etc read-only: full or strict (the guide's)", Weak, Off)
+	unitMember("PrivateDevices", "no access to physical devices (the guide's)", Off)
+	unitMember("NoNewPrivileges", "no privilege gain through setuid or file capabilities (the guide's)", Off)
+	unitMember("CapabilityBoundingSet", "CAP_SYS_ADMIN out of the capability bounding set (the guide's)", CapSysAdmin)
 	for _, e := range []struct{ directive, what string }{
 		{"ProtectKernelTunables", "/proc/sys and /sys read-only"},
 		{"ProtectKernelModules", "no kernel module loading"},
@@ -90,21 +90,22 @@ func init() {
 		{"PrivateUsers", "the service sees no other users"},
 		{"RemoveIPC", "IPC objects removed when the service stops"},
 	} {
-		unitMember(e.directive, e.what+" (scored; info when off)", "off")
+		unitMember(e.directive, e.what+" (scored; info when off)", Off)
 	}
 
-	configMember("http.ip", "Pleroma listens on loopback (or a unix socket), behind the proxy", "exposed", "not-an-address")
-	configMember("secure_cookie_flag", "the session cookie is marked Secure", "off", "not-boolean")
-	configMember("http_security.enabled", "Pleroma sends its security headers", "off", "not-boolean")
-	configMember("http_security.sts", "Pleroma sends Strict-Transport-Security (and the headers are enabled)", "no-effect", "off")
-	configMember("http_security.sts_max_age", "HSTS max-age is at least a year", "short", "not-integer")
-	configMember("http_security.ct_max_age", "Expect-CT's max-age: obsolete, information only", "obsolete")
-	configMember("http_security.referrer_policy", "the Referrer-Policy Pleroma sends is same-origin or stricter", "not-string", "invalid", "weaker")
+	configMember("http.ip", "Pleroma listens on loopback (or a unix socket), behind the proxy", Exposed, NotAnAddress)
+	configMember("secure_cookie_flag", "the session cookie is marked Secure", Off, NotBoolean)
+	configMember("http_security.enabled", "Pleroma sends its security headers", Off, NotBoolean)
+	configMember("http_security.sts", "Pleroma sends Strict-Transport-Security (and the headers are enabled)", NoEffect, Off)
+	configMember("http_security.sts_max_age", "HSTS max-age is at least a year", Short, NotInteger)
+	configMember("http_security.ct_max_age", "Expect-CT's max-age: obsolete, information only", Obsolete)
+	configMember("http_security.referrer_policy", "the Referrer-Policy Pleroma sends is same-origin or stricter", NotString, Invalid, Weaker)
+	return members
 }
 
 // reasonsOf is every reason besides OK that id can give: its own when it
 // is a member with an entry, else its check's.
-func reasonsOf(id string, c *Check) []string {
+func reasonsOf(id string, c *Check) []Reason {
 	if m, ok := members[id]; ok {
 		return m.Reasons
 	}

@@ -156,30 +156,17 @@ func duplicateHeader(name, appCode string) []finding.Snippet {
 	}
 }
 
-// fixes are the catalogue's fixes by check id, attached at init so that
-// each entry stays readable. fixes_*.go fill it by area.
-var fixes = map[string][]Fix{}
-
-func addFixes(m map[string][]Fix) {
-	for id, fx := range m {
-		if _, dup := fixes[id]; dup {
-			panic("check: fixes for " + id + " given twice")
+// allFixes are the catalogue's fixes by check id, kept apart from the
+// entries so that each entry stays readable; fixes_*.go give them by area.
+func allFixes() map[string][]Fix {
+	fixes := map[string][]Fix{}
+	for _, m := range []map[string][]Fix{headerFixes(), cspFixes(), siteFixes(), localFixes(), deepFixes()} {
+		for id, fx := range m {
+			if _, dup := fixes[id]; dup {
+				panic("check: fixes for " + id + " given twice")
+			}
+			fixes[id] = fx
 		}
-		fixes[id] = fx
 	}
-}
-
-func init() {
-	addFixes(headerFixes())
-	addFixes(cspFixes())
-	addFixes(siteFixes())
-	addFixes(localFixes())
-	addFixes(deepFixes())
-	for id, fx := range fixes {
-		c, ok := byID[id]
-		if !ok {
-			panic("check: fixes for unknown check " + id)
-		}
-		c.Fixes = fx
-	}
+	return fixes
 }

@@ -261,15 +261,12 @@ func TestDemoFixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer running.Close()
-	opt := probe.Options{RootCAs: running.CA.Pool(), Timeout: 5 * time.Second}
-	for _, v := range running.Resolve(4000) {
-		r, err := probe.ParseResolve(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt.Resolve = append(opt.Resolve, r)
+	opt := scan.DefaultOptions()
+	opt.RootCAs, opt.Timeout, opt.Resolve = running.CA.Pool(), 5*time.Second, running.Resolve(4000)
+	s, err := scan.New(opt)
+	if err != nil {
+		t.Fatal(err)
 	}
-	s := &scan.Scanner{Client: probe.NewClient(opt), BackendPort: -1}
 	u, _ := url.Parse("https://" + running.Host + "/")
 	tg := s.Scan(context.Background(), u)
 	if tg.Error != nil {

@@ -28,20 +28,20 @@ const mediaProxy = "# HTTPSecurityPlug lists https: in img-src, media-src and co
 func cspFixes() map[string][]Fix {
 	return map[string][]Fix{
 		CSP: {
-			{Reasons: []string{"absent", "empty"}, Summary: "send a Content-Security-Policy",
+			{Reasons: []Reason{Absent, Empty}, Summary: "send a Content-Security-Policy",
 				Snippets: join(pleromaAkkoma("# Pleroma builds its policy itself while http_security is enabled\n"+httpSecurityOn),
 					setHeader("Content-Security-Policy", "{{policy}}")),
 				AppOwned: true},
-			{Reasons: []string{"report-only"}, Summary: "enforce the policy: send it as Content-Security-Policy once its reports are clean",
+			{Reasons: []Reason{ReportOnly}, Summary: "enforce the policy: send it as Content-Security-Policy once its reports are clean",
 				Snippets: setHeader("Content-Security-Policy", "{{policy}}")},
 		},
 		"csp.<directive>": {
-			{Reasons: []string{"wide-source"}, IDs: []string{"csp.connect-src", "csp.img-src", "csp.media-src"},
+			{Reasons: []Reason{WideSource}, IDs: []string{"csp.connect-src", "csp.img-src", "csp.media-src"},
 				Summary:  "allow only the sources {{directive}} needs: {{value}}",
 				Snippets: join(pleromaAkkoma(mediaProxy), secondPolicy()), AppOwned: true},
 			// 'self', 'wasm-unsafe-eval' and 'unsafe-hashes' are info:
 			// notes on a policy that needs no change.
-			{Reasons: []string{"absent", "extra-source", "wide-source", "unsafe-inline", "unsafe-eval"},
+			{Reasons: []Reason{Absent, ExtraSource, WideSource, UnsafeInline, UnsafeEval},
 				Summary: "restrict {{directive}}: {{value}}", Snippets: secondPolicy()},
 		},
 		CSPHTTPSource: {

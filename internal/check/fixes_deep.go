@@ -8,7 +8,7 @@ import "github.com/hardscan/hardscan/scan/finding"
 func deepFixes() map[string][]Fix {
 	return map[string][]Fix{
 		HTTPSRedirectPath: {
-			{Reasons: []string{"host-mangled"},
+			{Reasons: []Reason{HostMangled},
 				Summary:  "redirect to https://{{host}}/ with its trailing slash, so that the path follows the host name instead of joining it",
 				Snippets: redirect()},
 			{Summary: "redirect every http URL to the same path and query on https://{{host}}", Snippets: redirect()},
@@ -56,7 +56,7 @@ func deepFixes() map[string][]Fix {
 				}},
 		},
 		CSPNonce: {
-			{Reasons: []string{"reused-cached"},
+			{Reasons: []Reason{ReusedCached},
 				Summary: "keep pages whose policy carries a nonce out of shared caches: each visitor must get the nonce made for them",
 				Snippets: []finding.Snippet{
 					shell(Mastodon, "# Mastodon makes a fresh nonce per request; its sample nginx.conf caches\n"+
@@ -75,7 +75,7 @@ func deepFixes() map[string][]Fix {
 					haproxy("# HAProxy's cache: do not store the application's pages\n" +
 						"http-after-response set-header Cache-Control \"private\""),
 				}},
-			{Reasons: []string{"reused"},
+			{Reasons: []Reason{Reused},
 				Summary: "send a fresh random nonce with every response, or allow the inline code by its hash",
 				Snippets: []finding.Snippet{
 					pleroma("# Pleroma makes no script nonces: a nonce that never changes comes from\n" +

@@ -8,8 +8,8 @@ import (
 
 // The reasons for which a header is there but wrong: the fix replaces it.
 var (
-	wrongHSTS   = []string{"invalid", "max-age-zero", "max-age-short", "no-include-subdomains"}
-	wrongHeader = []string{"invalid", "weaker", "allow-from", "unsafe", "legacy", "no-enforce", "max-age-short", "control-bytes"}
+	wrongHSTS   = []Reason{Invalid, MaxAgeZero, MaxAgeShort, NoIncludeSubdomains}
+	wrongHeader = []Reason{Invalid, Weaker, AllowFrom, Unsafe, Legacy, NoEnforce, MaxAgeShort, ControlBytes}
 )
 
 // httpSecurityOn is the line that makes Pleroma and Akkoma send their
@@ -21,7 +21,7 @@ const httpSecurityOn = "config :pleroma, :http_security,\n  enabled: true"
 // :http_security is enabled; the web servers' snippets are for every other
 // site, Mastodon included (its headers are fixed in its Rails code).
 func appHeader(apps []finding.Snippet) Fix {
-	return Fix{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}}",
+	return Fix{Reasons: []Reason{Absent}, Summary: "send {{header}}: {{value}}",
 		Snippets: join(apps, setHeader("{{header}}", "{{value}}")), AppOwned: true}
 }
 
@@ -29,8 +29,8 @@ func appHeader(apps []finding.Snippet) Fix {
 // the check id that says the header is there but wrong. Pleroma and Akkoma
 // hard-code these values, so the web server in front replaces them.
 func wrongValue(id string) Fix {
-	var reasons []string
-	for _, r := range byID[id].Reasons {
+	var reasons []Reason
+	for _, r := range entry(id).Reasons {
 		if slices.Contains(wrongHeader, r) {
 			reasons = append(reasons, r)
 		}
@@ -39,11 +39,30 @@ func wrongValue(id string) Fix {
 		Snippets: replaceHeader("{{header}}", "{{value}}")}
 }
 
+// entry is id's entry in the table, before the catalogue is built.
+func entry(id string) *Check {
+	for i := range entries {
+		if entries[i].ID == id {
+			return &entries[i]
+		}
+	}
+	panic("check: no entry " + id)
+}
+
+// headerFix is the fix of a header check that gives none of its own:
+// send the header where it is absent, replace it where it is wrong.
+func headerFix(c *Check) []Fix {
+	return []Fix{
+		{Reasons: []Reason{Absent}, Summary: "send {{header}}: {{value}}", Snippets: setHeader("{{header}}", "{{value}}")},
+		wrongValue(c.ID),
+	}
+}
+
 func headerFixes() map[string][]Fix {
 	both := pleromaAkkoma(httpSecurityOn)
 	return map[string][]Fix{
 		HSTS: {
-			{Reasons: []string{"duplicate"}, Summary: "send Strict-Transport-Security once: browsers use only the first header",
+			{Reasons: []Reason{Duplicate}, Summary: "send Strict-Transport-Security once: browsers use only the first header",
 				Snippets: join(one(
 					pleroma("# Pleroma sends Strict-Transport-Security itself with sts: true:\n"+
 						"# delete the web server's add_header/Header set line for it.\n"+
@@ -56,7 +75,7 @@ func headerFixes() map[string][]Fix {
 							"# the add_header Strict-Transport-Security lines that its sample\n" +
 							"# nginx.conf puts in several location blocks."},
 				), duplicateHeader("Strict-Transport-Security", "")[2:])},
-			{Reasons: []string{"absent"}, Summary: "send Strict-Transport-Security: {{value}}",
+			{Reasons: []Reason{Absent}, Summary: "send Strict-Transport-Security: {{value}}",
 				Snippets: join(pleromaAkkoma("# once HTTPS works for every user: HSTS makes browsers refuse plain HTTP\n"+
 					"config :pleroma, :http_security,\n  sts: true,\n  sts_max_age: 31_536_000"),
 					setHeader("Strict-Transport-Security", "{{value}}")),
@@ -69,9 +88,9 @@ func headerFixes() map[string][]Fix {
 
 		XFrameOptions: {
 			appHeader(both),
-			{Reasons: []string{"ignored"}, Summary: "add a policy with frame-ancestors 'none': browsers ignore X-Frame-Options while the CSP has frame-ancestors",
+			{Reasons: []Reason{Ignored}, Summary: "add a policy with frame-ancestors 'none': browsers ignore X-Frame-Options while the CSP has frame-ancestors",
 				Snippets: addHeader("Content-Security-Policy", "frame-ancestors 'none'")},
-			{Reasons: []string{"allow-from"}, Summary: "say who may frame the page in CSP: frame-ancestors 'self' {{origin}} (browsers ignore ALLOW-FROM)",
+			{Reasons: []Reason{AllowFrom}, Summary: "say who may frame the page in CSP: frame-ancestors 'self' {{origin}} (browsers ignore ALLOW-FROM)",
 				Snippets: addHeader("Content-Security-Policy", "frame-ancestors 'self' {{origin}}")},
 			wrongValue(XFrameOptions),
 		},
@@ -83,45 +102,31 @@ func headerFixes() map[string][]Fix {
 		// the header asks for the software's own value.
 		XXSSProtection: {appHeader(both), wrongValue(XXSSProtection)},
 		ExpectCT: {
-			{Reasons: []string{"absent"}, Summary: "send Expect-CT: {{value}}",
+			{Reasons: []Reason{Absent}, Summary: "send Expect-CT: {{value}}",
 				Snippets: join(one(pleroma("# Pleroma sends Expect-CT together with Strict-Transport-Security\n"+
 					"config :pleroma, :http_security,\n  sts: true,\n  ct_max_age: 2_592_000")),
 					setHeader("{{header}}", "{{value}}")),
 				AppOwned: true},
-			{Reasons: []string{"max-age-short"}, Summary: "send Expect-CT: {{value}}",
+			{Reasons: []Reason{MaxAgeShort}, Summary: "send Expect-CT: {{value}}",
 				Snippets: join(one(pleroma("config :pleroma, :http_security,\n  ct_max_age: 2_592_000")),
 					replaceHeader("{{header}}", "{{value}}")),
 				AppOwned: true},
 			wrongValue(ExpectCT),
 		},
 		ReferrerPolicy: {
-			{Reasons: []string{"duplicate"}, Summary: "send Referrer-Policy once, from the application when it sends its own",
+			{Reasons: []Reason{Duplicate}, Summary: "send Referrer-Policy once, from the application when it sends its own",
 				Snippets: duplicateHeader("Referrer-Policy", "config :pleroma, :http_security,\n  referrer_policy: \"{{value}}\"")},
-			{Reasons: []string{"absent"}, Summary: "send Referrer-Policy: {{value}}",
+			{Reasons: []Reason{Absent}, Summary: "send Referrer-Policy: {{value}}",
 				Snippets: join(pleromaAkkoma("config :pleroma, :http_security,\n  enabled: true,\n  referrer_policy: \"{{value}}\""),
 					setHeader("{{header}}", "{{value}}")),
 				AppOwned: true},
-			{Reasons: []string{"invalid", "weaker", "unsafe"}, Summary: "send Referrer-Policy: {{value}}",
+			{Reasons: []Reason{Invalid, Weaker, Unsafe}, Summary: "send Referrer-Policy: {{value}}",
 				Snippets: join(pleromaAkkoma("config :pleroma, :http_security,\n  referrer_policy: \"{{value}}\""),
 					replaceHeader("{{header}}", "{{value}}")),
 				AppOwned: true},
 		},
-		// Pleroma (2.4 on) and Akkoma send Permissions-Policy:
-		// interest-cohort=() and nothing else, which no setting changes.
-		PermissionsPolicy: {
-			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}}", Snippets: setHeader("{{header}}", "{{value}}")},
-			wrongValue(PermissionsPolicy),
-		},
-		CrossOriginOpenerPolicy: {
-			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}}", Snippets: setHeader("{{header}}", "{{value}}")},
-			wrongValue(CrossOriginOpenerPolicy),
-		},
-		CrossOriginResourcePolicy: {
-			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}}", Snippets: setHeader("{{header}}", "{{value}}")},
-			wrongValue(CrossOriginResourcePolicy),
-		},
 		CrossOriginEmbedderPolicy: {
-			{Reasons: []string{"absent"}, Summary: "send {{header}}: {{value}} (test first: it blocks cross-origin media without CORP or CORS)",
+			{Reasons: []Reason{Absent}, Summary: "send {{header}}: {{value}} (test first: it blocks cross-origin media without CORP or CORS)",
 				Snippets: setHeader("{{header}}", "{{value}}")},
 			wrongValue(CrossOriginEmbedderPolicy),
 		},
@@ -131,7 +136,7 @@ func headerFixes() map[string][]Fix {
 				Snippets: removeHeader("{{header}}")},
 		},
 		HeaderFingerprint: {
-			{Reasons: []string{"server-version"}, Summary: "send Server without a version",
+			{Reasons: []Reason{ServerVersion}, Summary: "send Server without a version",
 				Snippets: []finding.Snippet{
 					in("the http block of /etc/nginx/nginx.conf", nginx("server_tokens off;")),
 					in("/etc/apache2/conf-available/security.conf (server-wide; not valid in a VirtualHost)",
@@ -140,7 +145,7 @@ func headerFixes() map[string][]Fix {
 					lighttpd("server.tag = \"\""),
 					haproxy("http-after-response del-header Server"),
 				}},
-			{Reasons: []string{"revealing-header"}, Summary: "stop sending {{header}}",
+			{Reasons: []Reason{RevealingHeader}, Summary: "stop sending {{header}}",
 				Snippets: removeHeader("{{header}}")},
 		},
 	}

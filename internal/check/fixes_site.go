@@ -28,7 +28,7 @@ func redirect() []finding.Snippet {
 }
 
 // certbot gets or renews the certificate, per server; Caddy does it itself.
-func certbot(summary string, reasons ...string) Fix {
+func certbot(summary string, reasons ...Reason) Fix {
 	caddyNote := "# Caddy obtains and renews the certificate of a site named by its host\n" +
 		"# by itself (ports 80 and 443 must reach it): name the site {{host}} and\n" +
 		"# remove tls lines that point at certificate files\n{{host}} {\n}"
@@ -144,14 +144,14 @@ func siteFixes() map[string][]Fix {
 	return map[string][]Fix{
 		// not-probed is a note: plain HTTP was not asked for.
 		HTTPSRedirect: {
-			{Reasons: []string{"refused", "no-answer", "no-redirect", "not-https", "other-host"},
+			{Reasons: []Reason{Refused, NoAnswer, NoRedirect, NotHTTPS, OtherHost},
 				Summary: "answer plain HTTP with a 301 to https://{{host}}/ (same host, path kept)", Snippets: redirect()},
 		},
 		// not-verified is a note: -k was asked for.
-		TLSCertificate: {certbot("serve a certificate that verifies for {{host}} (Let's Encrypt)", "invalid")},
-		TLSExpiry:      {certbot("renew the certificate and make renewal automatic", "expired", "expires-soon", "expiring")},
+		TLSCertificate: {certbot("serve a certificate that verifies for {{host}} (Let's Encrypt)", Invalid)},
+		TLSExpiry:      {certbot("renew the certificate and make renewal automatic", Expired, ExpiresSoon, Expiring)},
 		TLSVersion: {
-			{Reasons: []string{"obsolete"}, Summary: "offer TLS 1.2 and 1.3 only", Snippets: []finding.Snippet{
+			{Reasons: []Reason{Obsolete}, Summary: "offer TLS 1.2 and 1.3 only", Snippets: []finding.Snippet{
 				nginx("ssl_protocols TLSv1.2 TLSv1.3;"),
 				apache("SSLProtocol -all +TLSv1.2 +TLSv1.3"),
 				caddy("tls {\n\tprotocols tls1.2 tls1.3\n}"),
@@ -188,46 +188,46 @@ func siteFixes() map[string][]Fix {
 		},
 
 		CookieSecure: {
-			{Reasons: []string{"no-secure"}, Summary: "mark {{cookie}} Secure",
+			{Reasons: []Reason{NoSecure}, Summary: "mark {{cookie}} Secure",
 				Snippets: join(secureFlag, one(
 					finding.Snippet{Platform: string(Mastodon), File: fileMastodon, Lang: "sh",
 						Code: "# Mastodon marks its session cookie Secure in production or with LOCAL_HTTPS\nRAILS_ENV=production\nLOCAL_HTTPS=true"}),
 					cookieFlag("Secure", "secure")),
 				AppOwned: true},
-			{Reasons: []string{"set-over-http"}, Summary: "set cookies over HTTPS only: answer plain HTTP with nothing but a redirect",
+			{Reasons: []Reason{SetOverHTTP}, Summary: "set cookies over HTTPS only: answer plain HTTP with nothing but a redirect",
 				Snippets: join(secureFlag, redirect()), AppOwned: false},
 		},
 		CookieRejected: {
-			{Reasons: []string{"samesite-none-insecure"}, Summary: "mark {{cookie}} Secure: SameSite=None needs it",
+			{Reasons: []Reason{SameSiteNoneInsecure}, Summary: "mark {{cookie}} Secure: SameSite=None needs it",
 				Snippets: join(secureFlag, cookieFlag("Secure", "secure")), AppOwned: true},
-			{Reasons: []string{"prefix-rules"}, Summary: "give {{cookie}} what its prefix demands: Secure, set over HTTPS; for __Host- also Path=/ and no Domain",
+			{Reasons: []Reason{PrefixRules}, Summary: "give {{cookie}} what its prefix demands: Secure, set over HTTPS; for __Host- also Path=/ and no Domain",
 				Snippets: join(secureFlag, mastodonSecure, prefixRules())},
-			{Reasons: []string{"public-suffix-domain", "foreign-domain"}, Summary: "drop the Domain attribute of {{cookie}}, so that it is a host-only cookie of {{host}}",
+			{Reasons: []Reason{PublicSuffixDomain, ForeignDomain}, Summary: "drop the Domain attribute of {{cookie}}, so that it is a host-only cookie of {{host}}",
 				Snippets: dropDomain()},
-			{Reasons: []string{"secure-over-http"}, Summary: "set cookies over HTTPS only: answer plain HTTP with nothing but a redirect",
+			{Reasons: []Reason{SecureOverHTTP}, Summary: "set cookies over HTTPS only: answer plain HTTP with nothing but a redirect",
 				Snippets: redirect()},
-			{Reasons: []string{"nameless-prefix"}, Summary: "give the cookie a name where the application sets it: a nameless cookie may not look like a prefixed one",
+			{Reasons: []Reason{NamelessPrefix}, Summary: "give the cookie a name where the application sets it: a nameless cookie may not look like a prefixed one",
 				Snippets: namelessCookie()},
 		},
 		// Pleroma's and Mastodon's session cookies are HttpOnly whatever
 		// the settings, so only a server in front can help.
 		CookieHTTPOnly: {
-			{Reasons: []string{"no-httponly"}, Summary: "mark {{cookie}} HttpOnly", Snippets: cookieFlag("HttpOnly", "httponly")},
+			{Reasons: []Reason{NoHTTPOnly}, Summary: "mark {{cookie}} HttpOnly", Snippets: cookieFlag("HttpOnly", "httponly")},
 		},
 		CookieSameSite: {
-			{Reasons: []string{"weaker"}, Summary: "set SameSite={{samesite}} on {{cookie}}",
+			{Reasons: []Reason{Weaker}, Summary: "set SameSite={{samesite}} on {{cookie}}",
 				Snippets: join(pleromaAkkoma("config :pleroma, Pleroma.Web.Endpoint,\n  extra_cookie_attrs: [\"SameSite={{samesite}}\"]"), sameSite()),
 				AppOwned: true},
 		},
 		// Pleroma names its cookie __Host-pleroma_key while the secure
 		// flag is on; elsewhere the application names it.
 		CookiePrefix: {
-			{Reasons: []string{"no-prefix"}, Summary: "let the session cookie carry the {{prefix}} prefix",
+			{Reasons: []Reason{NoPrefix}, Summary: "let the session cookie carry the {{prefix}} prefix",
 				Snippets: pleromaAkkoma("# Pleroma names its cookie __Host-pleroma_key when it is Secure\n" +
 					"config :pleroma, Pleroma.Web.Endpoint,\n  secure_cookie_flag: true")},
 		},
 		CookieSession: {
-			{Reasons: []string{"not-seen"}, Summary: "scan signed in, so that the session cookie is set and judged",
+			{Reasons: []Reason{NotSeen}, Summary: "scan signed in, so that the session cookie is set and judged",
 				Snippets: one(finding.Snippet{Platform: string(Pleroma), File: "hardscan's command line", Lang: "sh",
 					Code: "# Pleroma 2.5 and later set it only on authenticated requests\nhardscan -H 'Authorization: Bearer TOKEN' {{host}}"})},
 		},

@@ -125,8 +125,9 @@ func walkCatalogue(t *testing.T) []emitted {
 			}
 			reached := false
 			for _, id := range ids {
-				for _, reason := range reasons {
-					if !slices.Contains(c.Reasons, reason) {
+				for _, r := range reasons {
+					reason := string(r)
+					if !slices.Contains(c.Reasons, r) {
 						t.Errorf("%s: rule %d names reason %q, which the check does not give", c.ID, k, reason)
 					}
 					f := finding.Finding{ID: id, Reason: reason, Severity: finding.Warn, Vars: varsFor(samples, id, reason)}

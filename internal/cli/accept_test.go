@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // The baseline is the accepted state: only --accept writes it, and an
@@ -34,7 +36,7 @@ func TestBaselineUsageErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before, _ := os.ReadFile(base)
 			o := runArgs(t, tc.args...)
-			if o.code != exitUsage || !strings.HasPrefix(o.stderr, "hardscan: ") || !strings.Contains(o.stderr, tc.want) || o.stdout != "" {
+			if o.code != gate.ExitUsage || !strings.HasPrefix(o.stderr, "hardscan: ") || !strings.Contains(o.stderr, tc.want) || o.stdout != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line naming %q", o.code, o.stdout, o.stderr, tc.want)
 			}
 			if after, _ := os.ReadFile(base); string(after) != string(before) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // The unit and config audits share the reports and exit codes of the
@@ -21,7 +22,7 @@ func TestAuditUnitsAndConfig(t *testing.T) {
 	if o.report == nil || len(o.report.Targets) != 3 {
 		t.Fatalf("want three targets (two units given as --unit A B, one config); exit %d stderr %q", o.code, o.stderr)
 	}
-	if o.code != exitFindings {
+	if o.code != gate.ExitFindings {
 		t.Errorf("exit %d, want 1", o.code)
 	}
 	pl, ma, cf := o.report.Targets[0], o.report.Targets[1], o.report.Targets[2]
@@ -58,14 +59,14 @@ func TestAuditConfigExitZeroWhenHardened(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := runArgs(t, "-f", "json", "--config", hardened)
-	if o.code != exitOK {
+	if o.code != gate.ExitOK {
 		t.Errorf("exit %d, want 0 once sts: true is set; fails %v", o.code, guideFails(o.report.Targets[0].Findings, ""))
 	}
 }
 
 func TestAuditMissingFile(t *testing.T) {
 	o := runArgs(t, "--unit", filepath.Join(t.TempDir(), "nope.service"))
-	if o.code != exitUsage || !strings.HasPrefix(o.stderr, "hardscan: ") {
+	if o.code != gate.ExitUsage || !strings.HasPrefix(o.stderr, "hardscan: ") {
 		t.Errorf("exit %d stderr %q, want 2 and one line", o.code, o.stderr)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hardscan/hardscan/internal/manual"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // failOnLevels and colorModes are the words --fail-on and --color take.
@@ -105,9 +106,9 @@ func completionCommand(args []string, stdout, stderr io.Writer) int {
 			hint: didYouMean(args[0], shells, "")})
 	}
 	if err != nil {
-		return fail(stderr, &codedError{err: fmt.Errorf("completion: %w", err), code: exitErrors})
+		return fail(stderr, &codedError{err: fmt.Errorf("completion: %w", err), code: gate.ExitErrors})
 	}
-	return exitOK
+	return gate.ExitOK
 }
 
 // manCommand is `hardscan man README.md`, unlisted: the packaging writes
@@ -126,9 +127,9 @@ func manCommand(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, usagef("man: %v", err))
 	}
 	if err := page.Roff(stdout); err != nil {
-		return fail(stderr, &codedError{err: fmt.Errorf("man: %w", err), code: exitErrors})
+		return fail(stderr, &codedError{err: fmt.Errorf("man: %w", err), code: gate.ExitErrors})
 	}
-	return exitOK
+	return gate.ExitOK
 }
 
 func pageDate(epoch string) time.Time {

@@ -16,13 +16,14 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // script is `hardscan completion SHELL`, written into a temporary file.
 func script(t *testing.T, shell string) string {
 	t.Helper()
 	o := runArgs(t, "completion", shell)
-	if o.code != exitOK || o.stderr != "" {
+	if o.code != gate.ExitOK || o.stderr != "" {
 		t.Fatalf("completion %s: exit %d, stderr %q", shell, o.code, o.stderr)
 	}
 	path := filepath.Join(t.TempDir(), "hardscan."+shell)
@@ -227,7 +228,7 @@ func TestCompletionValuesAreAccepted(t *testing.T) {
 			o := runArgs(t, "--"+flag, w)
 			ok := strings.HasPrefix(o.stderr, "hardscan: nothing to scan")
 			if flag == "show-profile" {
-				ok = o.code == exitOK && strings.HasPrefix(o.stdout, "{")
+				ok = o.code == gate.ExitOK && strings.HasPrefix(o.stdout, "{")
 			}
 			if !ok {
 				t.Errorf("--%s %s: exit %d, stderr %q", flag, w, o.code, o.stderr)
@@ -239,7 +240,7 @@ func TestCompletionValuesAreAccepted(t *testing.T) {
 func TestCompletionUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}, {"completion", "bash", "zsh"}} {
 		o := runArgs(t, args...)
-		if o.code != exitUsage || !strings.HasPrefix(o.stderr, "hardscan: completion") || o.stdout != "" {
+		if o.code != gate.ExitUsage || !strings.HasPrefix(o.stderr, "hardscan: completion") || o.stdout != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, o.code, o.stdout, o.stderr)
 		}
 	}
@@ -250,7 +251,7 @@ func manRoff(t *testing.T) string {
 	t.Helper()
 	t.Setenv("SOURCE_DATE_EPOCH", "1796601600")
 	o := runArgs(t, "man", filepath.Join("..", "..", "README.md"))
-	if o.code != exitOK || o.stderr != "" {
+	if o.code != gate.ExitOK || o.stderr != "" {
 		t.Fatalf("man: exit %d, stderr %q", o.code, o.stderr)
 	}
 	return o.stdout

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // The service files README recommends must pass the audit hardscan itself
@@ -17,7 +18,7 @@ func TestContribServicePassesItsOwnAudit(t *testing.T) {
 		if o.report == nil || len(o.report.Targets) != 1 {
 			t.Fatalf("%s: exit %d stderr %q", name, o.code, o.stderr)
 		}
-		if o.code != exitOK {
+		if o.code != gate.ExitOK {
 			t.Errorf("%s: exit %d", name, o.code)
 		}
 		for _, f := range o.report.Targets[0].Findings {
@@ -75,7 +76,7 @@ func TestContribExecStartParses(t *testing.T) {
 			}
 			// --help parses every flag before it, and prints the usage.
 			o := runArgs(t, append(fields[1:], "--help")...)
-			if o.code != exitOK || !strings.Contains(o.stdout, want) {
+			if o.code != gate.ExitOK || !strings.Contains(o.stdout, want) {
 				t.Errorf("%s: %q does not parse: exit %d, stderr %q", name, fields, o.code, o.stderr)
 			}
 		}

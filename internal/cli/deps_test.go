@@ -37,6 +37,11 @@ func TestDirectDependencies(t *testing.T) {
 		// of our own would be thousands of lines of generated types.
 		"github.com/chromedp/chromedp": true,
 		"github.com/chromedp/cdproto":  true,
+		// Decodes Content-Encoding: br bodies, as browsers do, so that a
+		// brotli page's <meta> policies are read. Pure Go and widely used;
+		// a brotli decoder of our own (RFC 7932's dictionary and context
+		// modelling) would be thousands of lines to get wrong.
+		"github.com/andybalholm/brotli": true,
 	}
 	inBlock := false
 	for _, line := range strings.Split(string(raw), "\n") {

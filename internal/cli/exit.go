@@ -5,16 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-)
 
-// Exit statuses (SPEC "Exit status"); the same whatever the format.
-const (
-	exitOK       = 0 // scanned, nothing reaches --fail-on
-	exitFindings = 1 // a finding reaches --fail-on
-	exitUsage    = 2 // bad flag, bad URL, unreadable input, bad profile
-	exitErrors   = 3 // a target could not be scanned; wins over 1
-
-	exitInterrupted = 130 // SIGINT/SIGTERM: no report, or one marked incomplete
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // usageError is an invocation the user must correct. Hint, when set, says how.
@@ -26,7 +18,7 @@ type usageError struct {
 func (e *usageError) Error() string { return e.msg }
 
 // ExitCode makes usage errors exit 2.
-func (e *usageError) ExitCode() int { return exitUsage }
+func (e *usageError) ExitCode() int { return gate.ExitUsage }
 
 func usagef(format string, a ...any) *usageError {
 	return &usageError{msg: fmt.Sprintf(format, a...)}
@@ -41,14 +33,10 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &ue) && ue.hint != "" {
 		fmt.Fprintf(stderr, "hint: %s\n", oneLine(ue.hint))
 	}
-	code := exitUsage
+	code := gate.ExitUsage
 	var coded interface{ ExitCode() int }
 	if errors.As(err, &coded) {
 		code = coded.ExitCode()
-	}
-	// -f nagios reports usage errors its own way (see runNagios).
-	if r, ok := stderr.(interface{ recordUsage(string) }); ok && code == exitUsage {
-		r.recordUsage(oneLine(err.Error()))
 	}
 	return code
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hardscan/hardscan/fixtures/hostile"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
@@ -94,30 +95,30 @@ func TestHostileServers(t *testing.T) {
 		id, has string
 		why     string
 	}{
-		{b: hostile.Good, code: exitOK, why: "the control: a hardened page passes under modern"},
-		{b: hostile.Dribble, code: exitErrors, err: "the response headers did not arrive within 2s", why: "one byte a second: the per-request timeout, not the server, ends it"},
-		{b: hostile.Silent, code: exitErrors, err: "the TLS handshake did not finish within 2s", why: "accepts and never answers: the TLS handshake times out"},
-		{b: hostile.ResetInHeaders, code: exitErrors, err: "connection reset|connection broken", why: "a reset mid-head is a broken response, never judged as complete"},
-		{b: hostile.CloseAtOnce, code: exitErrors, err: "connection reset|EOF", why: "no response at all is a target error (SPEC), exit 3"},
-		{b: hostile.RedirectLoop, code: exitOK, id: "redirect.stopped", has: "redirect loop", why: "a loop is detected at the first repeat"},
-		{b: hostile.RedirectEndless, code: exitOK, id: "redirect.stopped", has: "more than 10 redirects", why: "SPEC: at most 10 hops"},
-		{b: hostile.RedirectFTP, code: exitOK, id: "redirect.stopped", has: "ftp:", why: "only http and https are followed"},
-		{b: hostile.RedirectFile, code: exitOK, id: "redirect.stopped", has: "file:", why: "a file: URL must never be opened"},
-		{b: hostile.RedirectJavaScript, code: exitOK, id: "redirect.stopped", has: "javascript:", why: "a javascript: URL is not a place"},
-		{b: hostile.RedirectOtherHost, code: exitOK, why: "followed; judged on the final response (SPEC)"},
-		{b: hostile.Escapes, code: exitFindings, id: "x-frame-options", has: "DENY",
+		{b: hostile.Good, code: gate.ExitOK, why: "the control: a hardened page passes under modern"},
+		{b: hostile.Dribble, code: gate.ExitErrors, err: "the response headers did not arrive within 2s", why: "one byte a second: the per-request timeout, not the server, ends it"},
+		{b: hostile.Silent, code: gate.ExitErrors, err: "the TLS handshake did not finish within 2s", why: "accepts and never answers: the TLS handshake times out"},
+		{b: hostile.ResetInHeaders, code: gate.ExitErrors, err: "connection reset|connection broken", why: "a reset mid-head is a broken response, never judged as complete"},
+		{b: hostile.CloseAtOnce, code: gate.ExitErrors, err: "connection reset|EOF", why: "no response at all is a target error (SPEC), exit 3"},
+		{b: hostile.RedirectLoop, code: gate.ExitOK, id: "redirect.stopped", has: "redirect loop", why: "a loop is detected at the first repeat"},
+		{b: hostile.RedirectEndless, code: gate.ExitOK, id: "redirect.stopped", has: "more than 10 redirects", why: "SPEC: at most 10 hops"},
+		{b: hostile.RedirectFTP, code: gate.ExitOK, id: "redirect.stopped", has: "ftp:", why: "only http and https are followed"},
+		{b: hostile.RedirectFile, code: gate.ExitOK, id: "redirect.stopped", has: "file:", why: "a file: URL must never be opened"},
+		{b: hostile.RedirectJavaScript, code: gate.ExitOK, id: "redirect.stopped", has: "javascript:", why: "a javascript: URL is not a place"},
+		{b: hostile.RedirectOtherHost, code: gate.ExitOK, why: "followed; judged on the final response (SPEC)"},
+		{b: hostile.Escapes, code: gate.ExitFindings, id: "x-frame-options", has: "DENY",
 			why: "browsers keep C0 controls but NUL, CR and LF in a field value (Fetch) and render the page, so hardscan reads the head as they do and judges it; DENY followed by escapes is no DENY, and the values print safely"},
-		{b: hostile.UnicodeControls, code: exitFindings, id: "x-frame-options", has: `DENY`, why: "obs-text passes the parser: the values are judged (and must print safely)"},
-		{b: hostile.InvalidUTF8, code: exitFindings, id: "x-frame-options", has: "DENY", why: "bytes that are not UTF-8 are judged, and replaced in the JSON"},
-		{b: hostile.StalledBody, code: exitOK, id: "response.truncated", has: "cut short", why: "the head arrived: judge it, and say the body was cut short"},
-		{b: hostile.HTTP10, code: exitOK, why: "HTTP/1.0 without Content-Length: the body ends at close"},
-		{b: hostile.HTTP2Only, code: exitOK, why: "an h2-only server is scanned like any other"},
-		{b: hostile.CertExpired, code: exitFindings, id: "tls.certificate", has: "expired", why: "SPEC: certificate problems are findings"},
-		{b: hostile.CertSelfSigned, code: exitFindings, id: "tls.certificate", has: "unknown authority", why: "SPEC: certificate problems are findings"},
-		{b: hostile.CertWrongHost, code: exitFindings, id: "tls.certificate", has: "wrong.invalid", why: "SPEC: certificate problems are findings"},
-		{name: "port80-dribble", b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.Dribble)}, code: exitOK, id: "https.redirect", has: "no answer on port 80",
+		{b: hostile.UnicodeControls, code: gate.ExitFindings, id: "x-frame-options", has: `DENY`, why: "obs-text passes the parser: the values are judged (and must print safely)"},
+		{b: hostile.InvalidUTF8, code: gate.ExitFindings, id: "x-frame-options", has: "DENY", why: "bytes that are not UTF-8 are judged, and replaced in the JSON"},
+		{b: hostile.StalledBody, code: gate.ExitOK, id: "response.truncated", has: "cut short", why: "the head arrived: judge it, and say the body was cut short"},
+		{b: hostile.HTTP10, code: gate.ExitOK, why: "HTTP/1.0 without Content-Length: the body ends at close"},
+		{b: hostile.HTTP2Only, code: gate.ExitOK, why: "an h2-only server is scanned like any other"},
+		{b: hostile.CertExpired, code: gate.ExitFindings, id: "tls.certificate", has: "expired", why: "SPEC: certificate problems are findings"},
+		{b: hostile.CertSelfSigned, code: gate.ExitFindings, id: "tls.certificate", has: "unknown authority", why: "SPEC: certificate problems are findings"},
+		{b: hostile.CertWrongHost, code: gate.ExitFindings, id: "tls.certificate", has: "wrong.invalid", why: "SPEC: certificate problems are findings"},
+		{name: "port80-dribble", b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.Dribble)}, code: gate.ExitOK, id: "https.redirect", has: "no answer on port 80",
 			why: "a port 80 that dribbles costs one timeout and is a warning, not the end of the scan"},
-		{name: "port80-huge-header", b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.HugeHeader)}, code: exitOK, id: "https.redirect", has: "exceeded 1048576 bytes",
+		{name: "port80-huge-header", b: hostile.Good, opts: []hostile.Option{hostile.Plain(hostile.HugeHeader)}, code: gate.ExitOK, id: "https.redirect", has: "exceeded 1048576 bytes",
 			why: "the header cap holds on port 80 too, and the warning says it was hit"},
 	} {
 		name := tc.b.String()
@@ -177,10 +178,10 @@ func TestHostileLargeResponses(t *testing.T) {
 		why     string
 		bug     string // a known bug that breaks the bounds: skip with it
 	}{
-		{hostile.HugeHeader, exitErrors, "exceeded 1048576 bytes", "", "", "a 4 MiB head hits the 1 MiB header cap, and the error names it", ""},
-		{hostile.HugeBody, exitOK, "", "response.truncated", "only the first 1048576 bytes", "a 256 MiB body is read to the 1 MiB cap", ""},
-		{hostile.ManyCookies, exitOK, "", "response.truncated", "only the first 180 Set-Cookie lines", "5,000 cookies: the first 180 (Chrome's per-site limit) are judged, and the report says so", ""},
-		{hostile.CookieFlood, exitFindings, "", "response.truncated", "only the first 180 Set-Cookie lines", "60,000 cookies in a head just under the cap: memory must not grow with them", ""},
+		{hostile.HugeHeader, gate.ExitErrors, "exceeded 1048576 bytes", "", "", "a 4 MiB head hits the 1 MiB header cap, and the error names it", ""},
+		{hostile.HugeBody, gate.ExitOK, "", "response.truncated", "only the first 1048576 bytes", "a 256 MiB body is read to the 1 MiB cap", ""},
+		{hostile.ManyCookies, gate.ExitOK, "", "response.truncated", "only the first 180 Set-Cookie lines", "5,000 cookies: the first 180 (Chrome's per-site limit) are judged, and the report says so", ""},
+		{hostile.CookieFlood, gate.ExitFindings, "", "response.truncated", "only the first 180 Set-Cookie lines", "60,000 cookies in a head just under the cap: memory must not grow with them", ""},
 	} {
 		t.Run(tc.b.String(), func(t *testing.T) {
 			s, args := startHostile(t, tc.b)
@@ -261,7 +262,7 @@ func TestHostileDoesNotAffectOthers(t *testing.T) {
 			common := append(append(append([]string{}, goodArgs...), badArgs...), "-p", "pleroma", "-f", "json")
 			alone := runHostile(t, append(common, "https://good.tld/")...)
 			mixed := runHostile(t, append(common, "https://example.tld/", "https://good.tld/")...)
-			if alone.code != exitOK {
+			if alone.code != gate.ExitOK {
 				t.Fatalf("the good target alone: exit %d: %v", alone.code, ids(onlyTarget(t, alone), finding.Fail))
 			}
 			if mixed.report == nil || len(mixed.report.Targets) != 2 {
@@ -274,9 +275,9 @@ func TestHostileDoesNotAffectOthers(t *testing.T) {
 			if got, want := verdicts(good), verdicts(onlyTarget(t, alone)); got != want {
 				t.Errorf("the good target's findings changed next to %s:\n got %s\nwant %s", b, got, want)
 			}
-			wantCode := exitOK // the hostile one sends good headers
+			wantCode := gate.ExitOK // the hostile one sends good headers
 			if b == hostile.Silent {
-				wantCode = exitErrors
+				wantCode = gate.ExitErrors
 			}
 			if mixed.code != wantCode {
 				t.Errorf("exit %d, want %d", mixed.code, wantCode)
@@ -348,7 +349,7 @@ func TestHostileUserinfoInRedirect(t *testing.T) {
 	s, args := startHostile(t, hostile.RedirectUserinfo)
 	for _, format := range []string{"json", "table", "ndjson", "prometheus"} {
 		o := runHostile(t, append(args, "-p", "modern", "-f", format, "https://example.tld/")...)
-		if o.code == exitUsage || o.stdout == "" {
+		if o.code == gate.ExitUsage || o.stdout == "" {
 			t.Fatalf("%s: exit %d, stderr %q", format, o.code, o.stderr)
 		}
 		for _, r := range s.Requests() {
@@ -369,7 +370,7 @@ func TestHostileUserinfoInList(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	list := "https://admin:pa55word-xyz@example.tld/\nhttps://example.tld/\n"
 	code := run(context.Background(), append(args, "-p", "modern", "-f", "json", "-i", "-"), strings.NewReader(list), &stdout, &stderr)
-	if code != exitErrors {
+	if code != gate.ExitErrors {
 		t.Errorf("exit %d, want 3 (one line could not be scanned)", code)
 	}
 	if strings.Contains(stdout.String()+stderr.String(), "pa55word-xyz") {

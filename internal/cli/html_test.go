@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hardscan/hardscan/scan/gate"
 	"golang.org/x/net/html"
 )
 
@@ -22,7 +23,7 @@ func htmlPage(t *testing.T, args ...string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "report.html")
 	o := runArgs(t, append(args, "-f", "html", "-o", out)...)
-	if o.code != exitOK && o.code != exitFindings {
+	if o.code != gate.ExitOK && o.code != gate.ExitFindings {
 		t.Fatalf("exit %d: %s", o.code, o.stderr)
 	}
 	page, err := os.ReadFile(out)

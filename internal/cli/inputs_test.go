@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/fixtures/vhost"
+	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
@@ -161,7 +162,7 @@ func TestLocalInputsAreUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := runBounded(t, 10*time.Second, context.Background(), strings.NewReader(""), append(tt.args, "--no-progress")...)
-			if o.code != exitUsage {
+			if o.code != gate.ExitUsage {
 				t.Errorf("exit %d, want 2; stderr %q", o.code, o.stderr)
 			}
 			lines := strings.Split(strings.TrimRight(o.stderr, "\n"), "\n")
@@ -199,7 +200,7 @@ func TestNeverClosingStdinStopsOnSignal(t *testing.T) {
 		if took := time.Since(start); took > 300*time.Millisecond+time.Second {
 			t.Errorf("first line %q: took %s, want within a second of the signal", first, took)
 		}
-		if o.code != exitInterrupted || !strings.Contains(o.stderr, "interrupted") {
+		if o.code != gate.ExitInterrupted || !strings.Contains(o.stderr, "interrupted") {
 			t.Errorf("first line %q: exit %d stderr %q, want 130", first, o.code, o.stderr)
 		}
 		if o.stdout != "" {
@@ -259,7 +260,7 @@ func TestSIGINTWithOpenStdin(t *testing.T) {
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			continue // killed before main ran: start again, wait longer
 		}
-		if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		if code := cmd.ProcessState.ExitCode(); code != gate.ExitInterrupted {
 			t.Errorf("exit %d, want 130; stderr %q", code, stderr.String())
 		}
 		return
@@ -331,7 +332,7 @@ func TestLongLineIsOneError(t *testing.T) {
 			t.Errorf("target %d: %s", i, *rep.Targets[i].Error)
 		}
 	}
-	if o.code != exitErrors {
+	if o.code != gate.ExitErrors {
 		t.Errorf("exit %d, want 3 for the bad line", o.code)
 	}
 }
@@ -348,7 +349,7 @@ func TestJSONInInputOrder(t *testing.T) {
 	path := writeFile(t, "list.txt", list.String())
 	out := filepath.Join(t.TempDir(), "r.json")
 	o := runBounded(t, 60*time.Second, context.Background(), strings.NewReader(""), append(args, "-i", path, "-c", "16", "-f", "json", "-o", out, "-p", "pleroma", "--fail-on", "never")...)
-	if o.code != exitOK {
+	if o.code != gate.ExitOK {
 		t.Fatalf("exit %d: %s", o.code, o.stderr)
 	}
 	rep := readReport(t, out)
@@ -372,7 +373,7 @@ func TestOutputErrors(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err == nil {
 		srv.Reset()
 		o := runBounded(t, 60*time.Second, context.Background(), strings.NewReader(""), append(args, "-i", path, "-c", "2", "-f", "ndjson", "-o", "/dev/full", "-p", "pleroma")...)
-		if o.code != exitErrors || !strings.Contains(o.stderr, "no space left on device") {
+		if o.code != gate.ExitErrors || !strings.Contains(o.stderr, "no space left on device") {
 			t.Errorf("exit %d stderr %q", o.code, o.stderr)
 		}
 		if hosts := srv.Stats().Hosts; hosts > 10 {
@@ -384,7 +385,7 @@ func TestOutputErrors(t *testing.T) {
 	os.WriteFile(stale, []byte(`{"schema_ver`), 0o644)
 	out := filepath.Join(dir, "r.json")
 	o := runBounded(t, 30*time.Second, context.Background(), strings.NewReader(""), append(args, "-o", out, "-f", "json", "-p", "pleroma", "--fail-on", "never", "s.test")...)
-	if o.code != exitOK {
+	if o.code != gate.ExitOK {
 		t.Fatalf("exit %d: %s", o.code, o.stderr)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != "r.json" {
@@ -436,7 +437,7 @@ func TestSignalWhileOutputBlocks(t *testing.T) {
 	cancel()
 	select {
 	case code := <-done:
-		if code != exitInterrupted {
+		if code != gate.ExitInterrupted {
 			t.Errorf("exit %d, want 130; stderr %q", code, stderr.String())
 		}
 	case <-time.After(time.Second):

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/hardscan/hardscan/fixtures/vhost"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // embedMain is a program of another module that embeds hardscan as a
@@ -130,7 +131,7 @@ func TestLibraryFromAnotherModule(t *testing.T) {
 		t.Fatalf("the embedding program: %v\n%s", err, libErr.String())
 	}
 	o := runCLI(t, nil, nil, append([]string{"-f", "json", "--no-progress"}, args...)...)
-	if o.code != exitOK && o.code != exitFindings {
+	if o.code != gate.ExitOK && o.code != gate.ExitFindings {
 		t.Fatalf("hardscan -f json exited %d: %s", o.code, o.stderr)
 	}
 

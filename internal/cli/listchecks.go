@@ -25,7 +25,7 @@ func listedChecks() []listedCheck {
 		if refs == nil {
 			refs = []string{}
 		}
-		out = append(out, listedCheck{ID: c.ID, Title: c.Title, Reasons: append([]string{check.OK}, c.Reasons...), Refs: refs})
+		out = append(out, listedCheck{ID: c.ID, Title: c.Title, Reasons: append([]string{check.OK}, check.Strings(c.Reasons)...), Refs: refs})
 	}
 	return out
 }

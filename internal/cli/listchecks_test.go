@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hardscan/hardscan/internal/check"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // --list-checks is a reference: every id once, with its own title and
@@ -21,7 +22,7 @@ func TestListChecks(t *testing.T) {
 	for _, width := range []string{"40", "60", "80", "120", "250"} {
 		t.Setenv("COLUMNS", width)
 		o := runCLI(t, nil, nil, "-f", "table", "--list-checks")
-		if o.code != exitOK {
+		if o.code != gate.ExitOK {
 			t.Fatalf("COLUMNS=%s: exit %d, stderr %q", width, o.code, o.stderr)
 		}
 		limit := map[string]int{"40": 60, "60": 60, "80": 80, "120": 120, "250": 250}[width] // below 60, the narrowest layout
@@ -82,7 +83,7 @@ func TestListChecks(t *testing.T) {
 			t.Errorf("%s reasons %v: want %s and not %q", tc.id, rs, tc.has, tc.hasNo)
 		}
 	}
-	if o := runCLI(t, nil, nil, "--list-checks", "-f", "html"); o.code != exitUsage {
+	if o := runCLI(t, nil, nil, "--list-checks", "-f", "html"); o.code != gate.ExitUsage {
 		t.Errorf("--list-checks -f html: exit %d, want 2", o.code)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // Each usage error says what was wrong with what the user typed, and a
@@ -41,7 +43,7 @@ func TestUsageMessagesHelp(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), append(tc.args, "--no-progress"), strings.NewReader(""), &stdout, &stderr)
-			if code != exitUsage {
+			if code != gate.ExitUsage {
 				t.Errorf("exit %d, want 2; stderr %q", code, stderr.String())
 			}
 			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
@@ -86,7 +88,7 @@ func TestOutputAndAcceptSayWhatTheyWrote(t *testing.T) {
 	tty, read := openPTY(t)
 	code := run(context.Background(), args, strings.NewReader(""), &bytes.Buffer{}, tty)
 	got := read()
-	if code != exitFindings {
+	if code != gate.ExitFindings {
 		t.Errorf("exit %d, want 1", code)
 	}
 	if want := "wrote " + out + ": grade C, 1 fail, 1 warn\r\n"; got != want {
@@ -108,7 +110,7 @@ func TestOutputAndAcceptSayWhatTheyWrote(t *testing.T) {
 
 	base := filepath.Join(dir, "accepted.json")
 	o := runArgs(t, append(append([]string{}, site...), "-p", "pleroma", "-f", "table", "--baseline", base, "--accept", "example.tld")...)
-	if o.code != exitOK {
+	if o.code != gate.ExitOK {
 		t.Errorf("first --accept: exit %d, stderr %q", o.code, o.stderr)
 	}
 	if want := "baseline written to " + base + ": 5 findings accepted (1 fail, 1 warn, 3 info)\n"; o.stderr != want {
@@ -118,7 +120,7 @@ func TestOutputAndAcceptSayWhatTheyWrote(t *testing.T) {
 		t.Errorf("first --accept lists findings as new:\n%s", o.stdout)
 	}
 	o = runArgs(t, append(append([]string{}, site...), "-q", "-p", "pleroma", "--baseline", base, "--accept", "example.tld")...)
-	if o.code != exitOK || o.stdout != "" || o.stderr != "" {
+	if o.code != gate.ExitOK || o.stdout != "" || o.stderr != "" {
 		t.Errorf("--accept -q: exit %d stdout %q stderr %q, want silence", o.code, o.stdout, o.stderr)
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/hardscan/hardscan/fixtures/vhost"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
@@ -163,7 +164,7 @@ func TestMonitorListFile(t *testing.T) {
 		if r == nil {
 			t.Fatalf("exit %d, no report; stderr %q", code, stderr)
 		}
-		if code != exitErrors {
+		if code != gate.ExitErrors {
 			t.Errorf("exit %d, want 3: bad lines are targets that could not be scanned", code)
 		}
 		if len(r.Targets) != len(want) || r.Summary.Targets != len(want) || r.Summary.Errors != 3 {
@@ -262,7 +263,7 @@ func TestMonitorInputIsReadLazily(t *testing.T) {
 	e := <-done
 	lines, partial := out.snapshot()
 	got := ndjsonTargets(t, lines)
-	if len(got) != 3 || partial != "" || e.code != exitFindings {
+	if len(got) != 3 || partial != "" || e.code != gate.ExitFindings {
 		t.Errorf("exit %d, %d lines (+%q), want 3 targets and exit 1; stderr %q", e.code, len(lines), partial, e.stderr)
 	}
 }
@@ -292,7 +293,7 @@ func TestMonitorNDJSONStreams(t *testing.T) {
 		end := time.Now()
 		lines, partial := out.snapshot()
 		got := ndjsonTargets(t, lines)
-		if code != exitFindings || len(got) != len(hosts) || partial != "" {
+		if code != gate.ExitFindings || len(got) != len(hosts) || partial != "" {
 			t.Fatalf("exit %d, %d targets (+%q), want %d and exit 1; stderr %q", code, len(got), partial, len(hosts), stderr)
 		}
 		for _, l := range lines {
@@ -360,7 +361,7 @@ func TestMonitorBaseline(t *testing.T) {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "first.json")
 	flags := append(args, "-p", "pleroma", "a.test")
-	if o := runArgs(t, append(flags, "-o", first)...); o.code != exitFindings {
+	if o := runArgs(t, append(flags, "-o", first)...); o.code != gate.ExitFindings {
 		t.Fatalf("first run: exit %d, want 1 (a default Pleroma fails hsts); stderr %q", o.code, o.stderr)
 	}
 	now := readReport(t, first)
@@ -379,19 +380,19 @@ func TestMonitorBaseline(t *testing.T) {
 		code  int
 		why   string
 	}{
-		{"unchanged", nil, nil, exitOK, "the same findings: nothing new, so exit 0 although hsts fails"},
+		{"unchanged", nil, nil, gate.ExitOK, "the same findings: nothing new, so exit 0 although hsts fails"},
 		{"added, removed and changed",
 			[]edit{{"hsts", "", ""}, {"cookie.secure", "old_session", "fail"}, {"x-frame-options", "", "fail"}},
 			[]string{"cookie.secure[old_session] fail->", "hsts ->fail", "x-frame-options fail->pass"},
-			exitFindings, "hsts appeared as a fail: a new finding"},
+			gate.ExitFindings, "hsts appeared as a fail: a new finding"},
 		{"removed and improved only",
 			[]edit{{"cookie.secure", "old_session", "fail"}, {"x-frame-options", "", "fail"}},
 			[]string{"cookie.secure[old_session] fail->", "x-frame-options fail->pass"},
-			exitOK, "what went away or got better never fails a run"},
+			gate.ExitOK, "what went away or got better never fails a run"},
 		{"got worse",
 			[]edit{{"hsts", "", "warn"}},
 			[]string{"hsts warn->fail"},
-			exitFindings, "a warn that became a fail is new at --fail-on fail"},
+			gate.ExitFindings, "a warn that became a fail is new at --fail-on fail"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := readReport(t, first)
@@ -426,7 +427,7 @@ func TestMonitorBaseline(t *testing.T) {
 			}
 			// With -o, stdout is free: what got worse is printed there,
 			// and nothing else is.
-			if worse := o.code == exitFindings; worse != (o.stdout != "") || worse && !strings.Contains(o.stdout, "hsts") {
+			if worse := o.code == gate.ExitFindings; worse != (o.stdout != "") || worse && !strings.Contains(o.stdout, "hsts") {
 				t.Errorf("exit %d with stdout %q: want what got worse printed exactly when the run fails", o.code, o.stdout)
 			}
 			// Every format agrees with the exit status: junit fails the
@@ -435,7 +436,7 @@ func TestMonitorBaseline(t *testing.T) {
 			var suites struct {
 				Failures int `xml:"failures,attr"`
 			}
-			if err := xml.Unmarshal([]byte(j.stdout), &suites); err != nil || j.code != tc.code || (suites.Failures > 0) != (tc.code == exitFindings) {
+			if err := xml.Unmarshal([]byte(j.stdout), &suites); err != nil || j.code != tc.code || (suites.Failures > 0) != (tc.code == gate.ExitFindings) {
 				t.Errorf("junit: exit %d, %d failures (%v); want exit %d and failures only with it", j.code, suites.Failures, err, tc.code)
 			}
 			nd := runArgs(t, append(flags, "--baseline", path, "-f", "ndjson")...)
@@ -459,10 +460,10 @@ func TestMonitorBaseline(t *testing.T) {
 			}
 			// --accept makes today's state the accepted one: exit 0 now,
 			// and nothing changed on the next run.
-			if o := runArgs(t, append(flags, "--baseline", path, "--accept", "-f", "json")...); o.code != exitOK {
+			if o := runArgs(t, append(flags, "--baseline", path, "--accept", "-f", "json")...); o.code != gate.ExitOK {
 				t.Errorf("--accept: exit %d, want 0; stderr %q", o.code, o.stderr)
 			}
-			if o := runArgs(t, append(flags, "--baseline", path, "-f", "json")...); o.code != exitOK || o.report == nil || len(o.report.Changes) != 0 {
+			if o := runArgs(t, append(flags, "--baseline", path, "-f", "json")...); o.code != gate.ExitOK || o.report == nil || len(o.report.Changes) != 0 {
 				t.Errorf("after --accept: exit %d, report %v; want 0 and no changes", o.code, o.report)
 			}
 		})
@@ -474,7 +475,7 @@ func TestMonitorBaseline(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "last.json")
 		saveReport(t, base, path)
 		o := runArgs(t, append(flags, "--baseline", path, "-f", "table")...)
-		if o.code != exitOK {
+		if o.code != gate.ExitOK {
 			t.Errorf("exit %d, want 0 (only an improvement)", o.code)
 		}
 		sec := strings.Index(o.stdout, "changed since the baseline")
@@ -643,7 +644,7 @@ func TestMonitorPrometheus(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "hardscan.prom")
 	o := runArgs(t, append(args, "-p", "pleroma", "-f", "prometheus", "-o", out, "-i", list)...)
-	if o.code != exitErrors || o.stdout != "" {
+	if o.code != gate.ExitErrors || o.stdout != "" {
 		t.Errorf("exit %d stdout %q, want 3 and nothing on stdout", o.code, o.stdout)
 	}
 	raw, err := os.ReadFile(out)
@@ -708,7 +709,7 @@ func TestMonitorManyTargets(t *testing.T) {
 		t.Fatalf("exit %d stderr %q", o.code, o.stderr)
 	}
 	r := o.report
-	if o.code != exitErrors || r.Summary.Targets != 500 || r.Summary.Errors != 50 {
+	if o.code != gate.ExitErrors || r.Summary.Targets != 500 || r.Summary.Errors != 50 {
 		t.Errorf("exit %d summary %+v, want 3 with 500 targets and 50 errors", o.code, r.Summary)
 	}
 	if len(r.Targets) != 500 {

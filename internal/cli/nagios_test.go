@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // nagiosOutput splits plugin output per the Nagios plugin API: the first
@@ -94,4 +96,36 @@ func TestNagios(t *testing.T) {
 // share a backing array.
 func with(args []string, more ...string) []string {
 	return append(append([]string{}, args...), more...)
+}
+
+// A usage error answers as a Nagios plugin wherever -f nagios stands,
+// before or after the bad flag, and only when it is the format asked for.
+func TestNagiosUsageErrorAnyOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		unknown bool // stdout is the UNKNOWN line, exit 3
+	}{
+		{"after a bad flag", []string{"--no-such-flag", "-f", "nagios", "example.tld"}, true},
+		{"after a bad value", []string{"--timeout", "soon", "--format=nagios", "example.tld"}, true},
+		{"joined", []string{"-x", "-fnagios", "example.tld"}, true},
+		{"after --", []string{"--no-such-flag", "--", "-f", "nagios"}, false},
+		{"another format", []string{"--no-such-flag", "-f", "json"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := runArgs(t, tc.args...)
+			if !strings.HasPrefix(o.stderr, "hardscan: ") {
+				t.Errorf("stderr %q, want the usage error", o.stderr)
+			}
+			if tc.unknown {
+				if o.code != gate.NagiosUnknown || !strings.HasPrefix(o.stdout, "HARDSCAN UNKNOWN - ") {
+					t.Errorf("exit %d stdout %q, want 3 and the UNKNOWN line", o.code, o.stdout)
+				}
+				return
+			}
+			if o.code != gate.ExitUsage || o.stdout != "" {
+				t.Errorf("exit %d stdout %q, want 2 and nothing", o.code, o.stdout)
+			}
+		})
+	}
 }

@@ -18,6 +18,7 @@ import (
 
 	replica "github.com/hardscan/hardscan/internal/replica"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
@@ -47,7 +48,7 @@ func TestRealNginx(t *testing.T) {
 		software            string // the profile auto must pick
 		gzip                bool   // / is sent gzip-encoded (checked, so that the case tests what it says)
 	}{
-		{name: "shipped", host: "pleroma.test", profile: "pleroma", code: exitFindings,
+		{name: "shipped", host: "pleroma.test", profile: "pleroma", code: gate.ExitFindings,
 			want: []want{
 				{"https.redirect", "ok", finding.Pass},
 				{"https.redirect.path", "ok", finding.Pass}, // return 301 https://$server_name$request_uri
@@ -57,7 +58,7 @@ func TestRealNginx(t *testing.T) {
 				{"csp.script-src", "ok", finding.Pass},
 			},
 			absent: []string{"csp.nonce[script-src]", "headers.error-page[content-security-policy]"}},
-		{name: "blog-post-headers", host: "blog.test", profile: "auto", software: "pleroma", code: exitFindings,
+		{name: "blog-post-headers", host: "blog.test", profile: "auto", software: "pleroma", code: gate.ExitFindings,
 			want: []want{
 				{"hsts", "duplicate", finding.Warn},                                        // two add_header lines; browsers use the first, a year without includeSubDomains
 				{"referrer-policy", "duplicate", finding.Fail},                             // Pleroma's same-origin, then nginx's no-referrer-when-downgrade
@@ -66,7 +67,7 @@ func TestRealNginx(t *testing.T) {
 				{"https.redirect.path", "ok", finding.Pass},
 			},
 			absent: []string{"headers.error-page[x-content-type-options]", "headers.error-page[referrer-policy]"}},
-		{name: "down-auto", host: "down.test", profile: "auto", code: exitFindings, noGrade: true,
+		{name: "down-auto", host: "down.test", profile: "auto", code: gate.ExitFindings, noGrade: true,
 			want: []want{
 				{"site.down", "server-error", finding.Fail}, // nginx's 502: a finding, not a target error
 				{"csp", "site-down", finding.Info},
@@ -75,13 +76,13 @@ func TestRealNginx(t *testing.T) {
 				{"https.redirect.path", "ok", finding.Pass},
 			},
 			absent: []string{"headers.error-page", "headers.error-page[content-security-policy]"}},
-		{name: "down-pleroma", host: "down.test", profile: "pleroma", code: exitFindings, noGrade: true,
+		{name: "down-pleroma", host: "down.test", profile: "pleroma", code: gate.ExitFindings, noGrade: true,
 			want: []want{
 				{"site.down", "server-error", finding.Fail},
 				{"x-frame-options", "site-down", finding.Info},
 				{"csp", "site-down", finding.Info},
 			}},
-		{name: "static-error-page-location", host: "static.test", profile: "modern", code: exitFindings,
+		{name: "static-error-page-location", host: "static.test", profile: "modern", code: gate.ExitFindings,
 			want: []want{
 				{"headers.error-page[content-security-policy]", "missing", finding.Warn},
 				{"headers.error-page[x-frame-options]", "missing", finding.Warn},
@@ -93,14 +94,14 @@ func TestRealNginx(t *testing.T) {
 				{"csp", "ok", finding.Pass},
 				{"hsts", "ok", finding.Pass},
 			}},
-		{name: "static-nonce", host: "nonce.test", profile: "modern", code: exitFindings,
+		{name: "static-nonce", host: "nonce.test", profile: "modern", code: gate.ExitFindings,
 			want: []want{
 				{"csp.nonce[script-src]", "reused", finding.Fail},
 				{"csp.bypass-host[https://www.google.com]", "jsonp", finding.Fail},
 				{"https.redirect.path", "ok", finding.Pass},
 				{"headers.error-page", "ok", finding.Pass}, // `always` on every line
 			}},
-		{name: "gzip-meta", host: "meta.test", profile: "modern", code: exitOK, gzip: true,
+		{name: "gzip-meta", host: "meta.test", profile: "modern", code: gate.ExitOK, gzip: true,
 			want: []want{
 				{"csp", "ok", finding.Pass}, // the <meta> policy, read from the gzip-decoded body
 				{"csp.meta", "meta", finding.Info},

@@ -2,33 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
+	"github.com/hardscan/hardscan/report"
 	"github.com/hardscan/hardscan/scan/result"
 )
-
-// formatFromName is the format a report written to path defaults to when no
-// -f is given: the one its extension names (report.json, report.html ...),
-// so that `-o last.json` does not write a table into a JSON file that a
-// later --baseline must read; else table, SPEC's default.
-func formatFromName(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".json":
-		return "json"
-	case ".ndjson", ".jsonl":
-		return "ndjson"
-	case ".html", ".htm":
-		return "html"
-	case ".md", ".markdown":
-		return "markdown"
-	case ".xml":
-		return "junit"
-	case ".prom":
-		return "prometheus"
-	}
-	return "table"
-}
 
 // formatMatchesName refuses a -f that the -o file's extension contradicts
 // (-f json -o report.html): the file would hold one format under the
@@ -37,10 +15,11 @@ func formatMatchesName(format, path string) error {
 	if path == "" {
 		return nil
 	}
-	named := formatFromName(path)
-	if named == "table" || named == format {
+	f, ok := report.ForFile(path)
+	if !ok || f.Name == format {
 		return nil // no extension, or one no format claims (.txt, .log)
 	}
+	named := f.Name
 	return &usageError{
 		msg:  fmt.Sprintf("-f %s -o %s: the file's extension says %s", format, path, named),
 		hint: fmt.Sprintf("leave out -f (the extension picks %s), or name the file for %s", named, format),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/scan"
 )
 
 // progress draws one status line on stderr while many targets are scanned:
@@ -108,15 +109,7 @@ func listTotal(path string) int {
 		return 0
 	}
 	defer f.Close()
-	lr := newListReader(f)
-	n := 0
-	for {
-		_, ok, err := lr.next()
-		if err != nil || !ok {
-			return n
-		}
-		n++
-	}
+	return scan.NewList(f, path).Count()
 }
 
 // waitAfter is how long a request waits before the wait line names it.

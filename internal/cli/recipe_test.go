@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // The README's cron recipe as a fresh machine runs it: every line of the
@@ -98,14 +100,14 @@ func TestCronRecipeAsWritten(t *testing.T) {
 	silent := func(step string, site []string) {
 		t.Helper()
 		o := run(cron, site)
-		if o.code != exitOK || o.stdout != "" || o.stderr != "" {
+		if o.code != gate.ExitOK || o.stdout != "" || o.stderr != "" {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want silence and 0", step, o.code, o.stdout, o.stderr)
 		}
 	}
 	mails := func(step string, site []string) {
 		t.Helper()
 		o := run(cron, site)
-		if o.code != exitFindings || !strings.Contains(o.stdout, "hsts") || !strings.Contains(o.stdout, "fail (was pass)") {
+		if o.code != gate.ExitFindings || !strings.Contains(o.stdout, "hsts") || !strings.Contains(o.stdout, "fail (was pass)") {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and what got worse (hsts) on stdout", step, o.code, o.stdout, o.stderr)
 		}
 		if o.stderr != "" {
@@ -118,7 +120,7 @@ func TestCronRecipeAsWritten(t *testing.T) {
 	accepted := func(step string, site []string) {
 		t.Helper()
 		o := run(accept, site)
-		if o.code != exitOK || !strings.HasPrefix(o.stderr, "baseline written to "+filepath.Join(state, "accepted.json")+": ") {
+		if o.code != gate.ExitOK || !strings.HasPrefix(o.stderr, "baseline written to "+filepath.Join(state, "accepted.json")+": ") {
 			t.Fatalf("%s: exit %d stderr %q", step, o.code, o.stderr)
 		}
 	}

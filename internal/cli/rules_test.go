@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/fixtures/vhost"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 const rulesFile = "../../contrib/prometheus/hardscan.rules.yml"
@@ -161,7 +162,7 @@ func TestAlertRules(t *testing.T) {
 		args := append([]string{"-i", list, "--baseline", baseline}, common...)
 		args = append(append(append(args, resolve("g.test", server)...), catchAll...), extra...)
 		o := runArgs(t, args...)
-		if o.code != exitErrors {
+		if o.code != gate.ExitErrors {
 			t.Fatalf("%v: exit %d (want 3: dead.test), stderr %q", extra, o.code, o.stderr)
 		}
 		return o.stdout

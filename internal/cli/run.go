@@ -2,21 +2,15 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/term"
 
-	"github.com/hardscan/hardscan/internal/inorder"
-	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/report"
@@ -28,21 +22,16 @@ import (
 // Version is hardscan's version, reported by -V and in every report.
 const Version = scan.Version
 
-// maxCACertSize bounds a --cacert file; Debian's whole bundle is 220 KiB.
-const maxCACertSize = 4 << 20
-
 // config is one invocation, validated.
 type config struct {
-	profileArg  string
-	profile     *profile.Profile // nil: auto
 	format      string
 	output      string
 	gate        gate.Gate // --fail-on
 	baseline    string
 	accept      bool
 	concurrency int
-	scan        probe.Options
-	backendPort int // -1: from the profile
+	scan        scan.Options  // the target and client options
+	scanner     *scan.Scanner // built from scan by validate
 	quiet       bool
 	color       bool
 	progress    bool
@@ -51,11 +40,11 @@ type config struct {
 	input       string
 	units       []string
 	configs     []string
-	local       []*result.Target              // the audited --unit and --config files
-	order       *inorder.Ring[*result.Target] // json: hands targets on in input order
+	form        *report.Format   // -f, or the one -o's extension names
+	usageMsg    string           // the usage error the command failed with
+	local       []*result.Target // the audited --unit and --config files
 	urls        []string
 	demo        bool
-	watch       probe.Watch // the wait line's, when one is drawn
 }
 
 // flags defines the command line on a fresh FlagSet.
@@ -64,7 +53,7 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	r := &rawFlags{}
-	fs.StringVarP(&c.profileArg, "profile", "p", "auto", "what to expect (`NAME|FILE`): auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
+	fs.StringVarP(&c.scan.Profile, "profile", "p", "auto", "what to expect (`NAME|FILE`): auto, "+strings.Join(profile.Names(), ", ")+", or a profile file")
 	fs.StringVarP(&c.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), ", ")+" (default table; with -o, the one the file's extension names: .json, .html, .md ...)")
 	fs.StringVarP(&c.output, "output", "o", "", "write the report to `FILE`, atomically (default stdout)")
 	fs.StringVar(&r.failOn, "fail-on", "fail", "lowest severity (`LEVEL`) that makes the exit status 1: fail, warn, info, never")
@@ -72,12 +61,12 @@ func flags(c *config, stderr io.Writer) (*pflag.FlagSet, *rawFlags) {
 	fs.BoolVar(&c.accept, "accept", false, "with --baseline: write this scan's JSON report to the baseline file (accept today's state)")
 	fs.IntVarP(&c.concurrency, "concurrency", "c", 32, "`N` targets scanned at once")
 	fs.DurationVar(&c.scan.Timeout, "timeout", 10*time.Second, "limit for each request (connect + TLS + headers), a `DURATION` such as 10s")
-	fs.StringArrayVar(&r.resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, curl's meaning; * matches any; ADDR may carry a port); repeatable")
-	fs.StringArrayVar(&r.cacert, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
+	fs.StringArrayVar(&c.scan.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, curl's meaning; * matches any; ADDR may carry a port); repeatable")
+	fs.StringArrayVar(&c.scan.CAFiles, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
 	fs.BoolVarP(&c.scan.Insecure, "insecure", "k", false, "do not verify certificates (the report says they were not verified)")
-	fs.StringArrayVarP(&r.headers, "header", "H", nil, "extra request `HEADER` 'Name: value', sent only to the target host over verified HTTPS; repeatable")
+	fs.StringArrayVarP(&c.scan.Header, "header", "H", nil, "extra request `HEADER` 'Name: value', sent only to the target host over verified HTTPS; repeatable")
 	fs.StringVar(&c.scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent `STRING` sent")
-	fs.IntVar(&c.backendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
+	fs.IntVar(&c.scan.BackendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
 	fs.StringVarP(&c.input, "input", "i", "", "scan the URLs in `FILE`, one a line (- for stdin)")
 	fs.StringArrayVar(&c.units, "unit", nil, "audit this systemd unit `FILE` and its drop-ins; repeatable")
 	fs.StringArrayVar(&c.configs, "config", nil, "audit this Pleroma/Akkoma config `FILE` (prod.secret.exs); repeatable")
@@ -197,7 +186,6 @@ func helpRows(b *strings.Builder, width int, rows [][2]string) {
 // rawFlags are flag values that need checking before they enter config.
 type rawFlags struct {
 	failOn, color, showProfile string
-	resolve, cacert, headers   []string
 	progress, noProgress       bool
 	listProfiles, listChecks   bool
 	version, help              bool
@@ -215,45 +203,78 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return manCommand(args[1:], stdout, stderr)
 		}
 	}
-	if wantsNagios(args) {
-		return runNagios(ctx, args, stdin, stdout, stderr)
-	}
 	return scanCommand(ctx, args, stdin, stdout, stderr)
 }
 
-// scanCommand is hardscan without a subcommand: scan, audit, list.
+// scanCommand is hardscan without a subcommand: scan, audit, list. A
+// format that reports usage errors its own way (a Nagios plugin's) does,
+// as well as the line on stderr.
 func scanCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &config{}
+	code := c.command(ctx, args, stdin, stdout, stderr)
+	if code != gate.ExitUsage || c.usageMsg == "" {
+		return code
+	}
+	if f, err := report.Lookup(c.format); err == nil && f.Usage != nil {
+		return f.Usage(stdout, c.usageMsg)
+	}
+	return code
+}
+
+// fail is the package's fail, noting a usage error for scanCommand.
+func (c *config) fail(stderr io.Writer, err error) int {
+	code := fail(stderr, err)
+	if code == gate.ExitUsage {
+		c.usageMsg = oneLine(err.Error())
+	}
+	return code
+}
+
+// formatArg is -f's value in args that do not parse, read by the flag
+// parser with every other flag unknown, so that a bad flag anywhere still
+// answers in the format asked for.
+func formatArg(args []string) string {
+	fs := pflag.NewFlagSet("hardscan", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.ParseErrorsWhitelist.UnknownFlags = true
+	format := fs.StringP("format", "f", "", "")
+	_ = fs.Parse(args)
+	return *format
+}
+
+// command is scanCommand's work.
+func (c *config) command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, r := flags(c, stderr)
 	if err := fs.Parse(args); err != nil {
-		return fail(stderr, &usageError{msg: err.Error(), hint: flagHint(fs, err)})
+		c.format = formatArg(args)
+		return c.fail(stderr, &usageError{msg: err.Error(), hint: flagHint(fs, err)})
 	}
 	switch {
 	case r.help:
 		fmt.Fprint(stdout, helpText(fs, outputWidth(stdout, os.Getenv)))
-		return exitOK
+		return gate.ExitOK
 	case r.version:
 		fmt.Fprintf(stdout, "hardscan %s\n", Version)
-		return exitOK
+		return gate.ExitOK
 	case r.listProfiles:
 		return listProfiles(stdout)
 	case r.showProfile != "":
 		raw, err := profile.BuiltinJSON(r.showProfile)
 		if err != nil {
-			return fail(stderr, usagef("%v", err))
+			return c.fail(stderr, usagef("%v", err))
 		}
 		_, _ = stdout.Write(raw)
-		return exitOK
+		return gate.ExitOK
 	case r.listChecks:
 		if err := listChecks(stdout, c.format, outputWidth(stdout, os.Getenv)); err != nil {
-			return fail(stderr, err)
+			return c.fail(stderr, err)
 		}
-		return exitOK
+		return gate.ExitOK
 	}
 	c.urls = fs.Args()
 	localFiles(c)
 	if err := validate(c, r, stdout); err != nil {
-		return fail(stderr, err)
+		return c.fail(stderr, err)
 	}
 	return execute(ctx, c, stdin, stdout, stderr)
 }
@@ -267,7 +288,7 @@ func listProfiles(stdout io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%-10s %s\n", n, p.Description)
 	}
-	return exitOK
+	return gate.ExitOK
 }
 
 // validate checks every flag before any network traffic.
@@ -280,21 +301,20 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	if c.concurrency < 1 || c.concurrency > 10000 {
 		return usagef("--concurrency %d: want a number from 1 to 10000", c.concurrency)
 	}
-	if c.scan.Timeout <= 0 {
-		return usagef("--timeout %s: want a positive duration such as 10s", c.scan.Timeout)
-	}
-	if c.backendPort < -1 || c.backendPort > 65535 {
-		return usagef("--backend-port %d: want a port from 1 to 65535, or 0 for none", c.backendPort)
-	}
 	if c.format == "" {
-		c.format = formatFromName(c.output)
+		c.format = report.DefaultFormat
+		if f, ok := report.ForFile(c.output); ok {
+			c.format = f.Name
+		}
 	} else if err := formatMatchesName(c.format, c.output); err != nil {
 		return err
 	}
-	if !contains(report.Formats(), c.format) {
+	form, err := report.Lookup(c.format)
+	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", c.format, strings.Join(report.Formats(), ", ")),
 			hint: didYouMean(c.format, report.Formats(), "")}
 	}
+	c.form = form
 	if !contains([]string{"auto", "always", "never"}, r.color) {
 		return &usageError{msg: fmt.Sprintf("--color %q: want auto, always or never", r.color),
 			hint: didYouMean(r.color, []string{"auto", "always", "never"}, "")}
@@ -304,45 +324,15 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 	// Progress is on by default; it is drawn only when stderr is a terminal
 	// and there are several targets (see execute).
 	c.progress = !r.noProgress
-	for _, v := range r.resolve {
-		rule, err := probe.ParseResolve(v)
-		if err != nil {
-			return &usageError{msg: err.Error()}
-		}
-		c.scan.Resolve = append(c.scan.Resolve, rule)
+	// The target and client options are checked as serve checks them.
+	scanner, err := scan.New(c.scan)
+	if err != nil {
+		return usageOf(err)
 	}
-	// The system's roots are added by the client, in the background.
-	for _, path := range r.cacert {
-		pem, err := localfile.Read(path, maxCACertSize)
-		if err != nil {
-			return usagef("--cacert: %v", err)
-		}
-		if !x509.NewCertPool().AppendCertsFromPEM(pem) {
-			return usagef("--cacert %s: no PEM certificate in the file", path)
-		}
-		c.scan.ExtraRoots = append(c.scan.ExtraRoots, pem)
-	}
-	if len(r.headers) > 0 {
-		c.scan.Header = http.Header{}
-	}
-	for _, h := range r.headers {
-		name, value, ok := strings.Cut(h, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if !ok || !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) {
-			return &usageError{msg: fmt.Sprintf("-H %q: want 'Name: value' with a valid header name and value", redactHeader(h))}
-		}
-		c.scan.Header.Add(name, value)
-	}
-	if c.profileArg != "auto" {
-		p, err := loadProfile(c.profileArg)
-		if err != nil {
-			return err
-		}
-		c.profile = p
-	}
-	if c.format == "nagios" {
-		// A Nagios plugin's output is already the alert, one line and its
-		// long text: -q's cron text would replace what Icinga parses.
+	c.scanner = scanner
+	if c.form.Alert {
+		// The output is already the alert (a Nagios plugin's one line and
+		// its long text): -q's cron text would replace what Icinga parses.
 		c.quiet = false
 	}
 	if c.output != "" {
@@ -364,12 +354,17 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 		}
 		return nil
 	}
+	var rules []probe.Resolve
+	for _, v := range c.scan.Resolve {
+		rule, _ := probe.ParseResolve(v) // valid: New read them
+		rules = append(rules, rule)
+	}
 	for _, u := range c.urls {
-		target, err := parseTarget(u)
+		target, err := scan.ParseTarget(u)
 		if err != nil {
 			return &usageError{msg: err.Error()}
 		}
-		if err := resolveCovers(c.scan.Resolve, target); err != nil {
+		if err := resolveCovers(rules, target); err != nil {
 			return err
 		}
 	}
@@ -380,7 +375,7 @@ func validate(c *config, r *rawFlags, stdout io.Writer) error {
 }
 
 // localFiles lets "--unit A B" and "--config A B" name several files, as
-// SPEC's synopsis writes them: a positional argument that is an existing
+// the README's synopsis writes them: a positional argument that is an existing
 // file joins the list of the mode flag given, instead of being read as a host.
 func localFiles(c *config) {
 	if len(c.units) == 0 && len(c.configs) == 0 {
@@ -399,38 +394,6 @@ func localFiles(c *config) {
 		urls = append(urls, a)
 	}
 	c.urls = urls
-}
-
-// loadProfile reads a built-in profile by name, else a profile file.
-func loadProfile(arg string) (*profile.Profile, error) {
-	if contains(profile.Names(), arg) {
-		p, err := profile.Builtin(arg)
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
-	}
-	if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
-		names := append([]string{"auto"}, profile.Names()...)
-		return nil, &usageError{
-			msg:  fmt.Sprintf("--profile %q: neither a built-in profile nor a readable file", arg),
-			hint: didYouMean(arg, names, "built-in profiles: "+strings.Join(names, ", ")),
-		}
-	}
-	p, err := profile.Load(arg)
-	if err != nil {
-		return nil, &usageError{msg: err.Error(), hint: "hardscan --show-profile pleroma prints a valid profile to start from"}
-	}
-	return p, nil
-}
-
-// redactHeader keeps a header's name and hides its value, which may be a token.
-func redactHeader(h string) string {
-	name, _, ok := strings.Cut(h, ":")
-	if !ok {
-		return "..."
-	}
-	return name + ": ..."
 }
 
 func contains(list []string, s string) bool {

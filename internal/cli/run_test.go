@@ -15,6 +15,7 @@ import (
 
 	replica "github.com/hardscan/hardscan/internal/replica"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
 )
 
@@ -85,7 +86,7 @@ func TestScanPleromaDefault(t *testing.T) {
 	args := startSite(t, scenario(t, "pleroma-2.7-default"))
 	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...)
 	tg := onlyTarget(t, o)
-	if o.code != exitFindings {
+	if o.code != gate.ExitFindings {
 		t.Errorf("exit %d, want 1 (HSTS is off by default)", o.code)
 	}
 	if got := ids(tg, finding.Fail); strings.Join(got, ",") != "hsts" {
@@ -113,7 +114,7 @@ func TestScanPleromaWithSTS(t *testing.T) {
 	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
 	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "https://example.tld/")...)
 	tg := onlyTarget(t, o)
-	if o.code != exitOK {
+	if o.code != gate.ExitOK {
 		t.Errorf("exit %d, want 0: %v", o.code, ids(tg, finding.Fail))
 	}
 	if got := ids(tg, finding.Fail); len(got) != 0 {
@@ -135,7 +136,7 @@ func TestScanPleromaInsecure(t *testing.T) {
 	args := startSite(t, scenario(t, "pleroma-insecure"))
 	o := runArgs(t, append(args, "-p", "pleroma", "-f", "json", "example.tld")...)
 	tg := onlyTarget(t, o)
-	if o.code != exitFindings {
+	if o.code != gate.ExitFindings {
 		t.Errorf("exit %d, want 1", o.code)
 	}
 	fails := strings.Join(ids(tg, finding.Fail), " ")
@@ -187,7 +188,7 @@ func TestScanCertificateProblems(t *testing.T) {
 			if f := find(tg, "x-frame-options"); f == nil || f.Severity != finding.Pass {
 				t.Errorf("x-frame-options = %+v: headers must be judged without verification", f)
 			}
-			if o.code != exitFindings {
+			if o.code != gate.ExitFindings {
 				t.Errorf("exit %d, want 1", o.code)
 			}
 		})
@@ -207,7 +208,7 @@ func TestScanRefused(t *testing.T) {
 	}
 	o := runArgs(t, append(args, "-f", "json", "example.tld")...)
 	tg := onlyTarget(t, o)
-	if o.code != exitErrors {
+	if o.code != gate.ExitErrors {
 		t.Errorf("exit %d, want 3", o.code)
 	}
 	if tg.Error == nil || !strings.Contains(*tg.Error, "refused") {
@@ -367,7 +368,7 @@ func TestBadInvocations(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := runArgs(t, tc.args...)
-			if o.code != exitUsage {
+			if o.code != gate.ExitUsage {
 				t.Errorf("exit %d, want 2", o.code)
 			}
 			lines := strings.Split(strings.TrimRight(o.stderr, "\n"), "\n")
@@ -391,7 +392,7 @@ func TestOutputFileIsWrittenWhole(t *testing.T) {
 	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
 	out := filepath.Join(t.TempDir(), "report.json")
 	o := runArgs(t, append(args, "-p", "pleroma", "-o", out, "example.tld")...)
-	if o.code != exitOK || o.stdout != "" {
+	if o.code != gate.ExitOK || o.stdout != "" {
 		t.Fatalf("exit %d stdout %q stderr %q", o.code, o.stdout, o.stderr)
 	}
 	raw, err := os.ReadFile(out)
@@ -411,7 +412,7 @@ func TestOutputFileIsWrittenWhole(t *testing.T) {
 func TestTableIsPlainOffTerminal(t *testing.T) {
 	args := startSite(t, scenario(t, "pleroma-2.7-default"))
 	o := runArgs(t, append(args, "-p", "pleroma", "-f", "table", "example.tld")...)
-	if o.code != exitFindings {
+	if o.code != gate.ExitFindings {
 		t.Errorf("exit %d, want 1 in table format too", o.code)
 	}
 	if strings.Contains(o.stdout, "\x1b") {
@@ -427,11 +428,11 @@ func TestTableIsPlainOffTerminal(t *testing.T) {
 func TestQuietPrintsNothingWhenClean(t *testing.T) {
 	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
 	o := runArgs(t, append(args, "-q", "-p", "pleroma", "example.tld")...)
-	if o.code != exitOK || o.stdout != "" || o.stderr != "" {
+	if o.code != gate.ExitOK || o.stdout != "" || o.stderr != "" {
 		t.Errorf("exit %d stdout %q stderr %q, want silence", o.code, o.stdout, o.stderr)
 	}
 	o = runArgs(t, append(args, "-q", "-p", "pleroma", "--fail-on", "warn", "example.tld")...)
-	if o.code != exitFindings || o.stdout == "" {
+	if o.code != gate.ExitFindings || o.stdout == "" {
 		t.Errorf("exit %d with empty stdout, want the report when a warning reaches --fail-on", o.code)
 	}
 }
@@ -439,7 +440,7 @@ func TestQuietPrintsNothingWhenClean(t *testing.T) {
 func TestDemo(t *testing.T) {
 	o := runArgs(t, "--demo", "-f", "json")
 	tg := onlyTarget(t, o)
-	if tg.Error != nil || tg.Profile != "pleroma" || o.code != exitFindings {
+	if tg.Error != nil || tg.Profile != "pleroma" || o.code != gate.ExitFindings {
 		t.Errorf("demo: exit %d, profile %q, error %v", o.code, tg.Profile, tg.Error)
 	}
 }
@@ -448,7 +449,7 @@ func TestDemo(t *testing.T) {
 // accepts a finding: the warning becomes info and the exit status follows.
 func TestShowProfileRoundTripAndAccept(t *testing.T) {
 	o := runArgs(t, "--show-profile", "pleroma")
-	if o.code != exitOK {
+	if o.code != gate.ExitOK {
 		t.Fatalf("exit %d: %s", o.code, o.stderr)
 	}
 	var p map[string]any
@@ -465,7 +466,7 @@ func TestShowProfileRoundTripAndAccept(t *testing.T) {
 	args := startSite(t, scenario(t, "pleroma-2.7-sts"))
 	strict := runArgs(t, append(args, "-p", "pleroma", "--fail-on", "warn", "example.tld")...)
 	accepting := runArgs(t, append(args, "-p", file, "--fail-on", "warn", "example.tld")...)
-	if strict.code != exitFindings || accepting.code != exitOK {
+	if strict.code != gate.ExitFindings || accepting.code != gate.ExitOK {
 		t.Errorf("exit without/with the override = %d/%d, want 1/0", strict.code, accepting.code)
 	}
 	tg := onlyTarget(t, accepting)
@@ -485,7 +486,7 @@ func TestListings(t *testing.T) {
 		{[]string{"--help"}, []string{"Usage:", "--resolve", "--fail-on", "Exit status:"}},
 	} {
 		o := runArgs(t, tc.args...)
-		if o.code != exitOK {
+		if o.code != gate.ExitOK {
 			t.Errorf("%v: exit %d", tc.args, o.code)
 		}
 		for _, w := range tc.want {
@@ -526,7 +527,7 @@ func TestInterruptWritesNoPartialReport(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("took %s after the interrupt", took)
 	}
-	if code != exitInterrupted {
+	if code != gate.ExitInterrupted {
 		t.Errorf("exit %d, want 130 (SPEC: interrupted)", code)
 	}
 	if raw, _ := os.ReadFile(out); string(raw) != "earlier report\n" {

@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hardscan/hardscan/internal/probe"
 	"github.com/hardscan/hardscan/internal/serve"
+	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // dialRecorder is a Guard asked after serve's address policy: it records
@@ -50,23 +51,13 @@ func (d *dialRecorder) take() []string {
 // refused (400 for what a browser would not read so, 403 for another host).
 func TestServeTargetForms(t *testing.T) {
 	rec := &dialRecorder{}
-	rule := func(s string) probe.Resolve {
-		r, err := probe.ParseResolve(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
 	srv, err := serve.New(serve.Config{
-		Allow:       []string{"allowed.test", "*.example.org", "127.0.0.1", "[::1]", "bücher.test"},
-		MaxProbes:   4,
-		Timeout:     2 * time.Second,
-		ParseTarget: parseTarget,
-		Version:     "test",
-		BackendPort: 0,
-		AllowNets:   []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
-		Scan: probe.Options{Guard: rec.guard, Resolve: []probe.Resolve{
-			rule("allowed.test:*:127.0.0.2"), rule("a.example.org:*:127.0.0.3"), rule("xn--bcher-kva.test:*:127.0.0.4"),
+		Allow:     []string{"allowed.test", "*.example.org", "127.0.0.1", "[::1]", "bücher.test"},
+		MaxProbes: 4,
+		Version:   "test",
+		AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+		Scan: scan.Options{Timeout: 2 * time.Second, BackendPort: 0, Guard: rec.guard, Resolve: []string{
+			"allowed.test:*:127.0.0.2", "a.example.org:*:127.0.0.3", "xn--bcher-kva.test:*:127.0.0.4",
 		}},
 	})
 	if err != nil {
@@ -190,12 +181,8 @@ func TestServeRefusesSpecialAddresses(t *testing.T) {
 			{"10.0.0.1", "private"}, {"169.254.169.254", "link-local"}, {"100.64.0.1", "cgnat"}, {"[fd00::1]", "private"}, {"[fe80::1]", "link-local"},
 		} {
 			rec := &dialRecorder{}
-			r, err := probe.ParseResolve("allowed.test:*:" + tc.addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := serve.New(serve.Config{Allow: []string{"allowed.test"}, MaxProbes: 1, Timeout: 2 * time.Second, ParseTarget: parseTarget,
-				Version: "test", BackendPort: 4000, Scan: probe.Options{Guard: rec.guard, Resolve: []probe.Resolve{r}}})
+			srv, err := serve.New(serve.Config{Allow: []string{"allowed.test"}, MaxProbes: 1, Version: "test",
+				Scan: scan.Options{Timeout: 2 * time.Second, BackendPort: 4000, Guard: rec.guard, Resolve: []string{"allowed.test:*:" + tc.addr}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -236,7 +223,7 @@ func TestServeRefusesSpecialAddresses(t *testing.T) {
 	t.Run("usage", func(t *testing.T) {
 		for _, bad := range []string{"10.0.0.0/33", "example.org", "fe80::1%eth0"} {
 			o := runArgs(t, "serve", "--allow", "*", "--allow-net", bad)
-			if o.code != exitUsage || !strings.Contains(o.stderr, "--allow-net") || strings.Count(o.stderr, "hardscan: ") != 1 {
+			if o.code != gate.ExitUsage || !strings.Contains(o.stderr, "--allow-net") || strings.Count(o.stderr, "hardscan: ") != 1 {
 				t.Errorf("--allow-net %s: exit %d, %q", bad, o.code, o.stderr)
 			}
 		}

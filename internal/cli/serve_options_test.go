@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // serve checks its target and client options as the scan command does,
@@ -30,11 +32,11 @@ func TestServeOptionsAsScan(t *testing.T) {
 			var scanErr, serveErr strings.Builder
 			start := time.Now()
 			code := run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--allow", "x", tc.flag, tc.value}, strings.NewReader(""), &strings.Builder{}, &serveErr)
-			if took := time.Since(start); code != exitUsage || took > 2*time.Second {
-				t.Fatalf("serve %s %s: exit %d after %v, want %d at once; stderr %q", tc.flag, tc.value, code, took, exitUsage, serveErr.String())
+			if took := time.Since(start); code != gate.ExitUsage || took > 2*time.Second {
+				t.Fatalf("serve %s %s: exit %d after %v, want %d at once; stderr %q", tc.flag, tc.value, code, took, gate.ExitUsage, serveErr.String())
 			}
-			if c := run(ctx, []string{tc.flag, tc.value, "a.test"}, strings.NewReader(""), &strings.Builder{}, &scanErr); c != exitUsage {
-				t.Fatalf("scan %s %s: exit %d, want %d", tc.flag, tc.value, c, exitUsage)
+			if c := run(ctx, []string{tc.flag, tc.value, "a.test"}, strings.NewReader(""), &strings.Builder{}, &scanErr); c != gate.ExitUsage {
+				t.Fatalf("scan %s %s: exit %d, want %d", tc.flag, tc.value, c, gate.ExitUsage)
 			}
 			if serveErr.String() != scanErr.String() {
 				t.Errorf("serve says %q, the scan command %q", serveErr.String(), scanErr.String())

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/hardscan/hardscan/fixtures/vhost"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // syncBuffer is a stderr the test can read while serve writes it.
@@ -54,7 +55,7 @@ func startServe(t *testing.T, args ...string) string {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		if code := <-done; code != exitOK {
+		if code := <-done; code != gate.ExitOK {
 			t.Errorf("serve exited %d on SIGTERM, want 0; stderr %q", code, stderr.String())
 		}
 	})
@@ -321,7 +322,7 @@ func TestServeUsage(t *testing.T) {
 		{[]string{"serve", "--allow", "*", "--listen", "256.0.0.1:1"}, "--listen"},
 	} {
 		o := runArgs(t, tc.args...)
-		if o.code != exitUsage || !strings.Contains(o.stderr, tc.want) || strings.Count(o.stderr, "hardscan: ") != 1 {
+		if o.code != gate.ExitUsage || !strings.Contains(o.stderr, tc.want) || strings.Count(o.stderr, "hardscan: ") != 1 {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and one line naming %s", tc.args, o.code, o.stderr, tc.want)
 		}
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +15,7 @@ import (
 	"github.com/hardscan/hardscan/internal/serve"
 	"github.com/hardscan/hardscan/report"
 	"github.com/hardscan/hardscan/scan"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // serveAbout is the first paragraph of serve --help, wrapped to the width.
@@ -45,38 +45,35 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	var (
-		cfg     = serve.Config{ParseTarget: parseTarget, Version: Version}
-		listen  string
-		prof    string
-		resolve []string
-		cacerts []string
-		nets    []string
-		help    bool
+		cfg    = serve.Config{Scan: scan.DefaultOptions(), Version: Version}
+		listen string
+		nets   []string
+		help   bool
 	)
 	fs.StringVar(&listen, "listen", "127.0.0.1:9731", "listen on `ADDR` (host:port); loopback unless you open it")
 	fs.StringArrayVar(&cfg.Allow, "allow", nil, "scan only hosts matching `PATTERN`, a glob such as '*.example.org' ('*' allows any), and follow redirects only to them; repeatable, at least one")
 	fs.BoolVar(&cfg.AllowPrivate, "allow-private", false, "also connect to loopback, private, link-local, CGNAT and other special-purpose addresses, refused by default wherever a name resolves")
 	fs.StringArrayVar(&nets, "allow-net", nil, "also connect to special-purpose addresses in `CIDR` (such as 10.1.0.0/16); repeatable")
 	fs.IntVarP(&cfg.MaxProbes, "concurrency", "c", 8, "`N` probes scanned at once; more wait for a free slot within their scrape timeout")
-	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "limit for each request of a probe, a `DURATION`; a probe also ends at the scrape timeout")
+	fs.DurationVar(&cfg.Scan.Timeout, "timeout", 10*time.Second, "limit for each request of a probe, a `DURATION`; a probe also ends at the scrape timeout")
 	fs.DurationVar(&cfg.TimeoutOffset, "timeout-offset", serve.DefaultTimeoutOffset, "answer this `DURATION` before the scrape timeout Prometheus sends")
-	fs.StringVarP(&prof, "profile", "p", "auto", "the profile (`NAME|FILE`) for probes without &profile=")
-	fs.StringArrayVar(&resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, as for a scan); repeatable")
-	fs.StringArrayVar(&cacerts, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
+	fs.StringVarP(&cfg.Scan.Profile, "profile", "p", "auto", "the profile (`NAME|FILE`) for probes without &profile=")
+	fs.StringArrayVar(&cfg.Scan.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT (`HOST:PORT:ADDR`, as for a scan); repeatable")
+	fs.StringArrayVar(&cfg.Scan.CAFiles, "cacert", nil, "trust the PEM CA certificates in `FILE` as well as the system's; repeatable")
 	fs.BoolVarP(&cfg.Scan.Insecure, "insecure", "k", false, "do not verify certificates (the series say they were not verified)")
 	fs.StringVar(&cfg.Scan.UserAgent, "user-agent", "hardscan/"+Version, "the User-Agent `STRING` sent")
-	fs.IntVar(&cfg.BackendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
+	fs.IntVar(&cfg.Scan.BackendPort, "backend-port", -1, "also probe this `PORT` for an exposed application server; 0 turns it off (default: the profile's)")
 	fs.IntVar(&cfg.MaxConns, "max-connections", serve.DefaultMaxConns, "accept at most `N` connections at once; more wait to be accepted")
 	fs.BoolVarP(&help, "help", "h", false, "show this help")
 	if flagSetOnly(ctx, fs) {
-		return exitOK
+		return gate.ExitOK
 	}
 	if err := fs.Parse(args); err != nil {
 		return fail(stderr, &usageError{msg: "serve: " + err.Error(), hint: "hardscan serve --help lists its flags"})
 	}
 	if help {
 		fmt.Fprint(stdout, serveHelp(fs, outputWidth(stdout, os.Getenv)))
-		return exitOK
+		return gate.ExitOK
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, usagef("serve takes no arguments, got %q", fs.Arg(0)))
@@ -91,9 +88,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	// The target and client options are checked as the scan command
 	// checks them, before anything listens: a --cacert FIFO is refused,
 	// not read forever.
-	opts := scan.Options{Profile: prof, Timeout: cfg.Timeout, Resolve: resolve, CAFiles: cacerts,
-		Insecure: cfg.Scan.Insecure, UserAgent: cfg.Scan.UserAgent, BackendPort: cfg.BackendPort}
-	if err := opts.Validate(); err != nil {
+	if err := cfg.Scan.Validate(); err != nil {
 		return fail(stderr, usageOf(err))
 	}
 	if cfg.TimeoutOffset <= 0 {
@@ -109,36 +104,6 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		cfg.AllowNets = append(cfg.AllowNets, n)
 	}
-	for _, v := range resolve {
-		rule, err := probe.ParseResolve(v)
-		if err != nil {
-			return fail(stderr, &usageError{msg: err.Error()})
-		}
-		cfg.Scan.Resolve = append(cfg.Scan.Resolve, rule)
-	}
-	if len(cacerts) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		for _, path := range cacerts {
-			pem, err := os.ReadFile(path)
-			if err != nil {
-				return fail(stderr, usagef("--cacert: %v", err))
-			}
-			if !pool.AppendCertsFromPEM(pem) {
-				return fail(stderr, usagef("--cacert %s: no PEM certificate in the file", path))
-			}
-		}
-		cfg.Scan.RootCAs = pool
-	}
-	if prof != "auto" {
-		p, err := loadProfile(prof)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		cfg.Profile = p
-	}
 	srv, err := serve.New(cfg)
 	if err != nil {
 		return fail(stderr, usagef("%v", err))
@@ -149,7 +114,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stderr, "hardscan serve: listening on http://%s/\n", ln.Addr())
 	if err := srv.Serve(ctx, ln); err != nil {
-		return fail(stderr, &codedError{err: fmt.Errorf("serve: %w", err), code: exitErrors})
+		return fail(stderr, &codedError{err: fmt.Errorf("serve: %w", err), code: gate.ExitErrors})
 	}
-	return exitOK
+	return gate.ExitOK
 }

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hardscan/hardscan/report"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // jsonFirst makes the tests that read the report as JSON ask for it: the
@@ -83,7 +86,7 @@ func TestMistakeHints(t *testing.T) {
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, strings.NewReader(""), &stdout, &stderr)
-		if code != exitUsage || !strings.Contains(stderr.String(), tc.hint) || strings.Count(stderr.String(), "\n") != 2 {
+		if code != gate.ExitUsage || !strings.Contains(stderr.String(), tc.hint) || strings.Count(stderr.String(), "\n") != 2 {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.hint)
 		}
 	}
@@ -109,10 +112,10 @@ func TestResolveMustCoverThePort(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		code := run(ctx, append([]string{"--timeout", "1s"}, tc.args...), strings.NewReader(""), &stdout, &stderr)
-		if tc.ok && code == exitUsage {
+		if tc.ok && code == gate.ExitUsage {
 			t.Errorf("%q: usage error %q", tc.args, stderr.String())
 		}
-		if !tc.ok && (code != exitUsage || !strings.Contains(stderr.String(), "hint: add --resolve")) {
+		if !tc.ok && (code != gate.ExitUsage || !strings.Contains(stderr.String(), "hint: add --resolve")) {
 			t.Errorf("%q: exit %d, stderr %q; want a usage error with a hint", tc.args, code, stderr.String())
 		}
 	}
@@ -127,7 +130,7 @@ func TestDefaultIsPlainTable(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--demo"}, strings.NewReader(""), &stdout, &stderr)
 	out := stdout.String()
-	if code != exitFindings || strings.Contains(out, "\x1b") || strings.HasPrefix(out, "{") {
+	if code != gate.ExitFindings || strings.Contains(out, "\x1b") || strings.HasPrefix(out, "{") {
 		t.Fatalf("exit %d, stderr %q, want a plain table:\n%s", code, stderr.String(), out)
 	}
 	lines := strings.Split(out, "\n")
@@ -189,13 +192,17 @@ func TestFormatFromOutputName(t *testing.T) {
 		"": "table", "report.txt": "table", "last.json": "json", "LAST.JSON": "json", "r.ndjson": "ndjson",
 		"r.html": "html", "r.htm": "html", "r.md": "markdown", "junit.xml": "junit", "hardscan.prom": "prometheus",
 	} {
-		if got := formatFromName(name); got != want {
-			t.Errorf("formatFromName(%q) = %q, want %q", name, got, want)
+		got := report.DefaultFormat
+		if f, ok := report.ForFile(name); ok {
+			got = f.Name
+		}
+		if got != want {
+			t.Errorf("report.ForFile(%q) = %q, want %q", name, got, want)
 		}
 	}
 	out := filepath.Join(t.TempDir(), "report.html")
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"--demo", "-o", out}, strings.NewReader(""), &stdout, &stderr); code != exitFindings {
+	if code := run(context.Background(), []string{"--demo", "-o", out}, strings.NewReader(""), &stdout, &stderr); code != gate.ExitFindings {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if page, err := os.ReadFile(out); err != nil || !strings.HasPrefix(string(page), "<!DOCTYPE html>") {

@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/hardscan/hardscan/fixtures/hostile"
+	"github.com/hardscan/hardscan/scan/gate"
 )
 
 // openPTY opens a pseudo-terminal: what hardscan writes to tty shows up,
@@ -70,7 +71,7 @@ func TestWaitLineOnATerminal(t *testing.T) {
 	var stdout bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(""), &stdout, tty)
 	got := read()
-	if code != exitErrors {
+	if code != gate.ExitErrors {
 		t.Errorf("exit %d, want 3", code)
 	}
 	const want = "waiting for example.tld: TLS handshake…"

@@ -126,8 +126,8 @@ func TestCatalogueCoversWhatJudgesSay(t *testing.T) {
 	for _, c := range check.All() {
 		var missing []string
 		for _, r := range c.Reasons {
-			if !reasons[c.ID][r] {
-				missing = append(missing, r)
+			if !reasons[c.ID][string(r)] {
+				missing = append(missing, string(r))
 			}
 		}
 		if len(missing) > 0 {

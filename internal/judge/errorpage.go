@@ -13,21 +13,17 @@ import (
 )
 
 // errorPageHeaders are the security headers compared between / and the
-// error page, each with the check that judges it when absent.
-var errorPageHeaders = []struct{ name, id string }{
-	{"Content-Security-Policy", check.CSP},
-	{"Strict-Transport-Security", check.HSTS},
-	{"X-Frame-Options", check.XFrameOptions},
-	{"X-Content-Type-Options", check.XContentTypeOptions},
-	{"Referrer-Policy", check.ReferrerPolicy},
-	{"Permissions-Policy", check.PermissionsPolicy},
-	{"Cross-Origin-Opener-Policy", check.CrossOriginOpenerPolicy},
-	{"Cross-Origin-Resource-Policy", check.CrossOriginResourcePolicy},
-	{"Cross-Origin-Embedder-Policy", check.CrossOriginEmbedderPolicy},
-	{"X-Permitted-Cross-Domain-Policies", check.XPermittedCrossDomainPolicies},
-	{"X-XSS-Protection", check.XXSSProtection},
-	{"X-Download-Options", check.XDownloadOptions},
-}
+// error page, each with the check that judges it when absent: the
+// catalogue's header entries that error pages must carry.
+var errorPageHeaders = func() []struct{ name, id string } {
+	var out []struct{ name, id string }
+	for _, c := range check.Headers() {
+		if c.Header.ErrorPages {
+			out = append(out, struct{ name, id string }{c.Header.Name, c.ID})
+		}
+	}
+	return out
+}()
 
 // judgeErrorPage reports each security header that / sends and the error
 // page (GET of a path that does not exist) lacks (SPEC step 7): nginx's
@@ -89,7 +85,7 @@ func judgeErrorPage(p *profile.Profile, o *probe.Observed) []finding.Finding {
 		if h.id == check.CSP {
 			value = strings.Join(vs, ", ") // several policies, all enforced
 		}
-		fs = append(fs, finding.Finding{ID: check.HeadersErrorPage, Reason: "missing", Severity: sev, Subject: strings.ToLower(h.name),
+		fs = append(fs, finding.Finding{ID: check.HeadersErrorPage, Reason: check.Missing, Severity: sev, Subject: strings.ToLower(h.name),
 			Expected: h.name + " on every response, error pages too", Actual: "absent on " + page,
 			Message: fmt.Sprintf("%s is sent on / but not on %s (a path that does not exist): %s (often the web server adds it to successful responses only, or a block with headers of its own replaces them)", h.name, page, errorPageWhy(h.id)),
 			Vars:    map[string]string{"header": h.name, "value": value, "status": fmt.Sprint(ep.Status), "path": ep.URL.EscapedPath()}})

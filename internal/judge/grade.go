@@ -16,7 +16,7 @@ const (
 )
 
 // BonusIDs earn Bonus points each when they pass on an otherwise clean target.
-var BonusIDs = []string{"hsts.preload", "cross-origin-opener-policy"}
+var BonusIDs = []string{check.HSTSPreload, check.CrossOriginOpenerPolicy}
 
 // GradeTable maps the lowest score of each grade, best first (the MDN
 // Observatory's thresholds).

@@ -45,7 +45,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 	fs = append(fs, documentFindings(p, final.Header, o.Root.Body, final, againCSP(o), cachedBy(final, o.Again))...)
 	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies, now)...)
 	if o.Dropped() > 0 {
-		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "cookies", Severity: finding.Warn, Subject: "set-cookie",
+		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: check.CappedCookies, Severity: finding.Warn, Subject: "set-cookie",
 			Expected: fmt.Sprintf("at most %d Set-Cookie lines a response", probe.MaxCookiesPerResponse), Actual: fmt.Sprintf("%d more", o.Dropped()),
 			Message: fmt.Sprintf("only the first %d Set-Cookie lines of each response were judged; %d more were not: a browser keeps about 180 cookies per site", probe.MaxCookiesPerResponse, o.Dropped())})
 	}
@@ -201,10 +201,10 @@ func judgeTLS(o *probe.Observed, now time.Time) []finding.Finding {
 	cert := finding.Finding{ID: check.TLSCertificate, Expected: "a chain that verifies for " + o.URL.Hostname()}
 	switch {
 	case o.Insecure:
-		cert.Severity, cert.Reason, cert.Actual = finding.Info, "not-verified", "not verified"
+		cert.Severity, cert.Reason, cert.Actual = finding.Info, check.NotVerified, "not verified"
 		cert.Message = "the certificate was not verified (--insecure); run without -k to check it"
 	case o.CertErr != nil:
-		cert.Severity, cert.Reason, cert.Actual = finding.Fail, "invalid", certProblem(o.CertErr)
+		cert.Severity, cert.Reason, cert.Actual = finding.Fail, check.Invalid, certProblem(o.CertErr)
 		cert.Message = "browsers refuse this certificate: " + certProblem(o.CertErr) + "; headers were still judged without verification"
 	default:
 		cert.Severity, cert.Reason, cert.Actual = finding.Pass, check.OK, "verified"
@@ -221,12 +221,12 @@ func judgeTLS(o *probe.Observed, now time.Time) []finding.Finding {
 	exp := finding.Finding{ID: check.TLSExpiry, Reason: check.OK, Expected: "at least 21 days left", Actual: fmt.Sprintf("%d days left (until %s)", days, leaf.NotAfter.UTC().Format("2006-01-02"))}
 	switch {
 	case days < 0:
-		exp.Severity, exp.Reason, exp.Actual = finding.Fail, "expired", fmt.Sprintf("expired %d days ago (%s)", -days, leaf.NotAfter.UTC().Format("2006-01-02"))
+		exp.Severity, exp.Reason, exp.Actual = finding.Fail, check.Expired, fmt.Sprintf("expired %d days ago (%s)", -days, leaf.NotAfter.UTC().Format("2006-01-02"))
 		exp.Message = "the certificate has expired"
 	case days < 7:
-		exp.Severity, exp.Reason, exp.Message = finding.Fail, "expires-soon", "the certificate expires within a week"
+		exp.Severity, exp.Reason, exp.Message = finding.Fail, check.ExpiresSoon, "the certificate expires within a week"
 	case days < 21:
-		exp.Severity, exp.Reason, exp.Message = finding.Warn, "expiring", "the certificate expires within three weeks: automatic renewal may not be running"
+		exp.Severity, exp.Reason, exp.Message = finding.Warn, check.Expiring, "the certificate expires within three weeks: automatic renewal may not be running"
 	default:
 		exp.Severity, exp.Message = finding.Pass, "the certificate is not close to expiry"
 	}
@@ -238,7 +238,7 @@ func judgeTLS(o *probe.Observed, now time.Time) []finding.Finding {
 func judgeTLSVersion(v uint16) finding.Finding {
 	f := finding.Finding{ID: check.TLSVersion, Expected: "TLS 1.2 or 1.3", Actual: tls.VersionName(v)}
 	if v < tls.VersionTLS12 {
-		f.Severity, f.Reason = finding.Fail, "obsolete"
+		f.Severity, f.Reason = finding.Fail, check.Obsolete
 		f.Message = "the server negotiated " + tls.VersionName(v) + ", which browsers refuse (RFC 8996 deprecates it)"
 		return f
 	}
@@ -266,26 +266,26 @@ func judgeRedirect(p *profile.Profile, o *probe.Observed) finding.Finding {
 	}
 	switch {
 	case o.HTTPErr != nil && probe.Refused(o.HTTPErr):
-		f.Severity, f.Reason, f.Actual = finding.Warn, "refused", "port 80 refused the connection"
+		f.Severity, f.Reason, f.Actual = finding.Warn, check.Refused, "port 80 refused the connection"
 		f.Message = "nothing answers on port 80: users who type the bare name get an error instead of a redirect"
 	case o.HTTPErr != nil:
-		f.Severity, f.Reason, f.Actual = finding.Warn, "no-answer", "no answer on port 80"
+		f.Severity, f.Reason, f.Actual = finding.Warn, check.NoAnswer, "no answer on port 80"
 		f.Message = "port 80 gave no usable answer (" + o.HTTPErr.Error() + ")"
 	case o.HTTP == nil || len(o.HTTP.Hops) == 0:
-		f.Severity, f.Reason, f.Actual = finding.Info, "not-probed", "not probed"
+		f.Severity, f.Reason, f.Actual = finding.Info, check.NotProbed, "not probed"
 		f.Message = "plain HTTP was not probed"
 	default:
 		first := o.HTTP.Hops[0]
 		loc := first.Location
 		switch {
 		case loc == nil:
-			f.Severity, f.Reason, f.Actual = bad, "no-redirect", fmt.Sprintf("%d without redirect", first.Status)
+			f.Severity, f.Reason, f.Actual = bad, check.NoRedirect, fmt.Sprintf("%d without redirect", first.Status)
 			f.Message = "plain HTTP is served without redirecting to https"
 		case loc.Scheme != "https":
-			f.Severity, f.Reason, f.Actual = bad, "not-https", fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Severity, f.Reason, f.Actual = bad, check.NotHTTPS, fmt.Sprintf("%d to %s", first.Status, loc)
 			f.Message = "the HTTP redirect does not go to https"
 		case !strings.EqualFold(loc.Hostname(), o.URL.Hostname()):
-			f.Severity, f.Reason, f.Actual = finding.Warn, "other-host", fmt.Sprintf("%d to %s", first.Status, loc)
+			f.Severity, f.Reason, f.Actual = finding.Warn, check.OtherHost, fmt.Sprintf("%d to %s", first.Status, loc)
 			f.Message = "HTTP redirects to another host first, so this host's HSTS is never set for visitors who start on http"
 		default:
 			f.Severity, f.Reason, f.Actual = finding.Pass, check.OK, fmt.Sprintf("%d to %s", first.Status, loc)
@@ -303,10 +303,10 @@ func judgeBackend(p *profile.Profile, b *probe.Probe) finding.Finding {
 	case !b.Open:
 		f.Severity, f.Reason, f.Actual, f.Message = finding.Pass, check.OK, "closed", fmt.Sprintf("port %d does not accept connections from outside", b.Port)
 	case b.Status != 0:
-		f.Severity, f.Reason, f.Actual = finding.Fail, "http-answers", fmt.Sprintf("answers HTTP %d", b.Status)
+		f.Severity, f.Reason, f.Actual = finding.Fail, check.HTTPAnswers, fmt.Sprintf("answers HTTP %d", b.Status)
 		f.Message = fmt.Sprintf("the application server answers on port %d, bypassing the web server in front and its headers", b.Port)
 	default:
-		f.Severity, f.Reason, f.Actual = finding.Warn, "open", "open, no HTTP answer"
+		f.Severity, f.Reason, f.Actual = finding.Warn, check.Open, "open, no HTTP answer"
 		f.Message = fmt.Sprintf("port %d accepts connections from outside", b.Port)
 	}
 	return f
@@ -317,28 +317,29 @@ func judgeBackend(p *profile.Profile, b *probe.Probe) finding.Finding {
 func judgeFetchLimits(o *probe.Observed) []finding.Finding {
 	var fs []finding.Finding
 	if o.Root.Truncated {
-		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "body", Severity: finding.Info, Subject: o.Root.Final().URL.String(),
+		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: check.CappedBody, Severity: finding.Info, Subject: o.Root.Final().URL.String(),
 			Expected: fmt.Sprintf("a body under %d bytes", probe.MaxBodyBytes), Actual: "larger, or cut short",
 			Message: fmt.Sprintf("only the first %d bytes of the page were read for <meta> policies", probe.MaxBodyBytes)})
 	}
 	if o.Root.Undecoded {
-		// A server that sends br or zstd though hardscan's Accept-Encoding
-		// does not list it: browsers decode it and enforce the page's
-		// <meta> policies, which hardscan could not read.
-		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: "undecoded", Severity: finding.Warn, Subject: o.Root.Final().URL.String(),
+		// A server that sends zstd (or another coding hardscan cannot
+		// decode) though hardscan's Accept-Encoding does not list it:
+		// browsers decode it and enforce the page's <meta> policies, which
+		// hardscan could not read.
+		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: check.Undecoded, Severity: finding.Warn, Subject: o.Root.Final().URL.String(),
 			Expected: "a body in a coding hardscan asked for (" + probe.AcceptEncoding + ")", Actual: "Content-Encoding: " + o.Root.Encoding,
 			Message: fmt.Sprintf("the page came %s-encoded though hardscan did not ask for it and cannot decode it, so its <meta> policies (CSP, referrer) were not read: browsers enforce them, the verdicts here cover the headers only", o.Root.Encoding)})
 	}
 	if o.Root.Downgrade {
-		fs = append(fs, finding.Finding{ID: check.RedirectDowngrade, Reason: "downgrade", Severity: finding.Fail, Subject: "https",
+		fs = append(fs, finding.Finding{ID: check.RedirectDowngrade, Reason: check.Downgrade, Severity: finding.Fail, Subject: "https",
 			Expected: "https all the way", Actual: o.Root.Stopped,
 			Message: "an https page redirects to plain http, where its headers protect nothing and anyone on the path can read and change it"})
 	} else if f := o.Root.Final(); o.Root.Disallowed && f != nil && f.Location != nil {
-		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: "outside-allow", Severity: finding.Info, Subject: "https",
+		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: check.OutsideAllow, Severity: finding.Info, Subject: "https",
 			Expected: "a redirect to a host --allow matches", Actual: f.Location.Redacted(),
 			Message: "the redirect leads to " + f.Location.Redacted() + ", a host --allow does not match: the exporter did not request it, and judged the headers of the last response received"})
 	} else if o.Root.Stopped != "" {
-		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: "stopped", Severity: finding.Warn, Subject: "https",
+		fs = append(fs, finding.Finding{ID: check.RedirectStopped, Reason: check.Stopped, Severity: finding.Warn, Subject: "https",
 			Expected: "a final response within 10 redirects", Actual: o.Root.Stopped,
 			Message: "redirects stopped (" + o.Root.Stopped + "); headers were judged on the last response received"})
 	}

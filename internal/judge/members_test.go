@@ -111,7 +111,7 @@ func TestMembersListWhatTheyGive(t *testing.T) {
 		}
 		n++
 		for _, r := range m.Reasons {
-			if !given[c.ID][r] {
+			if !given[c.ID][string(r)] {
 				t.Errorf("%s lists reason %s, which no judge gives for it", c.ID, r)
 			}
 		}

@@ -35,7 +35,7 @@ func judgeRedirectPath(o *probe.Observed) (f finding.Finding, ok bool) {
 	f = finding.Finding{ID: check.HTTPSRedirectPath, Expected: "301 to " + want.String(),
 		Vars: map[string]string{"host": host}}
 	if o.DeepHTTPErr != nil {
-		f.Severity, f.Reason, f.Actual = finding.Info, "no-answer", "no answer on port 80"
+		f.Severity, f.Reason, f.Actual = finding.Info, check.NoAnswer, "no answer on port 80"
 		f.Message = "plain HTTP gave no answer for a deep URL (" + o.DeepHTTPErr.Error() + "); https.redirect says what port 80 does"
 		return f, true
 	}
@@ -52,15 +52,15 @@ func judgeRedirectPath(o *probe.Observed) (f finding.Finding, ok bool) {
 	raw := first.Header.Get("Location")
 	switch {
 	case loc == nil && raw != "" && first.Status >= 300 && first.Status < 400:
-		f.Severity, f.Reason, f.Actual = finding.Fail, "host-mangled", fmt.Sprintf("%d to %q", first.Status, raw)
+		f.Severity, f.Reason, f.Actual = finding.Fail, check.HostMangled, fmt.Sprintf("%d to %q", first.Status, raw)
 		f.Message = fmt.Sprintf("plain HTTP redirects %s to %q, which is not a valid URL: the path was glued onto the host (a redirect target without its trailing slash)", first.URL, raw)
 		return f, true
 	case loc == nil:
-		f.Severity, f.Reason, f.Actual = secondary(finding.Warn), "no-redirect", fmt.Sprintf("%d without redirect", first.Status)
+		f.Severity, f.Reason, f.Actual = secondary(finding.Warn), check.NoRedirect, fmt.Sprintf("%d without redirect", first.Status)
 		f.Message = fmt.Sprintf("plain HTTP answers %s with %d instead of redirecting to https: a link to a deep page over http stays in clear", first.URL, first.Status)
 		return f, true
 	case loc.Scheme != "https":
-		f.Severity, f.Reason, f.Actual = secondary(finding.Warn), "not-https", fmt.Sprintf("%d to %s", first.Status, loc)
+		f.Severity, f.Reason, f.Actual = secondary(finding.Warn), check.NotHTTPS, fmt.Sprintf("%d to %s", first.Status, loc)
 		f.Message = "plain HTTP redirects a deep URL to " + loc.String() + ", not to https"
 		return f, true
 	}
@@ -70,12 +70,12 @@ func judgeRedirectPath(o *probe.Observed) (f finding.Finding, ok bool) {
 	if lh != h {
 		switch {
 		case strings.HasPrefix(lh, h):
-			f.Severity, f.Reason = finding.Fail, "host-mangled"
+			f.Severity, f.Reason = finding.Fail, check.HostMangled
 			f.Message = fmt.Sprintf("plain HTTP redirects %s to %s: the path was glued onto the host name (a redirect target without its trailing slash, as in Apache's `Redirect permanent / https://%s`), so http://%s/.example.org/ goes to https://%s.example.org/, a host anyone can own",
 				first.URL, loc, h, h, h)
 			return f, true
 		case rootTo == nil || !strings.EqualFold(rootTo.Hostname(), loc.Hostname()):
-			f.Severity, f.Reason = finding.Warn, "other-host"
+			f.Severity, f.Reason = finding.Warn, check.OtherHost
 			f.Message = fmt.Sprintf("plain HTTP redirects a deep URL to another host, %s, first", loc.Host)
 			return f, true
 		}
@@ -85,10 +85,10 @@ func judgeRedirectPath(o *probe.Observed) (f finding.Finding, ok bool) {
 	gotPath, wantPath := normPath(loc.EscapedPath()), normPath(want.EscapedPath())
 	switch {
 	case gotPath != wantPath:
-		f.Severity, f.Reason = finding.Warn, "path-lost"
+		f.Severity, f.Reason = finding.Warn, check.PathLost
 		f.Message = fmt.Sprintf("plain HTTP redirects %s to %s: the path is lost, so every old http link lands on the wrong page", first.URL, loc)
 	case normQuery(loc.RawQuery) != normQuery(want.RawQuery):
-		f.Severity, f.Reason = finding.Warn, "query-lost"
+		f.Severity, f.Reason = finding.Warn, check.QueryLost
 		f.Message = fmt.Sprintf("plain HTTP redirects %s to %s: the query is lost or changed", first.URL, loc)
 	default:
 		f.Severity, f.Reason = finding.Pass, check.OK

@@ -23,7 +23,7 @@ func judgeSiteDown(o *probe.Observed) finding.Finding {
 		f.Message = "the application answered /"
 		return f
 	}
-	f.Severity, f.Reason = finding.Fail, "server-error"
+	f.Severity, f.Reason = finding.Fail, check.ServerError
 	server := final.Header.Get("Server")
 	if server == "" {
 		server = "the server in front"
@@ -37,7 +37,7 @@ func judgeSiteDown(o *probe.Observed) finding.Finding {
 // pageAbsent are the checks of headers the application sends: when the
 // root is a 5xx, each of these that says absent is unknown instead.
 func pageAbsent(f finding.Finding, rules map[string]header.Rule) bool {
-	if f.Reason != "absent" || f.Severity == finding.Pass {
+	if f.Reason != check.Absent || f.Severity == finding.Pass {
 		return false
 	}
 	return f.ID == check.CSP || f.ID == check.HSTS || ruled(rules, f.ID)
@@ -53,7 +53,7 @@ func markSiteDown(fs []finding.Finding, rules map[string]header.Rule, status int
 			// Eligibility hangs on the header the application did not get
 			// to send: unknown, like the header itself.
 			f := &fs[i]
-			f.Severity, f.Reason = finding.Info, "site-down"
+			f.Severity, f.Reason = finding.Info, check.SiteDownReason
 			f.Message = fmt.Sprintf("unknown: / answered %d, so whether the host can join the HSTS preload list cannot be told", status)
 			continue
 		}
@@ -61,7 +61,7 @@ func markSiteDown(fs []finding.Finding, rules map[string]header.Rule, status int
 			continue
 		}
 		f := &fs[i]
-		f.Severity, f.Reason = finding.Info, "site-down"
+		f.Severity, f.Reason = finding.Info, check.SiteDownReason
 		f.Actual = fmt.Sprintf("(absent from the %d error page)", status)
 		f.Message = fmt.Sprintf("unknown: / answered %d, and the application that would send %s did not answer", status, headerName(f.ID))
 	}

@@ -48,6 +48,11 @@ type ocase struct {
 	// http1: served over HTTP/1.1 only, whose head may carry bytes (control
 	// characters in values) that HTTP/2 refuses.
 	http1 bool
+	// pad is that many spaces in an HTML comment in <head>, after head's
+	// own HTML or, with padFirst, before it: br-encoded, a decompression
+	// bomb whose decoded size is far over the probe's body cap.
+	pad      int
+	padFirst bool
 	// script is what /plain.js answers for the nosniff observation; the
 	// root's X-Content-Type-Options fields when nil.
 	script *reply

@@ -54,15 +54,30 @@ func compare(c *ocase, v verdicts, s *seen, host string) (out []check) {
 		}
 		out = append(out, ch)
 	}
-	// hardscan's own limit, which it states: a body in a coding it cannot
-	// decode hides the page's <meta> policies from it (response.truncated
-	// says undecoded). Checks that hang on the page's policies are then
-	// "hardscan says it cannot tell" when they differ.
+	// hardscan's own limits, which it states: a body in a coding it cannot
+	// decode (response.truncated says undecoded), or past its body cap
+	// (says body), hides the page's <meta> policies from it. Checks that
+	// hang on the page's policies are then "hardscan says it cannot tell"
+	// when they differ.
 	limit := ""
 	for k, f := range v {
-		if strings.HasPrefix(k, "response.truncated") && f.Reason == "undecoded" {
+		switch {
+		case strings.HasPrefix(k, "response.truncated") && f.Reason == "undecoded":
 			limit = "hardscan says the body was undecodable and its <meta> policies unread (" + desc(v, k) + ")"
+		case strings.HasPrefix(k, "response.truncated") && f.Reason == "body":
+			limit = "hardscan says it read only the first part of the body for <meta> policies (" + desc(v, k) + ")"
 		}
+	}
+	// "response.truncated body" ⇔ the decoded page is longer than the
+	// probe's cap, which Chromium reads to its end (the probes after a
+	// bomb's padding ran or are in the document).
+	if c.pad > 0 {
+		truncated := false
+		for k, f := range v {
+			truncated = truncated || strings.HasPrefix(k, "response.truncated") && f.Reason == "body"
+		}
+		out = append(out, check{kind: kindScript, what: "the page decodes past hardscan's body cap and Chromium parses it to the end",
+			hardscan: fmt.Sprintf("response.truncated body: %v", truncated), chromium: yesNo(s.Tail), agree: truncated == s.Tail})
 	}
 	defer func() {
 		for i := range out {
@@ -221,10 +236,28 @@ func compareCookies(v verdicts, s *seen) []check {
 		names[c.Name] = true
 	}
 	for name := range names {
-		var stored *struct{ secure, httpOnly, domain bool }
+		type attrs struct {
+			secure, httpOnly, domain bool
+			sameSite                 string
+		}
+		// The verdicts are by name; where Chromium stored several cookies
+		// of the name (another domain or path), each flag must hold for
+		// all of them, a domain cookie among them is sent to subdomains,
+		// and the weakest SameSite counts.
+		var stored *attrs
 		for _, c := range s.Cookies {
-			if c.Name == name {
-				stored = &struct{ secure, httpOnly, domain bool }{c.Secure, c.HTTPOnly, strings.HasPrefix(c.Domain, ".")}
+			if c.Name != name {
+				continue
+			}
+			if stored == nil {
+				stored = &attrs{c.Secure, c.HTTPOnly, strings.HasPrefix(c.Domain, "."), string(c.SameSite)}
+				continue
+			}
+			stored.secure = stored.secure && c.Secure
+			stored.httpOnly = stored.httpOnly && c.HTTPOnly
+			stored.domain = stored.domain || strings.HasPrefix(c.Domain, ".")
+			if sameSiteRank(string(c.SameSite)) < sameSiteRank(stored.sameSite) {
+				stored.sameSite = string(c.SameSite)
 			}
 		}
 		f := func(id string) finding.Finding { return v[id+"["+name+"]"] }
@@ -245,8 +278,16 @@ func compareCookies(v verdicts, s *seen) []check {
 		}{
 			{"cookie.secure", "is Secure", f("cookie.secure").Severity == finding.Pass, stored.secure},
 			{"cookie.httponly", "is HttpOnly", f("cookie.httponly").Severity == finding.Pass, stored.httpOnly},
+			// "cookie.samesite" passes ⇔ the stored SameSite is at least
+			// the one the profile asks for (unset ranks below Lax: browsers
+			// differ on its default).
+			{"cookie.samesite", "has a SameSite at least " + f("cookie.samesite").Expected, f("cookie.samesite").Severity == finding.Pass,
+				sameSiteRank(stored.sameSite) >= sameSiteRank(f("cookie.samesite").Expected)},
 			{"cookie.domain", "is sent to subdomains", f("cookie.domain").Reason == "subdomains", stored.domain},
 		} {
+			if a.id == "cookie.samesite" && f(a.id).ID == "" {
+				continue // no SameSite asked for this cookie
+			}
 			out = append(out, check{kind: kindCookie, what: fmt.Sprintf("the stored cookie %q %s", name, a.what), hardscan: d,
 				chromium: yesNo(a.got), agree: a.want == a.got})
 		}
@@ -254,9 +295,23 @@ func compareCookies(v verdicts, s *seen) []check {
 	return out
 }
 
+// sameSiteRank orders SameSite values as RFC 6265bis §8.8 does by what
+// they withhold from other sites: Strict, Lax, then unset and None.
+func sameSiteRank(v string) int {
+	switch strings.ToLower(v) {
+	case "strict":
+		return 3
+	case "lax":
+		return 2
+	case "":
+		return 1
+	}
+	return 0
+}
+
 func cookieDesc(v verdicts, name string) string {
 	var parts []string
-	for _, id := range []string{"cookie.rejected", "cookie.secure", "cookie.httponly", "cookie.domain"} {
+	for _, id := range []string{"cookie.rejected", "cookie.secure", "cookie.httponly", "cookie.samesite", "cookie.domain"} {
 		if f, ok := v[id+"["+name+"]"]; ok {
 			parts = append(parts, fmt.Sprintf("%s %s (%s)", id, f.Severity, f.Reason))
 		}

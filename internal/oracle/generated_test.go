@@ -29,6 +29,7 @@ func generated() []ocase {
 	cs = append(cs, hstsCases()...)
 	cs = append(cs, controlCases()...)
 	cs = append(cs, mistakeCases()...)
+	cs = append(cs, variantCases()...)
 	for i := range cs {
 		cs[i].source = "generated"
 	}

@@ -3,6 +3,7 @@ package oracle
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/url"
 	"strings"
 	"time"
@@ -29,8 +30,9 @@ func key(f finding.Finding) string {
 // scan runs the real scan path on the case's host: the probe fetches it
 // over loopback as hardscan would, and the judges judge what it fetched.
 // Every cookie the case sets is judged as a session cookie, so that each
-// gets its pass findings too.
-func (l *lab) scan(ctx context.Context, c *ocase, host string) (verdicts, *probe.Observed, error) {
+// gets its pass findings too. The store model is what hardscan believes
+// the browser keeps of those cookies.
+func (l *lab) scan(ctx context.Context, c *ocase, host string) (verdicts, []modelled, error) {
 	name := c.profile
 	if name == "" {
 		name = "modern"
@@ -56,9 +58,10 @@ func (l *lab) scan(ctx context.Context, c *ocase, host string) (verdicts, *probe
 		return nil, nil, fmt.Errorf("scan %s: %w", host, err)
 	}
 	if o.Root == nil || len(o.Root.Hops) == 0 {
-		return nil, o, fmt.Errorf("scan %s: no response", host)
+		return nil, nil, fmt.Errorf("scan %s: no response", host)
 	}
-	fs := judge.Site(p, o, time.Now())
+	now := time.Now()
+	fs := judge.Site(p, o, now)
 	exp := p.Cookies
 	for _, s := range o.Cookies() {
 		exp.Names = append(exp.Names, s.Cookie.Name)
@@ -69,10 +72,10 @@ func (l *lab) scan(ctx context.Context, c *ocase, host string) (verdicts, *probe
 			v[key(f)] = f
 		}
 	}
-	for _, f := range cookie.Judge(o.Cookies(), exp, time.Now()) {
+	for _, f := range cookie.Judge(o.Cookies(), exp, now) {
 		v[key(f)] = f
 	}
-	return v, o, nil
+	return v, storeModel(o.Cookies(), exp, now), nil
 }
 
 // nonces are the nonces of the enforced header policies: the page tags a
@@ -90,6 +93,18 @@ func nonces(values []string) []string {
 					}
 				}
 			}
+		}
+	}
+	return out
+}
+
+// metaPolicies are the policies of the <meta http-equiv> elements the
+// cases write in head (always as meta(), content last and double-quoted).
+func metaPolicies(head string) []string {
+	var out []string
+	for _, part := range strings.Split(head, `http-equiv="Content-Security-Policy" content="`)[1:] {
+		if v, _, ok := strings.Cut(part, `"`); ok {
+			out = append(out, html.UnescapeString(v))
 		}
 	}
 	return out

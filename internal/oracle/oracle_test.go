@@ -135,6 +135,11 @@ func TestChromiumAgrees(t *testing.T) {
 		if n := tab.cases[k]; n < 20 {
 			t.Errorf("%s: %d cases, want at least 20", k, n)
 		}
+		for _, v := range allVariants {
+			if n := tab.variants[k][v]; n < minPerVariant && os.Getenv("ORACLE_CASES") == "" {
+				t.Errorf("%s: %d cases sent %s, want at least %d", k, n, v, minPerVariant)
+			}
+		}
 	}
 	if len(cases) < 300 {
 		t.Errorf("%d cases, want at least 300", len(cases))
@@ -151,7 +156,7 @@ func runCase(ctx context.Context, l *lab, tab context.Context, c *ocase, host st
 	out = outcome{c: c, host: host}
 	t0 := time.Now()
 	defer func() { out.took = time.Since(t0) }()
-	v, _, err := l.scan(ctx, c, host)
+	v, model, err := l.scan(ctx, c, host)
 	out.scanTook = time.Since(t0)
 	if err != nil {
 		out.err = err
@@ -163,6 +168,9 @@ func runCase(ctx context.Context, l *lab, tab context.Context, c *ocase, host st
 		return out
 	}
 	out.checks = compare(c, v, s, host)
+	if c.has(kindCookie) {
+		out.checks = append(out.checks, compareStore(model, s.Cookies, time.Now())...)
+	}
 	if d, ok := departures[c.name]; ok {
 		for i := range out.checks {
 			if out.checks[i].what == d.what {
@@ -221,7 +229,16 @@ func (l *lab) register(c *ocase, host string) {
 	// The page is the probes' HTML, whatever the recorded type was (an API
 	// answer's JSON): Chromium must parse it as a document.
 	root.header = append(dropField(root.header, "Content-Type"), field{"Content-Type", "text/html; charset=utf-8"})
-	root.body = document(host, c.head, strings.ReplaceAll(c.rawBody, "{host}", host), nonces(root.values("Content-Security-Policy")), c.full())
+	head := c.head
+	if c.pad > 0 {
+		padding := "<!--" + strings.Repeat(" ", c.pad) + "-->"
+		if c.padFirst {
+			head = padding + head
+		} else {
+			head += padding
+		}
+	}
+	root.body = document(host, head, strings.ReplaceAll(c.rawBody, "{host}", host), nonces(append(root.values("Content-Security-Policy"), metaPolicies(c.head)...)), c.full())
 	routes := map[string]reply{"/": root}
 	if c.first != nil {
 		p := c.rootPath
@@ -268,14 +285,16 @@ func xcto(r reply) []field {
 // table counts cases per kind: run, and those whose every check agreed.
 type table struct {
 	cases, agree map[kind]int
-	departs      map[kind]int // checks that agree by a recorded departure of Chromium's from the spec
-	limits       map[kind]int // checks hardscan says it cannot decide (an undecodable body)
-	total, ok    int
-	bad          []string // the cases that did not agree
+	// variants counts, per kind, the cases sent in each variant.
+	variants  map[kind]map[variant]int
+	departs   map[kind]int // checks that agree by a recorded departure of Chromium's from the spec
+	limits    map[kind]int // checks hardscan says it cannot decide (an undecodable body)
+	total, ok int
+	bad       []string // the cases that did not agree
 }
 
 func tally(rs []outcome) table {
-	t := table{cases: map[kind]int{}, agree: map[kind]int{}, departs: map[kind]int{}, limits: map[kind]int{}}
+	t := table{cases: map[kind]int{}, agree: map[kind]int{}, departs: map[kind]int{}, limits: map[kind]int{}, variants: map[kind]map[variant]int{}}
 	for _, r := range rs {
 		t.total++
 		good := r.err == nil
@@ -295,6 +314,12 @@ func tally(rs []outcome) table {
 		}
 		for k, ok := range by {
 			t.cases[k]++
+			if t.variants[k] == nil {
+				t.variants[k] = map[variant]int{}
+			}
+			for _, v := range variantsOf(r.c) {
+				t.variants[k][v]++
+			}
 			if ok {
 				t.agree[k]++
 			}
@@ -310,9 +335,10 @@ func tally(rs []outcome) table {
 
 func (t table) String(major string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| kind | cases | agree | checks where Chromium departs from the spec (recorded) | checks hardscan says it cannot see |\n|---|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| kind | cases | agree | gzip | br | repeated headers | redirects | checks where Chromium departs from the spec (recorded) | checks hardscan says it cannot see |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, k := range kinds {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", k, t.cases[k], t.agree[k], t.departs[k], t.limits[k])
+		v := t.variants[k]
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d |\n", k, t.cases[k], t.agree[k], v[variantGzip], v[variantBrotli], v[variantRepeated], v[variantRedirect], t.departs[k], t.limits[k])
 	}
 	verdict := "all agree"
 	if t.ok != t.total {
@@ -330,4 +356,57 @@ func corpus(t *testing.T) []ocase {
 	cs = append(cs, recordedCases(t)...)
 	cs = append(cs, judgeTableCases(t)...)
 	return cs
+}
+
+// variant is a way a case is sent that a judge could get wrong: an
+// encoded body, a header field repeated, a redirect before the page.
+type variant string
+
+const (
+	variantGzip     variant = "gzip-encoded"
+	variantBrotli   variant = "brotli-encoded"
+	variantRepeated variant = "with a repeated header field"
+	variantRedirect variant = "behind a redirect"
+)
+
+var allVariants = []variant{variantGzip, variantBrotli, variantRepeated, variantRedirect}
+
+// minPerVariant is how many cases of each kind each variant has at least.
+const minPerVariant = 3
+
+func variantsOf(c *ocase) []variant {
+	var out []variant
+	encs := c.root.encoding
+	if c.first != nil {
+		encs += "," + c.first.encoding
+	}
+	if c.script != nil {
+		encs += "," + c.script.encoding
+	}
+	if strings.Contains(encs, "gzip") {
+		out = append(out, variantGzip)
+	}
+	if strings.Contains(encs, "br") {
+		out = append(out, variantBrotli)
+	}
+	repeated := func(r *reply) bool {
+		if r == nil {
+			return false
+		}
+		n := map[string]int{}
+		for _, f := range r.header {
+			n[strings.ToLower(f.name)]++
+			if n[strings.ToLower(f.name)] > 1 {
+				return true
+			}
+		}
+		return false
+	}
+	if repeated(&c.root) || repeated(c.first) || repeated(c.script) {
+		out = append(out, variantRepeated)
+	}
+	if c.first != nil || c.plain != nil && c.plain.status/100 == 3 {
+		out = append(out, variantRedirect)
+	}
+	return out
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/hardscan/hardscan/internal/replica"
 )
 
@@ -37,11 +39,14 @@ type field struct{ name, value string }
 
 // reply is what one path of a case answers.
 type reply struct {
-	status   int
-	header   []field
-	body     string
-	encoding string // "gzip" or "br": the body is sent so encoded (br only to clients that accept it)
-	brAlways bool   // br even to clients that do not ask for it
+	status int
+	header []field
+	body   string
+	// encoding is the Content-Encoding the body is sent in: "gzip", "br",
+	// or a list in the order applied ("gzip, br"); a list with br goes
+	// only to clients that accept br.
+	encoding string
+	brAlways bool // br even to clients that do not ask for it
 }
 
 // hit is one request the attacker's origin or a plain-HTTP listener saw.
@@ -199,18 +204,13 @@ func (l *lab) serveEvil(w http.ResponseWriter, r *http.Request) {
 func write(w http.ResponseWriter, r *http.Request, rep reply) {
 	body := []byte(rep.body)
 	enc := rep.encoding
-	if enc == "br" && !rep.brAlways && !strings.Contains(r.Header.Get("Accept-Encoding"), "br") {
+	if strings.Contains(enc, "br") && !rep.brAlways && !strings.Contains(r.Header.Get("Accept-Encoding"), "br") {
 		enc = ""
 	}
-	switch enc {
-	case "gzip":
-		var b bytes.Buffer
-		zw := gzip.NewWriter(&b)
-		_, _ = zw.Write(body)
-		_ = zw.Close()
-		body = b.Bytes()
-	case "br":
-		body = brotliStored(body)
+	if enc != "" {
+		for _, c := range strings.Split(enc, ",") {
+			body = encode(strings.TrimSpace(c), body)
+		}
 	}
 	h := w.Header()
 	for _, f := range rep.header {
@@ -231,6 +231,24 @@ func write(w http.ResponseWriter, r *http.Request, rep reply) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
+}
+
+// encode applies one content coding. Brotli at quality 1: fast, and the
+// padding of a bomb still shrinks by a thousand times or more.
+func encode(coding string, data []byte) []byte {
+	var b bytes.Buffer
+	var w io.WriteCloser
+	switch coding {
+	case "gzip":
+		w = gzip.NewWriter(&b)
+	case "br":
+		w = brotli.NewWriterLevel(&b, 1)
+	default:
+		panic("no encoder for " + coding)
+	}
+	_, _ = w.Write(data)
+	_ = w.Close()
+	return b.Bytes()
 }
 
 func htmlEscape(s string) string {

@@ -8,13 +8,17 @@ import (
 	"errors"
 	"io"
 	"strings"
+
+	"github.com/andybalholm/brotli"
 )
 
 // AcceptEncoding is what hardscan can decode, sent with every request as a
 // browser sends its own list: servers that compress only for clients that
-// ask must be judged on the body a browser reads. No br: the standard
-// library has no brotli decoder.
-const AcceptEncoding = "gzip, deflate"
+// ask must be judged on the body a browser reads, and a server (or a CDN's
+// cache) may keep a br variant of a page apart from its gzip one. Browsers
+// also offer zstd, which hardscan cannot decode; a server that sends it
+// anyway gets response.truncated (undecoded).
+const AcceptEncoding = "gzip, deflate, br"
 
 // body is what readBody read of a response.
 type body struct {
@@ -52,6 +56,8 @@ func readBody(r io.Reader, contentEncoding string) body {
 			dec = &lazy{open: func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }, r: dec}
 		case "deflate":
 			dec = &lazy{open: openDeflate, r: dec}
+		case "br":
+			dec = &lazy{open: func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }, r: dec}
 		default:
 			b.undecoded = true
 		}

@@ -57,7 +57,7 @@ func (s *Server) HTTPServer() *http.Server {
 		Handler:           limitURI(s.Handler()),
 		ReadHeaderTimeout: s.cfg.HeaderTimeout,
 		ReadTimeout:       2 * s.cfg.HeaderTimeout,
-		WriteTimeout:      2*s.cfg.Timeout + time.Second + 10*time.Second,
+		WriteTimeout:      2*s.cfg.Scan.Timeout + time.Second + 10*time.Second,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,
 	}

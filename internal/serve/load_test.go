@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hardscan/hardscan/internal/probe"
+	"github.com/hardscan/hardscan/scan"
 )
 
 func parseURL(s string) (*url.URL, error) {
@@ -35,9 +35,6 @@ func parseURL(s string) (*url.URL, error) {
 // startExporter serves cfg on a free loopback port until the test ends.
 func startExporter(t *testing.T, cfg Config) (string, *Server) {
 	t.Helper()
-	if cfg.ParseTarget == nil {
-		cfg.ParseTarget = parseURL
-	}
 	cfg.Version = "test"
 	s, err := New(cfg)
 	if err != nil {
@@ -151,13 +148,10 @@ func TestHangingTarget(t *testing.T) {
 	)
 	hang := startHanging(t)
 	port := hang.ln.Addr().(*net.TCPAddr).Port
-	rule, err := probe.ParseResolve(fmt.Sprintf("hang.test:*:127.0.0.1:%d", port))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rule := fmt.Sprintf("hang.test:*:127.0.0.1:%d", port)
 	baseG, baseFD := runtime.NumGoroutine(), openFDs()
-	base, _ := startExporter(t, Config{Allow: []string{"hang.test"}, MaxProbes: maxProbes, Timeout: 5 * time.Second, BackendPort: 4000, TimeoutOffset: offset,
-		AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Scan: probe.Options{Resolve: []probe.Resolve{rule}}})
+	base, _ := startExporter(t, Config{Allow: []string{"hang.test"}, MaxProbes: maxProbes, TimeoutOffset: offset,
+		AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Scan: scan.Options{Timeout: 5 * time.Second, BackendPort: 4000, Resolve: []string{rule}}})
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: probes + 10}}
 	defer client.CloseIdleConnections()
 

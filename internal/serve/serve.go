@@ -33,7 +33,6 @@ import (
 
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/probe"
-	"github.com/hardscan/hardscan/internal/profile"
 	"github.com/hardscan/hardscan/report"
 	"github.com/hardscan/hardscan/scan"
 	"github.com/hardscan/hardscan/scan/result"
@@ -46,13 +45,12 @@ type Config struct {
 	Allow []string
 	// MaxProbes bounds the scans running at once.
 	MaxProbes int
-	// Timeout bounds each request of a scan, as --timeout does; a probe
-	// without a scrape timeout header gets twice that and a second.
-	Timeout time.Duration
-	// Scan are the client's options (Timeout, AllowRedirect are set
-	// here). Scan.Guard, when set, is asked after the address policy, for
-	// the connections it lets through.
-	Scan probe.Options
+	// Scan are the target and client options, as a scan's: Profile for
+	// probes without &profile=, Timeout for each request (a probe without
+	// a scrape timeout header gets twice that and a second; 0 is 10s).
+	// AllowRedirect is set here; Guard, when set, is asked after the
+	// address policy, for the connections it lets through.
+	Scan scan.Options
 	// AllowPrivate lets probes connect to special-purpose addresses
 	// (probe.Classify) as to public ones; AllowNets lets them connect to
 	// those in these networks.
@@ -67,14 +65,6 @@ type Config struct {
 	// (0: DefaultTimeoutOffset): more on a loaded machine, where reading
 	// a request and writing its answer take longer.
 	TimeoutOffset time.Duration
-	// Profile is the profile a probe without &profile= is judged by; nil
-	// is auto.
-	Profile *profile.Profile
-	// BackendPort overrides the profile's when >= 0, as --backend-port.
-	BackendPort int
-	// ParseTarget reads the target parameter as the command line reads a
-	// URL.
-	ParseTarget func(string) (*url.URL, error)
 	// Version is hardscan's, for the report and the build info.
 	Version string
 }
@@ -86,9 +76,9 @@ const DefaultTimeoutOffset = 500 * time.Millisecond
 
 // Server answers /probe, /metrics and /.
 type Server struct {
-	cfg    Config
-	client *probe.Client
-	slots  chan struct{}
+	cfg     Config
+	scanner *scan.Scanner
+	slots   chan struct{}
 
 	inFlight atomic.Int64
 	mu       sync.Mutex
@@ -117,8 +107,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxProbes < 1 {
 		return nil, fmt.Errorf("at most %d probes at once: want 1 or more", cfg.MaxProbes)
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
+	if cfg.Scan.Timeout <= 0 {
+		cfg.Scan.Timeout = 10 * time.Second
 	}
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = DefaultMaxConns
@@ -129,7 +119,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.TimeoutOffset <= 0 {
 		cfg.TimeoutOffset = DefaultTimeoutOffset
 	}
-	cfg.Scan.Timeout = cfg.Timeout
 	s := &Server{
 		cfg:     cfg,
 		slots:   make(chan struct{}, cfg.MaxProbes),
@@ -154,7 +143,11 @@ func New(cfg Config) (*Server, error) {
 		host, _, err := hostOf(to)
 		return err == nil && s.Allowed(host)
 	}
-	s.client = probe.NewClient(cfg.Scan)
+	scanner, err := scan.New(cfg.Scan)
+	if err != nil {
+		return nil, err
+	}
+	s.scanner = scanner
 	return s, nil
 }
 
@@ -228,7 +221,7 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "hardscan: /probe needs ?target=URL", http.StatusBadRequest)
 		return
 	}
-	u, err := s.cfg.ParseTarget(raw)
+	u, err := scan.ParseTarget(raw)
 	var host string
 	if err == nil {
 		u, host, err = canonical(u)
@@ -243,22 +236,22 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "hardscan: "+host+" is not matched by --allow", http.StatusForbidden)
 		return
 	}
-	prof := s.cfg.Profile
-	if name := q.Get("profile"); name != "" && name != "auto" {
+	scanner := s.scanner
+	if name := q.Get("profile"); name != "" {
 		// Built-in profiles only: a file name from a URL is not ours to read.
-		p, err := profile.Builtin(name)
-		if err != nil {
+		if scanner, err = s.scanner.WithProfile(name); err != nil {
 			s.count("bad_request", 0)
-			http.Error(w, "hardscan: profile "+strconv.Quote(name)+": want auto or "+strings.Join(profile.Names(), ", "), http.StatusBadRequest)
+			http.Error(w, "hardscan: profile "+strconv.Quote(name)+": want auto or "+strings.Join(scan.Profiles(), ", "), http.StatusBadRequest)
 			return
 		}
-		prof = p
-	} else if name == "auto" {
-		prof = nil
 	}
 
 	rec := &refusals{}
-	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), refusalsKey{}, rec), s.budget(r))
+	// The slot and the scan share the probe's budget: the scan gets what
+	// waiting for a slot left of it.
+	pctx := context.WithValue(r.Context(), refusalsKey{}, rec)
+	deadline := start.Add(s.budget(r))
+	ctx, cancel := context.WithDeadline(pctx, deadline)
 	defer cancel()
 	select {
 	case s.slots <- struct{}{}:
@@ -272,19 +265,23 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.inFlight.Add(1)
-	scanner := &scan.Scanner{Client: s.client, Profile: prof, BackendPort: s.cfg.BackendPort}
-	t := scanner.Scan(ctx, u)
+	// The command's runner, for one target: its deadline makes the target
+	// one that could not be scanned, not the end of the run.
+	rep := scan.NewReport(start)
+	st, err := scanner.Run(pctx, func(yield func(scan.Input) bool) { yield(scan.Input{URL: u, Raw: raw}) },
+		scan.SinkFunc(func(t *result.Target) error { rep.Targets = append(rep.Targets, t); return nil }),
+		scan.RunOptions{Timeout: max(time.Until(deadline), time.Nanosecond)}) // 0 would be Run's default
 	s.inFlight.Add(-1)
 	<-s.slots
-
-	rep := &result.Report{
-		SchemaVersion: result.SchemaVersion,
-		Tool:          result.Tool{Name: "hardscan", Version: s.cfg.Version},
-		StartedAt:     start.UTC().Truncate(time.Second),
-		Targets:       []*result.Target{t},
-		DurationMS:    time.Since(start).Milliseconds(),
+	if err != nil || len(rep.Targets) != 1 {
+		// The client went away (its own timeout): nobody reads an answer.
+		s.count("failure", time.Since(start))
+		http.Error(w, "hardscan: the probe was cancelled", http.StatusServiceUnavailable)
+		return
 	}
-	rep.Finish()
+	rep.Summary = st.Summary
+	rep.DurationMS = time.Since(start).Milliseconds()
+	t := rep.Targets[0]
 	var buf bytes.Buffer
 	if err := report.Write(&buf, "prometheus", rep, report.Options{}); err != nil {
 		s.count("failure", time.Since(start))
@@ -338,7 +335,7 @@ func (s *Server) busy(w http.ResponseWriter, start time.Time) {
 // budget is the time a probe may take: the scrape timeout Prometheus
 // sends, less the offset, and never more than a scan's own bound.
 func (s *Server) budget(r *http.Request) time.Duration {
-	own := 2*s.cfg.Timeout + time.Second
+	own := 2*s.cfg.Scan.Timeout + time.Second
 	v, err := strconv.ParseFloat(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), 64)
 	if err != nil || v <= 0 {
 		return own

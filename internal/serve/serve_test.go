@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/hardscan/hardscan/scan"
 )
 
 func TestAllowed(t *testing.T) {
@@ -38,7 +40,7 @@ func TestAllowed(t *testing.T) {
 // A probe ends half a second before Prometheus gives up, and never later
 // than a scan's own bound.
 func TestBudget(t *testing.T) {
-	s, err := New(Config{Allow: []string{"*"}, MaxProbes: 1, Timeout: 10 * time.Second})
+	s, err := New(Config{Allow: []string{"*"}, MaxProbes: 1, Scan: scan.Options{Timeout: 10 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +97,7 @@ func TestRedirectHosts(t *testing.T) {
 
 // --timeout-offset moves the answer earlier, for a loaded machine.
 func TestBudgetOffset(t *testing.T) {
-	s, err := New(Config{Allow: []string{"*"}, MaxProbes: 1, Timeout: 10 * time.Second, TimeoutOffset: 2 * time.Second})
+	s, err := New(Config{Allow: []string{"*"}, MaxProbes: 1, Scan: scan.Options{Timeout: 10 * time.Second}, TimeoutOffset: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

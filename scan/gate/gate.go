@@ -85,8 +85,9 @@ func (g Gate) Regressions(cs []result.Change) []result.Change {
 // status (and Nagios' state) is derived from.
 type Status struct {
 	Gate Gate
-	// Errors counts targets that could not be scanned.
-	Errors int
+	// Summary counts the targets, those that could not be scanned
+	// (Summary.Errors) and the findings by severity: the report's summary.
+	Summary result.Summary
 	// Worst is the worst severity that reaches the gate: of any finding,
 	// or with a baseline of a regression only. Reached says whether any did.
 	Worst   finding.Severity
@@ -95,60 +96,48 @@ type Status struct {
 	Baseline bool
 }
 
-// Tally builds a Status target by target, so that a streamed run need
-// not keep its targets.
+// Tally is a run's one tally: it builds the Status target by target, so
+// that a streamed run need not keep its targets. The zero value counts
+// under the default gate.
 type Tally struct {
-	gate     Gate
-	errors   int
-	findings worst // of the findings, without a baseline
-	regress  worst // of the regressions, with one
-	baseline bool
-}
-
-type worst struct {
-	sev     finding.Severity
-	reached bool
-}
-
-func (w *worst) add(s finding.Severity) {
-	if !w.reached || s > w.sev {
-		w.sev, w.reached = s, true
-	}
+	st Status
 }
 
 // NewTally starts counting under g.
-func NewTally(g Gate) *Tally { return &Tally{gate: g} }
+func NewTally(g Gate) *Tally { return &Tally{st: Status{Gate: g}} }
 
-// Target counts one finished target: an error, or its findings.
+// Target counts one finished target into the summary and, unless it
+// could not be scanned, its findings against the gate.
 func (t *Tally) Target(tg *result.Target) {
+	t.st.Summary.Add(tg)
 	if tg.Error != nil {
-		t.errors++
 		return
 	}
 	for _, f := range tg.Findings {
-		if t.gate.Reaches(f.Severity) {
-			t.findings.add(f.Severity)
+		if t.st.Gate.Reaches(f.Severity) {
+			t.st.worst(f.Severity)
 		}
 	}
 }
 
-// Changes counts changes against a baseline; once called (even with none),
-// only regressions decide the status.
-func (t *Tally) Changes(cs []result.Change) {
-	t.baseline = true
-	for _, c := range t.gate.Regressions(cs) {
-		s, _ := finding.ParseSeverity(c.Now)
-		t.regress.add(s)
+// Status is the run's verdict so far.
+func (t *Tally) Status() Status { return t.st }
+
+func (s *Status) worst(sev finding.Severity) {
+	if !s.Reached || sev > s.Worst {
+		s.Worst, s.Reached = sev, true
 	}
 }
 
-// Status is the run's verdict so far.
-func (t *Tally) Status() Status {
-	w := t.findings
-	if t.baseline {
-		w = t.regress
+// Against is s judged against a baseline: only the regressions among cs
+// (the changes from it, even none) decide Worst and Reached.
+func (s Status) Against(cs []result.Change) Status {
+	s.Baseline, s.Worst, s.Reached = true, 0, false
+	for _, c := range s.Gate.Regressions(cs) {
+		sev, _ := finding.ParseSeverity(c.Now)
+		s.worst(sev)
 	}
-	return Status{Gate: t.gate, Errors: t.errors, Worst: w.sev, Reached: w.reached, Baseline: t.baseline}
+	return s
 }
 
 // Of is the Status of a whole report: with Changes non-nil (a baseline was
@@ -161,22 +150,26 @@ func Of(r *result.Report, g Gate) Status {
 		}
 	}
 	if r.Changes != nil {
-		t.Changes(r.Changes)
+		return t.Status().Against(r.Changes)
 	}
 	return t.Status()
 }
 
-// Exit statuses (README "Exit status").
+// Exit statuses of hardscan (README "Exit status"): the one table, for the
+// command and for a program that runs the scan itself.
 const (
 	ExitOK       = 0 // scanned, nothing reaches --fail-on
 	ExitFindings = 1 // a finding (with a baseline: a regression) reaches --fail-on
+	ExitUsage    = 2 // bad flag, bad URL, unreadable input, bad profile
 	ExitErrors   = 3 // a target could not be scanned; wins over 1
+
+	ExitInterrupted = 130 // SIGINT/SIGTERM: no report, or one marked incomplete
 )
 
 // Code is the exit status: errors win, then what reaches the gate.
 func (s Status) Code() int {
 	switch {
-	case s.Errors > 0:
+	case s.Summary.Errors > 0:
 		return ExitErrors
 	case s.Reached:
 		return ExitFindings
@@ -198,7 +191,7 @@ const (
 // info does, else OK.
 func (s Status) Nagios() int {
 	switch {
-	case s.Errors > 0:
+	case s.Summary.Errors > 0:
 		return NagiosUnknown
 	case !s.Reached:
 		return NagiosOK

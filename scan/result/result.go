@@ -181,14 +181,16 @@ func (r *Report) Finish() {
 	}
 }
 
-// Add counts one target, whose own Summary is filled, into the run's.
+// Add counts one target and its findings (finding.Tally) into the run's
+// summary.
 func (s *Summary) Add(t *Target) {
 	s.Targets++
 	if t.Error != nil {
 		s.Errors++
 	}
-	s.Pass += t.Summary.Pass
-	s.Info += t.Summary.Info
-	s.Warn += t.Summary.Warn
-	s.Fail += t.Summary.Fail
+	c := finding.Tally(t.Findings)
+	s.Pass += c.Pass
+	s.Info += c.Info
+	s.Warn += c.Warn
+	s.Fail += c.Fail
 }

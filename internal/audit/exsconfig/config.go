@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/localfile"
 	"github.com/hardscan/hardscan/scan/finding"
 )
@@ -404,7 +405,7 @@ func skipFindings(path string, skips []Skip) []finding.Finding {
 		parts = append(parts, fmt.Sprintf("line %d %q: %s", s.Line, s.Text, s.Reason))
 	}
 	return []finding.Finding{{
-		ID: "config.parse", Reason: "skipped", Severity: finding.Info, Subject: path,
+		ID: check.ConfigParse, Reason: check.Skipped, Severity: finding.Info, Subject: path,
 		Expected: "every statement read", Actual: fmt.Sprintf("%d statements skipped", len(skips)),
 		Message: fmt.Sprintf("hardscan did not apply these statements of %s, so settings they make are not judged: %s.",
 			filepath.Base(path), strings.Join(parts, "; ")),

@@ -3,7 +3,6 @@ package exsconfig
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
@@ -70,10 +69,10 @@ func Judge(c *Config) []finding.Finding {
 	enabled := c.resolve(vTrue, "pleroma", "http_security", "enabled")
 	return []finding.Finding{
 		judgeIP(c.resolve(tuple(127, 0, 0, 1), "pleroma", "Pleroma.Web.Endpoint", "http", "ip")),
-		judgeFlag("config.secure_cookie_flag", c.resolve(vTrue, "pleroma", "Pleroma.Web.Endpoint", "secure_cookie_flag"),
+		judgeFlag(check.Config("secure_cookie_flag"), c.resolve(vTrue, "pleroma", "Pleroma.Web.Endpoint", "secure_cookie_flag"),
 			"the session cookie is marked Secure",
 			"the session cookie is sent over plain HTTP too: remove secure_cookie_flag: false, or set it to true, under config :pleroma, Pleroma.Web.Endpoint"),
-		judgeFlag("config.http_security.enabled", enabled,
+		judgeFlag(check.Config("http_security.enabled"), enabled,
 			"Pleroma sends its security headers",
 			"Pleroma sends none of its security headers (CSP, X-Frame-Options, Referrer-Policy...): set enabled: true under config :pleroma, :http_security"),
 		judgeSTS(c.resolve(vFalse, "pleroma", "http_security", "sts"), enabled),
@@ -85,16 +84,16 @@ func Judge(c *Config) []finding.Finding {
 
 // unknownFinding is the info finding for a value only known at run time.
 func unknownFinding(id, expected string, s setting) finding.Finding {
-	return finding.Finding{ID: id, Reason: "unknown", Severity: finding.Info, Expected: expected, Actual: s.actual(),
+	return finding.Finding{ID: id, Reason: check.Unknown, Severity: finding.Info, Expected: expected, Actual: s.actual(),
 		Message: "hardscan cannot judge this setting because its value is " + s.unknown + "; check it by hand."}
 }
 
 func judgeIP(s setting) finding.Finding {
-	const id, want = "config.http.ip", "{127, 0, 0, 1}"
+	id, want := check.Config("http.ip"), "{127, 0, 0, 1}"
 	if s.unknown != "" {
 		return unknownFinding(id, want, s)
 	}
-	f := finding.Finding{ID: id, Reason: "ok", Expected: want + " (loopback)", Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: check.OK, Expected: want + " (loopback)", Actual: s.actual()}
 	v := s.v
 	switch {
 	case v.Kind == Tuple && len(v.Items) == 2 && v.Items[0].Kind == Atom && v.Items[0].Str == "local":
@@ -102,14 +101,14 @@ func judgeIP(s setting) finding.Finding {
 	case isLoopback(v):
 		f.Message = "Pleroma listens on loopback only, behind the reverse proxy."
 	case ipTuple(v):
-		f.Severity, f.Reason = finding.Fail, "exposed"
+		f.Severity, f.Reason = finding.Fail, check.Exposed
 		where := "on " + v.String()
 		if allZero(v) {
 			where = "on every interface"
 		}
 		f.Message = fmt.Sprintf("Pleroma listens %s, so its port is reachable without the reverse proxy: set http: [ip: {127, 0, 0, 1}] under config :pleroma, Pleroma.Web.Endpoint.", where)
 	default:
-		f.Severity, f.Reason = finding.Warn, "not-an-address"
+		f.Severity, f.Reason = finding.Warn, check.NotAnAddress
 		f.Message = "ip is not an address tuple Pleroma understands: set http: [ip: {127, 0, 0, 1}] under config :pleroma, Pleroma.Web.Endpoint."
 	}
 	return f
@@ -166,35 +165,35 @@ func judgeFlag(id string, s setting, good, bad string) finding.Finding {
 	if s.unknown != "" {
 		return unknownFinding(id, "true", s)
 	}
-	f := finding.Finding{ID: id, Reason: "ok", Expected: "true", Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: check.OK, Expected: "true", Actual: s.actual()}
 	switch {
 	case s.v.Kind == Bool && s.v.Bool:
 		f.Message = good + "."
 	case s.v.Kind == Bool || s.v.Kind == Nil:
-		f.Severity, f.Reason = finding.Fail, "off"
+		f.Severity, f.Reason = finding.Fail, check.Off
 		f.Message = bad + "."
 	default:
-		f.Severity, f.Reason = finding.Warn, "not-boolean"
+		f.Severity, f.Reason = finding.Warn, check.NotBoolean
 		f.Message = "the value is not a boolean: write true."
 	}
 	return f
 }
 
 func judgeSTS(s, enabled setting) finding.Finding {
-	const id = "config.http_security.sts"
+	id := check.Config("http_security.sts")
 	if s.unknown != "" {
 		return unknownFinding(id, "true", s)
 	}
-	f := finding.Finding{ID: id, Reason: "ok", Expected: "true", Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: check.OK, Expected: "true", Actual: s.actual()}
 	on := s.v.Kind == Bool && s.v.Bool
 	switch {
 	case on && enabled.unknown == "" && !(enabled.v.Kind == Bool && enabled.v.Bool):
-		f.Severity, f.Reason = finding.Fail, "no-effect"
+		f.Severity, f.Reason = finding.Fail, check.NoEffect
 		f.Message = "sts: true has no effect while http_security is disabled: set enabled: true under config :pleroma, :http_security."
 	case on:
 		f.Message = "Pleroma sends Strict-Transport-Security."
 	default:
-		f.Severity, f.Reason = finding.Fail, "off"
+		f.Severity, f.Reason = finding.Fail, check.Off
 		off := "HSTS is off"
 		if s.def {
 			off += " (Pleroma's default is sts: false)"
@@ -205,31 +204,31 @@ func judgeSTS(s, enabled setting) finding.Finding {
 }
 
 func judgeMaxAge(s setting) finding.Finding {
-	const id = "config.http_security.sts_max_age"
+	id := check.Config("http_security.sts_max_age")
 	want := ">= 31536000 (one year)"
 	if s.unknown != "" {
 		return unknownFinding(id, want, s)
 	}
-	f := finding.Finding{ID: id, Reason: "ok", Expected: want, Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: check.OK, Expected: want, Actual: s.actual()}
 	switch {
 	case s.v.Kind == Int && s.v.Int >= oneYear:
 		f.Message = "HSTS max-age is at least a year."
 	case s.v.Kind == Int:
-		f.Severity, f.Reason = finding.Warn, "short"
+		f.Severity, f.Reason = finding.Warn, check.Short
 		f.Message = "HSTS max-age is under a year: set sts_max_age: 31_536_000 (or more) under config :pleroma, :http_security."
 	default:
-		f.Severity, f.Reason = finding.Warn, "not-integer"
+		f.Severity, f.Reason = finding.Warn, check.NotInteger
 		f.Message = "sts_max_age is not an integer number of seconds: set sts_max_age: 31_536_000 under config :pleroma, :http_security."
 	}
 	return f
 }
 
 func judgeCT(s setting) finding.Finding {
-	const id = "config.http_security.ct_max_age"
+	id := check.Config("http_security.ct_max_age")
 	if s.unknown != "" {
 		return unknownFinding(id, "any", s)
 	}
-	return finding.Finding{ID: id, Reason: "obsolete", Severity: finding.Info, Expected: "any (Expect-CT is obsolete)", Actual: s.actual(),
+	return finding.Finding{ID: id, Reason: check.Obsolete, Severity: finding.Info, Expected: "any (Expect-CT is obsolete)", Actual: s.actual(),
 		Message: "Expect-CT is obsolete (Chrome removed it in version 107, Firefox never had it): this value changes nothing, leave it."}
 }
 
@@ -241,14 +240,14 @@ var referrerRank = map[string]int{
 }
 
 func judgeReferrer(s setting) finding.Finding {
-	const id = "config.http_security.referrer_policy"
+	id := check.Config("http_security.referrer_policy")
 	want := "same-origin or no-referrer"
 	if s.unknown != "" {
 		return unknownFinding(id, want, s)
 	}
-	f := finding.Finding{ID: id, Reason: "ok", Expected: want, Actual: s.actual()}
+	f := finding.Finding{ID: id, Reason: check.OK, Expected: want, Actual: s.actual()}
 	if s.v.Kind != String && s.v.Kind != Charlist {
-		f.Severity, f.Reason = finding.Warn, "not-string"
+		f.Severity, f.Reason = finding.Warn, check.NotString
 		f.Message = `referrer_policy is not a string: set referrer_policy: "same-origin" under config :pleroma, :http_security.`
 		return f
 	}
@@ -262,22 +261,18 @@ func judgeReferrer(s setting) finding.Finding {
 	}
 	switch {
 	case policy == "":
-		f.Severity, f.Reason = finding.Warn, "invalid"
+		f.Severity, f.Reason = finding.Warn, check.Invalid
 		f.Message = `browsers ignore this policy and fall back to strict-origin-when-cross-origin: set referrer_policy: "same-origin" under config :pleroma, :http_security.`
 	case referrerRank[policy] <= referrerRank["same-origin"]:
 		f.Message = "no referrer leaves the site."
 	default:
-		f.Severity, f.Reason = finding.Warn, "weaker"
+		f.Severity, f.Reason = finding.Warn, check.Weaker
 		f.Message = fmt.Sprintf(`%s sends the page address to other sites: set referrer_policy: "same-origin" under config :pleroma, :http_security.`, policy)
 	}
 	return f
 }
 
-// keys are the config.<key> ids Judge gives.
+// keys are the config.<key> ids Judge gives: the catalogue lists them as
+// members, and a test holds the two lists equal.
 var keys = []string{"http.ip", "secure_cookie_flag", "http_security.enabled", "http_security.sts",
 	"http_security.sts_max_age", "http_security.ct_max_age", "http_security.referrer_policy"}
-
-func init() {
-	check.SetMembers("config.<key>", func(n string) bool { return slices.Contains(keys, n) })
-	check.SetMemberNames("config.<key>", keys)
-}

@@ -2,7 +2,6 @@ package unit
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
@@ -123,18 +122,18 @@ func exposure(u *Unit) []finding.Finding {
 	for _, e := range extras {
 		on, s := e.on(u)
 		score(e.key, e.weight, on)
-		f := finding.Finding{ID: "unit." + e.key, Reason: "ok", Expected: e.advice, Actual: actual(s, "off"), Vars: map[string]string{"directive": e.key, "line": e.advice}}
+		f := finding.Finding{ID: check.Unit(e.key), Reason: check.OK, Expected: e.advice, Actual: actual(s, "off"), Vars: map[string]string{"directive": e.key, "line": e.advice}}
 		if on {
 			f.Message = "on: " + e.why + "."
 		} else {
-			f.Severity, f.Reason = finding.Info, "off"
+			f.Severity, f.Reason = finding.Info, check.Off
 			f.Message = fmt.Sprintf("beyond the guide: add %s to the [Service] section so that %s%s.", e.advice, e.why, ignoredNote(s))
 		}
 		per = append(per, f)
 	}
 	val := float64(missing) * 10 / float64(total)
 	sum := finding.Finding{
-		ID: "unit.exposure", Reason: "score", Severity: finding.Info,
+		ID: check.UnitExposure, Reason: check.Score, Severity: finding.Info,
 		Expected: "0.0 (lower is better)", Actual: fmt.Sprintf("%.1f", val),
 	}
 	if len(off) == 0 {
@@ -163,20 +162,4 @@ func protectsHome(u *Unit) bool {
 func protectsSystem(u *Unit) bool {
 	v := u.eval("ProtectSystem", true, normEnum("full", "strict")).value
 	return v == "full" || v == "strict"
-}
-
-// init tells the catalogue which unit.<Directive> ids exist: the guide's
-// and every extra directive scored above.
-func init() {
-	var names []string
-	for k := range guideWeights {
-		if k != "User" {
-			names = append(names, k)
-		}
-	}
-	for _, e := range extras {
-		names = append(names, e.key)
-	}
-	check.SetMembers("unit.<Directive>", func(n string) bool { return slices.Contains(names, n) })
-	check.SetMemberNames("unit.<Directive>", names)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -54,28 +55,28 @@ var caveats = map[string]string{
 
 func judgeBool(u *Unit, key, good, bad string) finding.Finding {
 	s := u.boolean(key)
-	f := finding.Finding{ID: "unit." + key, Reason: "ok", Expected: "true", Actual: actual(s, "no"), Vars: map[string]string{"directive": key, "value": "true"}}
+	f := finding.Finding{ID: check.Unit(key), Reason: check.OK, Expected: "true", Actual: actual(s, "no"), Vars: map[string]string{"directive": key, "value": "true"}}
 	if s.value == "yes" {
 		f.Message = good + "."
 		return f
 	}
-	f.Severity, f.Reason = finding.Fail, "off"
+	f.Severity, f.Reason = finding.Fail, check.Off
 	f.Message = fmt.Sprintf("%s: add %s=true to the [Service] section%s%s.", bad, key, caveats[key], ignoredNote(s))
 	return f
 }
 
 func judgeProtectHome(u *Unit) finding.Finding {
 	s := u.eval("ProtectHome", true, normEnum("read-only", "tmpfs"))
-	f := finding.Finding{ID: "unit.ProtectHome", Reason: "ok", Expected: "true, read-only or tmpfs", Actual: actual(s, "no"), Vars: map[string]string{"directive": "ProtectHome", "value": "true"}}
+	f := finding.Finding{ID: check.Unit("ProtectHome"), Reason: check.OK, Expected: "true, read-only or tmpfs", Actual: actual(s, "no"), Vars: map[string]string{"directive": "ProtectHome", "value": "true"}}
 	homes := u.homePaths()
 	if s.value == "tmpfs" {
 		homes = u.unbound(homes)
 	}
 	switch {
 	case s.value == "no" || s.value == "":
-		f.Severity, f.Reason = finding.Fail, "off"
+		f.Severity, f.Reason = finding.Fail, check.Off
 		if len(homes) > 0 {
-			f.Reason = "off-home-used"
+			f.Reason = check.OffHomeUsed
 			f.Vars = map[string]string{"directive": "ProtectHome", "value": "tmpfs", "home": homes[0]}
 			f.Message = fmt.Sprintf("the service can read every home directory, and it lives under /home itself (%s), "+
 				"so ProtectHome=true would hide it: move it out of /home, or add ProtectHome=tmpfs and BindPaths=%s to the [Service] section%s.",
@@ -85,7 +86,7 @@ func judgeProtectHome(u *Unit) finding.Finding {
 				"(if its user's home is under /home, move it first)" + ignoredNote(s) + "."
 		}
 	case s.value != "read-only" && len(homes) > 0:
-		f.Severity, f.Reason = finding.Warn, "hides-service"
+		f.Severity, f.Reason = finding.Warn, check.HidesService
 		f.Vars = map[string]string{"directive": "ProtectHome", "value": s.value, "home": homes[0]}
 		f.Message = fmt.Sprintf("ProtectHome=%s hides %s, which the service uses: move the service out of /home, "+
 			"or add BindPaths=%s to the [Service] section.", s.value, homes[0], homes[0])
@@ -97,15 +98,15 @@ func judgeProtectHome(u *Unit) finding.Finding {
 
 func judgeProtectSystem(u *Unit) finding.Finding {
 	s := u.eval("ProtectSystem", true, normEnum("full", "strict"))
-	f := finding.Finding{ID: "unit.ProtectSystem", Reason: "ok", Expected: "full or strict", Actual: actual(s, "no"), Vars: map[string]string{"directive": "ProtectSystem", "value": "full"}}
+	f := finding.Finding{ID: check.Unit("ProtectSystem"), Reason: check.OK, Expected: "full or strict", Actual: actual(s, "no"), Vars: map[string]string{"directive": "ProtectSystem", "value": "full"}}
 	switch s.value {
 	case "full", "strict":
 		f.Message = "/usr, /boot and /etc are read-only for the service."
 	case "yes":
-		f.Severity, f.Reason = finding.Fail, "weak"
+		f.Severity, f.Reason = finding.Fail, check.Weak
 		f.Message = "ProtectSystem=true leaves /etc writable: put ProtectSystem=full (or strict) in the [Service] section" + ignoredNote(s) + "."
 	default:
-		f.Severity, f.Reason = finding.Fail, "off"
+		f.Severity, f.Reason = finding.Fail, check.Off
 		f.Message = "the service can write to /usr, /boot and /etc: add ProtectSystem=full to the [Service] section" + ignoredNote(s) + "."
 	}
 	return f
@@ -113,7 +114,7 @@ func judgeProtectSystem(u *Unit) finding.Finding {
 
 func judgeCaps(u *Unit) finding.Finding {
 	c := u.capabilities()
-	f := finding.Finding{ID: "unit.CapabilityBoundingSet", Reason: "ok", Expected: "CAP_SYS_ADMIN removed (~CAP_SYS_ADMIN)", Vars: map[string]string{"directive": "CapabilityBoundingSet", "value": "~CAP_SYS_ADMIN"}}
+	f := finding.Finding{ID: check.Unit("CapabilityBoundingSet"), Reason: check.OK, Expected: "CAP_SYS_ADMIN removed (~CAP_SYS_ADMIN)", Vars: map[string]string{"directive": "CapabilityBoundingSet", "value": "~CAP_SYS_ADMIN"}}
 	f.Actual = c.set.String()
 	if len(c.last) > 0 {
 		var ws []string
@@ -141,7 +142,7 @@ func judgeCaps(u *Unit) finding.Finding {
 		f.Message = "CAP_SYS_ADMIN is not in the service's capability bounding set" + unknown + "."
 		return f
 	}
-	f.Severity, f.Reason = finding.Fail, "cap-sys-admin"
+	f.Severity, f.Reason = finding.Fail, check.CapSysAdmin
 	why := "the service keeps CAP_SYS_ADMIN"
 	if n := len(c.last); n > 0 && strings.TrimSpace(c.last[n-1].Value) == "~" {
 		why = "a lone CapabilityBoundingSet=~ at " + c.last[n-1].Where() + " restores every capability"
@@ -204,7 +205,7 @@ func syntaxFindings(u *Unit) []finding.Finding {
 			parts = append(parts, fmt.Sprintf("line %d: %s", s.Line, s.Reason))
 		}
 		fs = append(fs, finding.Finding{
-			ID: "unit.syntax", Reason: "ignored-lines", Severity: finding.Info, Subject: file,
+			ID: check.UnitSyntax, Reason: check.IgnoredLines, Severity: finding.Info, Subject: file,
 			Expected: "valid unit syntax", Actual: fmt.Sprintf("%d lines ignored", len(sk)),
 			Message: fmt.Sprintf("systemd ignores these lines, so what they set is not in effect: %s; fix them.", strings.Join(parts, "; ")),
 		})

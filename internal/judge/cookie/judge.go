@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/parse/setcookie"
 	"github.com/hardscan/hardscan/scan/finding"
 )
@@ -55,13 +56,13 @@ func (e Expect) Validate() error {
 
 // Check ids of the findings Judge emits; the subject is the cookie name.
 const (
-	IDSecure   = "cookie.secure"
-	IDHTTPOnly = "cookie.httponly"
-	IDSameSite = "cookie.samesite"
-	IDPrefix   = "cookie.prefix"
-	IDDomain   = "cookie.domain"
-	IDRejected = "cookie.rejected"
-	IDSession  = "cookie.session"
+	IDSecure   = check.CookieSecure
+	IDHTTPOnly = check.CookieHTTPOnly
+	IDSameSite = check.CookieSameSite
+	IDPrefix   = check.CookiePrefix
+	IDDomain   = check.CookieDomain
+	IDRejected = check.CookieRejected
+	IDSession  = check.CookieSession
 )
 
 const defaultMissing = "no session cookie was seen; Pleroma >= 2.5 sets it only for authenticated requests: pass -H 'Authorization: Bearer TOKEN'"
@@ -126,7 +127,7 @@ func Judge(seen []setcookie.Seen, exp Expect, now time.Time) []finding.Finding {
 		if msg == "" {
 			msg = defaultMissing
 		}
-		keep(finding.Finding{ID: IDSession, Reason: "not-seen", Severity: finding.Info, Expected: strings.Join(exp.Names, " or "), Vars: map[string]string{"cookie": exp.Names[0]},
+		keep(finding.Finding{ID: IDSession, Reason: check.NotSeen, Severity: finding.Info, Expected: strings.Join(exp.Names, " or "), Vars: map[string]string{"cookie": exp.Names[0]},
 			Actual: "(not seen)", Message: msg})
 	}
 	return out
@@ -169,11 +170,11 @@ func storeFates(seen []setcookie.Seen, judges []judge, now time.Time) []fate {
 }
 
 // IDStorage is the check id of the notes on deletions and replacements.
-const IDStorage = "cookie.storage"
+const IDStorage = check.CookieStorage
 
 // deleted notes a line that removes the cookie: the browser stores nothing.
 func (j judge) deleted(fa fate, seen []setcookie.Seen) finding.Finding {
-	f := finding.Finding{ID: IDStorage, Reason: "deleted", Severity: finding.Info, Expected: "a cookie browsers store"}
+	f := finding.Finding{ID: IDStorage, Reason: check.Deleted, Severity: finding.Info, Expected: "a cookie browsers store"}
 	f.Message = fmt.Sprintf("%s deletes the cookie (%s): browsers store nothing for it, so there is nothing to protect", j.where(), j.c.How())
 	if fa.removed >= 0 {
 		f.Message += fmt.Sprintf("; it removes the one set earlier by %s", judge{u: seen[fa.removed].SetBy}.where())
@@ -185,7 +186,7 @@ func (j judge) deleted(fa fate, seen []setcookie.Seen) finding.Finding {
 // replaced notes a line a later one of the same name, domain and path
 // overwrote before the visit ended.
 func (j judge) replaced(by setcookie.Seen) finding.Finding {
-	f := finding.Finding{ID: IDStorage, Reason: "replaced", Severity: finding.Info, Expected: "one Set-Cookie per cookie"}
+	f := finding.Finding{ID: IDStorage, Reason: check.Replaced, Severity: finding.Info, Expected: "one Set-Cookie per cookie"}
 	from := "from " + judge{u: by.SetBy}.where()
 	if from == "from "+j.where() {
 		from = "from the same URL"
@@ -233,7 +234,7 @@ func (j judge) finish(f *finding.Finding) {
 		f.Actual = setcookie.Redact(j.c.Raw)
 	}
 	if f.Reason == "" {
-		f.Reason = "ok"
+		f.Reason = check.OK
 	}
 	f.Vars = j.vars()
 }
@@ -276,10 +277,10 @@ func (j judge) secure() (finding.Finding, bool) {
 	f := finding.Finding{ID: IDSecure, Expected: "Secure, set over HTTPS"}
 	switch {
 	case j.plainHTTP():
-		f.Severity, f.Reason = j.worse(), "set-over-http"
+		f.Severity, f.Reason = j.worse(), check.SetOverHTTP
 		f.Message = fmt.Sprintf("set over plain HTTP by %s, so its value crossed the network in clear", j.where())
 	case !j.c.Secure:
-		f.Severity, f.Reason = j.worse(), "no-secure"
+		f.Severity, f.Reason = j.worse(), check.NoSecure
 		f.Message = fmt.Sprintf("cookie set by %s lacks Secure, so the browser will send it over plain HTTP", j.where())
 	case j.session:
 		f.Message = "the session cookie is Secure"
@@ -297,10 +298,10 @@ func (j judge) httpOnly() (finding.Finding, bool) {
 	case j.c.HTTPOnly:
 		return f, false
 	case j.session:
-		f.Severity, f.Reason = finding.Fail, "no-httponly"
+		f.Severity, f.Reason = finding.Fail, check.NoHTTPOnly
 		f.Message = fmt.Sprintf("the session cookie set by %s lacks HttpOnly, so injected script can steal it", j.where())
 	case looksLikeSession(j.c.Name):
-		f.Severity, f.Reason = finding.Warn, "no-httponly"
+		f.Severity, f.Reason = finding.Warn, check.NoHTTPOnly
 		f.Message = fmt.Sprintf("cookie set by %s looks like a session or token but lacks HttpOnly", j.where())
 	default:
 		return f, false
@@ -328,7 +329,7 @@ func (j judge) sameSite() (finding.Finding, bool) {
 	case !j.session || j.exp.SameSite == "":
 		return f, false
 	case sameSiteRank(j.c.SameSite) < sameSiteRank(j.exp.SameSite):
-		f.Severity, f.Reason = finding.Warn, "weaker"
+		f.Severity, f.Reason = finding.Warn, check.Weaker
 		got := j.c.SameSite
 		if got == "" {
 			got = "absent (browsers differ)"
@@ -351,7 +352,7 @@ func (j judge) prefix() (finding.Finding, bool) {
 	default:
 		// Warn only: a missing prefix is defence in depth; cookie.secure
 		// already fails a session cookie without Secure.
-		f.Severity, f.Reason = finding.Warn, "no-prefix"
+		f.Severity, f.Reason = finding.Warn, check.NoPrefix
 		f.Message = fmt.Sprintf("the session cookie lacks the %s prefix that stops subdomains and plain HTTP from overwriting it", j.exp.Prefix)
 	}
 	return f, true
@@ -371,7 +372,7 @@ func (j judge) domain() (finding.Finding, bool) {
 		return f, false
 	}
 	d := strings.TrimSuffix(j.c.Domain, ".")
-	f.Severity, f.Reason = finding.Warn, "subdomains"
+	f.Severity, f.Reason = finding.Warn, check.Subdomains
 	f.Message = fmt.Sprintf("Domain=%s sends the session cookie to every subdomain of %s too", d, d)
 	return f, true
 }
@@ -398,32 +399,32 @@ func (j judge) rejected() (finding.Finding, bool) {
 			}
 		}
 		if len(broken) > 0 {
-			f.Reason, f.Expected = "prefix-rules", p+" rules"
+			f.Reason, f.Expected = check.PrefixRules, p+" rules"
 			f.Message = fmt.Sprintf("browsers reject this %s cookie set by %s (%s)", p, j.where(), strings.Join(broken, ", "))
 			return f, true
 		}
 	}
 	if host, d := j.host(), strings.TrimSuffix(j.c.Domain, "."); j.c.HasDomain && host != "" {
 		if ps, _ := publicsuffix.PublicSuffix(d); ps == d && d != host {
-			f.Reason = "public-suffix-domain"
+			f.Reason = check.PublicSuffixDomain
 			f.Message = fmt.Sprintf("Domain=%s is a public suffix, so browsers reject the cookie set by %s", d, j.where())
 			return f, true
 		}
 		if d != host && (net.ParseIP(host) != nil || !strings.HasSuffix(host, "."+d)) {
-			f.Reason = "foreign-domain"
+			f.Reason = check.ForeignDomain
 			f.Message = fmt.Sprintf("Domain=%s does not domain-match %s, so browsers reject the cookie", d, host)
 			return f, true
 		}
 	}
 	switch {
 	case j.c.SameSite == "None" && !j.c.Secure:
-		f.Reason, f.Expected = "samesite-none-insecure", "Secure with SameSite=None"
+		f.Reason, f.Expected = check.SameSiteNoneInsecure, "Secure with SameSite=None"
 		f.Message = fmt.Sprintf("SameSite=None without Secure (set by %s) makes browsers reject the cookie (RFC 6265bis)", j.where())
 	case j.plainHTTP() && j.c.Secure:
-		f.Reason = "secure-over-http"
+		f.Reason = check.SecureOverHTTP
 		f.Message = fmt.Sprintf("a Secure cookie set over plain HTTP by %s is rejected by browsers (RFC 6265bis)", j.where())
 	case j.c.Name == "" && setcookie.Prefix(j.c.Value) != "":
-		f.Reason = "nameless-prefix"
+		f.Reason = check.NamelessPrefix
 		f.Message = "a nameless cookie whose value starts with a __Host- or __Secure- prefix is rejected by browsers (RFC 6265bis)"
 	default:
 		return f, false

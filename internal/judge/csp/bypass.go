@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -18,7 +19,7 @@ var bypassData string
 
 // bypassURL is one entry of bypass_hosts.txt.
 type bypassURL struct {
-	kind      string // "jsonp" or "angular"
+	kind      string // check.JSONP or check.AngularJS, the reason it gives
 	needsEval bool   // the JSONP bypass works only with 'unsafe-eval'
 	url       string // scheme-relative, as listed
 	src       Source // the URL as an https host source, to ask a set whether it allows it
@@ -43,9 +44,9 @@ func parseBypass(data string) []bypassURL {
 		}
 		b := bypassURL{kind: kind, url: u, src: ParseSource("https:" + u)}
 		if kind == "jsonp-eval" {
-			b.kind, b.needsEval = "jsonp", true
+			b.kind, b.needsEval = check.JSONP, true
 		}
-		if b.src.Kind != KindHost || (b.kind != "jsonp" && b.kind != "angular") {
+		if b.src.Kind != KindHost || (b.kind != check.JSONP && b.kind != check.AngularJS) {
 			panic("csp: bad line in bypass_hosts.txt: " + line)
 		}
 		out = append(out, b)
@@ -107,7 +108,7 @@ func (j *judge) bypassHosts() {
 		h.urls = append(h.urls, b.url)
 	}
 	dir := elem[0].dir.Name
-	what := map[string]string{"jsonp": "JSONP endpoints", "angular": "AngularJS libraries"}
+	what := map[string]string{check.JSONP: "JSONP endpoints", check.AngularJS: "AngularJS libraries"}
 	for _, by := range order {
 		h := hits[by]
 		var served []string
@@ -120,7 +121,7 @@ func (j *judge) bypassHosts() {
 			more = fmt.Sprintf(" and %d more", len(urls)-3)
 			urls = urls[:3]
 		}
-		j.out.add(finding.Finding{ID: "csp.bypass-host", Reason: h.kinds[0], Severity: finding.Fail, Subject: by,
+		j.out.add(finding.Finding{ID: check.CSPBypassHost, Reason: h.kinds[0], Severity: finding.Fail, Subject: by,
 			Expected: "no script source on a host that serves JSONP or AngularJS", Actual: dir + " " + by,
 			Message: fmt.Sprintf("%s allows %s, which serves %s (%s%s): injected markup can load them and run any script despite the allow-list; use nonces or hashes with 'strict-dynamic', or allow only the exact script URLs",
 				dir, by, strings.Join(served, " and "), strings.Join(urls, " "), more),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -26,7 +27,7 @@ func sourceKey(s Source) string {
 
 // compare judges csp.<name> against the profile's expected list.
 func (j *judge) compare(name string, list []string) {
-	id := "csp." + name
+	id := check.CSPDirective(name)
 	expSrc := expected(list, j.in.Origin)
 	expText := strings.TrimSpace(name + " " + joinSources(expSrc))
 	if !sourceList(name) {
@@ -39,7 +40,7 @@ func (j *judge) compare(name string, list []string) {
 		if fb := fallback[name]; len(fb) > 1 {
 			how = "nor does " + strings.Join(fb[1:], " or ")
 		}
-		j.out.add(finding.Finding{ID: id, Reason: "absent", Severity: finding.Fail, Expected: expText, Actual: "(none)",
+		j.out.add(finding.Finding{ID: id, Reason: check.Absent, Severity: finding.Fail, Expected: expText, Actual: "(none)",
 			Message: fmt.Sprintf("no enforced policy sets %s (%s), so it allows everything", name, how), Vars: map[string]string{"directive": name, "value": expText}})
 		return
 	}
@@ -85,16 +86,16 @@ func (j *judge) compare(name string, list []string) {
 		fix = "remove them"
 	}
 	if len(warn) > 0 {
-		f.Severity, f.Reason = finding.Warn, "extra-source"
+		f.Severity, f.Reason = finding.Warn, check.ExtraSource
 		if wide {
-			f.Reason = "wide-source"
+			f.Reason = check.WideSource
 		}
 		f.Message = fmt.Sprintf("%s allows %s beyond the profile's %s; %s if the site does not need it",
 			name, nameSome(warn), orNothing(expSrc), fix)
 		j.out.add(f)
 	}
 	if len(info) > 0 {
-		f.Severity, f.Reason = finding.Info, "wasm-unsafe-eval"
+		f.Severity, f.Reason = finding.Info, check.WasmUnsafeEval
 		f.Message = fmt.Sprintf("%s allows %s beyond the profile's %s; it permits WebAssembly compilation, not eval(), so it is a small risk",
 			name, strings.Join(info, " "), orNothing(expSrc))
 		j.out.add(f)
@@ -112,7 +113,7 @@ func (j *judge) comparePresence(id, name string, list []string, expText string) 
 	}
 	f := finding.Finding{ID: id, Expected: expText, Vars: map[string]string{"directive": name, "value": expText}}
 	if len(found) == 0 {
-		f.Severity, f.Reason, f.Actual = finding.Fail, "absent", "(none)"
+		f.Severity, f.Reason, f.Actual = finding.Fail, check.Absent, "(none)"
 		f.Message = fmt.Sprintf("no enforced policy sets %s", name)
 		j.out.add(f)
 		return
@@ -140,7 +141,7 @@ func (j *judge) comparePresence(id, name string, list []string, expText string) 
 			}
 		}
 		if len(extra) > 0 {
-			f.Severity, f.Reason = finding.Warn, "extra-source"
+			f.Severity, f.Reason = finding.Warn, check.ExtraSource
 			f.Message = fmt.Sprintf("sandbox allows %s beyond the profile's %q; remove it if the site does not need it",
 				strings.Join(dedupe(extra), " "), expText)
 			j.out.add(f)
@@ -239,12 +240,12 @@ func wideName(r restriction, w Source) string {
 
 // scripts judges what opens the page to script injection (csp.script-src).
 func (j *judge) scripts() {
-	const id = "csp.script-src"
+	id := check.CSPDirective("script-src")
 	elem := j.restricting("script-src-elem")
 	f := finding.Finding{ID: id, Expected: "script-src without 'unsafe-inline', 'unsafe-eval' or wide sources", Actual: j.actual(elem),
 		Vars: map[string]string{"directive": "script-src", "value": j.wanted("script-src", "script-src 'self'")}}
 	if len(elem) == 0 {
-		f.Severity, f.Reason = finding.Fail, "absent"
+		f.Severity, f.Reason = finding.Fail, check.Absent
 		f.Message = "no enforced policy sets script-src or default-src, so any script may run"
 		j.out.add(f)
 		return
@@ -256,34 +257,34 @@ func (j *judge) scripts() {
 			rs = j.restricting(name)
 		}
 		if len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-inline'")) {
-			f.Severity, f.Reason, f.Actual, bad = finding.Fail, "unsafe-inline", j.actual(rs), true
+			f.Severity, f.Reason, f.Actual, bad = finding.Fail, check.UnsafeInline, j.actual(rs), true
 			f.Message = "'unsafe-inline' is in effect for scripts, so injected inline scripts run"
 			j.out.add(f)
 			break
 		}
 	}
 	if rs := j.restricting("script-src"); len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-eval'")) {
-		f.Severity, f.Reason, f.Actual, bad = finding.Fail, "unsafe-eval", j.actual(rs), true
+		f.Severity, f.Reason, f.Actual, bad = finding.Fail, check.UnsafeEval, j.actual(rs), true
 		f.Message = "'unsafe-eval' is in effect for scripts, so strings can run as code"
 		j.out.add(f)
 	}
 	if names := dangerousInEffect(elem); len(names) > 0 {
-		f.Severity, f.Reason, f.Actual, bad = finding.Fail, "wide-source", j.actual(elem), true
+		f.Severity, f.Reason, f.Actual, bad = finding.Fail, check.WideSource, j.actual(elem), true
 		f.Message = fmt.Sprintf("script-src allows %s, from where an attacker can load scripts", strings.Join(names, " "))
 		j.out.add(f)
 	}
 	if rs := j.restricting("script-src-attr"); len(rs) > 0 && inEffect(rs, ParseSource("'unsafe-hashes'")) {
-		f.Severity, f.Reason, f.Actual = finding.Info, "unsafe-hashes", j.actual(rs)
+		f.Severity, f.Reason, f.Actual = finding.Info, check.UnsafeHashes, j.actual(rs)
 		f.Message = "'unsafe-hashes' lets inline event handlers with listed hashes run"
 		j.out.add(f)
 	}
 	if !bad && literalSelf(elem) && inEffect(elem, ParseSource("'self'")) && !j.expects("script-src", "'self'") {
-		f.Severity, f.Reason, f.Actual = finding.Info, "self", j.actual(elem)
+		f.Severity, f.Reason, f.Actual = finding.Info, check.Self, j.actual(elem)
 		f.Message = "script-src allows 'self', so any script this origin serves (uploads, JSONP endpoints) may run"
 		j.out.add(f)
 	}
 	if !bad {
-		f.Severity, f.Reason, f.Actual = finding.Pass, "ok", j.actual(elem)
+		f.Severity, f.Reason, f.Actual = finding.Pass, check.OK, j.actual(elem)
 		f.Message = "scripts are restricted: no 'unsafe-inline', 'unsafe-eval' or wide source is in effect"
 		j.out.add(f)
 	}
@@ -312,13 +313,13 @@ func (j *judge) expects(name, src string) bool {
 // objects judges csp.object-src: plugins must be restricted.
 func (j *judge) objects() {
 	rs := j.restricting("object-src")
-	f := finding.Finding{ID: "csp.object-src", Expected: "object-src 'none'", Actual: j.actual(rs), Vars: map[string]string{"directive": "object-src", "value": "object-src 'none'"}}
+	f := finding.Finding{ID: check.CSPDirective("object-src"), Expected: "object-src 'none'", Actual: j.actual(rs), Vars: map[string]string{"directive": "object-src", "value": "object-src 'none'"}}
 	switch names := dangerousInEffect(rs); {
 	case len(rs) == 0:
-		f.Severity, f.Reason = finding.Fail, "absent"
+		f.Severity, f.Reason = finding.Fail, check.Absent
 		f.Message = "no enforced policy sets object-src or default-src, so plugins may load from anywhere"
 	case len(names) > 0:
-		f.Severity, f.Reason = finding.Fail, "wide-source"
+		f.Severity, f.Reason = finding.Fail, check.WideSource
 		f.Message = fmt.Sprintf("object-src allows %s, from where plugins can run scripts", strings.Join(names, " "))
 	default:
 		f.Message = "plugins are restricted"
@@ -347,7 +348,7 @@ func (j *judge) objects() {
 //     attacker's relative scripts like any injected script does: fail.
 func (j *judge) baseURI() {
 	rs := j.restricting("base-uri")
-	f := finding.Finding{ID: "csp.base-uri", Expected: "base-uri 'none' or 'self'", Actual: j.actual(rs), Vars: map[string]string{"directive": "base-uri", "value": j.wanted("base-uri", "base-uri 'self'")}}
+	f := finding.Finding{ID: check.CSPDirective("base-uri"), Expected: "base-uri 'none' or 'self'", Actual: j.actual(rs), Vars: map[string]string{"directive": "base-uri", "value": j.wanted("base-uri", "base-uri 'self'")}}
 	names := dangerousInEffect(rs)
 	if len(rs) > 0 && len(names) == 0 {
 		f.Message = "base-uri is restricted"
@@ -355,10 +356,10 @@ func (j *judge) baseURI() {
 		return
 	}
 	what := "no enforced policy sets base-uri (it has no fallback), so an injected <base> can point relative URLs at another origin"
-	f.Reason = "absent"
+	f.Reason = check.Absent
 	if len(rs) > 0 {
 		// As good as no base-uri at all.
-		f.Reason = "wide-source"
+		f.Reason = check.WideSource
 		what = fmt.Sprintf("base-uri allows %s, so an injected <base> can point relative URLs at any origin", strings.Join(names, " "))
 	}
 	switch elem := j.restricting("script-src-elem"); {
@@ -415,7 +416,7 @@ func (j *judge) required() {
 		case "script-src", "object-src", "base-uri":
 			continue // always judged
 		}
-		id := "csp." + name
+		id := check.CSPDirective(name)
 		f := finding.Finding{ID: id, Expected: name + " restricted", Vars: map[string]string{"directive": name, "value": j.wanted(name, name+" 'self'")}}
 		if !sourceList(name) {
 			var found bool
@@ -424,7 +425,7 @@ func (j *judge) required() {
 				found = found || ok
 			}
 			if !found {
-				f.Severity, f.Reason, f.Actual = finding.Warn, "absent", "(none)"
+				f.Severity, f.Reason, f.Actual = finding.Warn, check.Absent, "(none)"
 				f.Message = fmt.Sprintf("no enforced policy sets %s", name)
 			} else {
 				f.Actual, f.Message = name+" present", name+" is set"
@@ -436,12 +437,12 @@ func (j *judge) required() {
 		f.Actual = j.actual(rs)
 		switch {
 		case len(rs) == 0:
-			f.Severity, f.Reason = finding.Warn, "absent"
+			f.Severity, f.Reason = finding.Warn, check.Absent
 			f.Message = fmt.Sprintf("no enforced policy sets %s, so it is unrestricted", name)
 		case len(wideInEffect(rs)) > 0:
 			// https: or https://* let any site post a form or frame the
 			// page as much as * does (CSP3 §6.7.2.8).
-			f.Severity, f.Reason = finding.Warn, "wide-source"
+			f.Severity, f.Reason = finding.Warn, check.WideSource
 			f.Message = fmt.Sprintf("%s allows %s, which restricts nothing", name, strings.Join(wideInEffect(rs), " "))
 		default:
 			f.Message = name + " is restricted"
@@ -476,7 +477,7 @@ func (j *judge) reportURI(d Directive) {
 		if len(v) < 5 || !strings.EqualFold(v[:5], "http:") {
 			continue
 		}
-		j.out.add(finding.Finding{ID: "csp.http-source", Reason: "http-report", Severity: finding.Warn, Subject: d.Name, Expected: "an https report endpoint", Actual: v,
+		j.out.add(finding.Finding{ID: check.CSPHTTPSource, Reason: check.HTTPReport, Severity: finding.Warn, Subject: d.Name, Expected: "an https report endpoint", Actual: v,
 			Message: fmt.Sprintf("report-uri sends violation reports to %s over unencrypted HTTP, so anyone on the path reads them (page URLs, blocked URLs, code samples) and can alter or drop them", v),
 			Vars:    map[string]string{"directive": d.Name, "source": v}})
 	}
@@ -484,15 +485,15 @@ func (j *judge) reportURI(d Directive) {
 
 func (j *judge) source(d Directive, s Source) {
 	if s.Kind == KindHost && isIPv4(strings.TrimSuffix(s.Host, ".")) {
-		j.out.add(finding.Finding{ID: "csp.ip-source", Reason: "ip", Severity: finding.Info, Subject: d.Name, Expected: "host names", Actual: s.Raw,
+		j.out.add(finding.Finding{ID: check.CSPIPSource, Reason: check.IPAddress, Severity: finding.Info, Subject: d.Name, Expected: "host names", Actual: s.Raw,
 			Message: fmt.Sprintf("%s allows the IP address %s; browsers match it only literally", d.Name, s.Raw), Vars: map[string]string{"directive": d.Name, "source": s.Raw}})
 	}
 	switch {
 	case (s.Kind == KindScheme || s.Kind == KindHost) && (s.Scheme == "http" || s.Scheme == "ws") && j.allowedByAll(d, s):
-		j.out.add(finding.Finding{ID: "csp.http-source", Reason: "http", Severity: finding.Warn, Subject: d.Name, Expected: "https sources", Actual: s.Raw,
+		j.out.add(finding.Finding{ID: check.CSPHTTPSource, Reason: check.PlainHTTP, Severity: finding.Warn, Subject: d.Name, Expected: "https sources", Actual: s.Raw,
 			Message: fmt.Sprintf("%s allows %s, which loads over unencrypted %s that anyone on the path can alter", d.Name, s.Raw, s.Scheme), Vars: map[string]string{"directive": d.Name, "source": s.Raw}})
 	case s.Kind == KindNonce && decodedLen(s.Value) < 8:
-		j.out.add(finding.Finding{ID: "csp.nonce", Reason: "short", Severity: finding.Warn, Subject: d.Name, Expected: "a random nonce of 16 bytes or more", Actual: s.Raw,
+		j.out.add(finding.Finding{ID: check.CSPNonce, Reason: check.Short, Severity: finding.Warn, Subject: d.Name, Expected: "a random nonce of 16 bytes or more", Actual: s.Raw,
 			Message: fmt.Sprintf("%s nonce %s carries under 8 bytes and can be guessed", d.Name, s.Raw), Vars: map[string]string{"directive": d.Name}})
 	}
 }

@@ -1,10 +1,5 @@
 package csp
 
-import (
-	"github.com/hardscan/hardscan/internal/check"
-	parse "github.com/hardscan/hardscan/internal/parse/csp"
-)
-
 // metaIgnored directives have no effect in a <meta> policy (CSP3 §3.3).
 var metaIgnored = map[string]bool{"frame-ancestors": true, "report-uri": true, "sandbox": true}
 
@@ -56,9 +51,4 @@ func effective(p Policy, name string) (Directive, bool) {
 		}
 	}
 	return Directive{}, false
-}
-
-func init() {
-	check.SetMembers("csp.<directive>", func(n string) bool { return parse.Known(n) || parse.Deprecated(n) })
-	check.SetMemberNames("csp.<directive>", parse.KnownNames())
 }

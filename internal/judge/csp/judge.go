@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -89,12 +90,12 @@ func (j *judge) addMeta() {
 	if n == 0 && len(ignored) == 0 {
 		return
 	}
-	msg, reason := "a <meta http-equiv=\"Content-Security-Policy\"> policy is enforced together with the headers", "meta"
+	msg, reason := "a <meta http-equiv=\"Content-Security-Policy\"> policy is enforced together with the headers", check.Meta
 	if len(ignored) > 0 {
 		msg += "; browsers ignore " + strings.Join(dedupe(ignored), ", ") + " in <meta>"
-		reason = "meta-ignored"
+		reason = check.MetaIgnored
 	}
-	j.out.add(finding.Finding{ID: "csp.meta", Reason: reason, Severity: finding.Info, Actual: strings.Join(j.in.Meta, " | "), Message: msg})
+	j.out.add(finding.Finding{ID: check.CSPMeta, Reason: reason, Severity: finding.Info, Actual: strings.Join(j.in.Meta, " | "), Message: msg})
 }
 
 func (j *judge) reportOnly() {
@@ -105,14 +106,14 @@ func (j *judge) reportOnly() {
 	if n == 0 {
 		return
 	}
-	j.out.add(finding.Finding{ID: "csp.report-only", Reason: "report-only", Severity: finding.Info, Actual: strings.Join(j.in.ReportOnly, ", "),
+	j.out.add(finding.Finding{ID: check.CSPReportOnly, Reason: check.ReportOnly, Severity: finding.Info, Actual: strings.Join(j.in.ReportOnly, ", "),
 		Message: "Content-Security-Policy-Report-Only only reports violations and protects nothing; it is not counted as protection"})
 }
 
 // present judges the csp check itself.
 func (j *judge) present() bool {
 	if len(j.enforced) > 0 {
-		j.out.add(finding.Finding{ID: "csp", Reason: "ok", Severity: finding.Pass, Expected: "an enforced policy",
+		j.out.add(finding.Finding{ID: check.CSP, Reason: check.OK, Severity: finding.Pass, Expected: "an enforced policy",
 			Actual: j.actualHeader(), Message: "an enforced Content-Security-Policy is present"})
 		return true
 	}
@@ -120,13 +121,13 @@ func (j *judge) present() bool {
 	if j.exp.Required {
 		sev = finding.Fail
 	}
-	msg, reason := "no enforced Content-Security-Policy", "absent"
+	msg, reason := "no enforced Content-Security-Policy", check.Absent
 	if len(j.in.ReportOnly) > 0 {
-		msg, reason = "only Content-Security-Policy-Report-Only is sent, which protects nothing", "report-only"
+		msg, reason = "only Content-Security-Policy-Report-Only is sent, which protects nothing", check.ReportOnly
 	} else if len(j.in.Enforced) > 0 {
-		msg, reason = "the Content-Security-Policy header holds no directive", "empty"
+		msg, reason = "the Content-Security-Policy header holds no directive", check.Empty
 	}
-	j.out.add(finding.Finding{ID: "csp", Reason: reason, Severity: sev, Expected: "an enforced policy", Actual: j.actualHeader(), Message: msg})
+	j.out.add(finding.Finding{ID: check.CSP, Reason: reason, Severity: sev, Expected: "an enforced policy", Actual: j.actualHeader(), Message: msg})
 	return false
 }
 
@@ -146,7 +147,7 @@ func (j *judge) syntax() {
 			if pr.Token != "" {
 				msg = pr.Directive + " " + pr.Token + ": " + pr.Reason
 			}
-			f := finding.Finding{ID: "csp.syntax", Reason: "syntax", Severity: finding.Info, Subject: pr.Directive, Actual: pr.Token, Message: msg}
+			f := finding.Finding{ID: check.CSPSyntax, Reason: check.Syntax, Severity: finding.Info, Subject: pr.Directive, Actual: pr.Token, Message: msg}
 			if pr.Code == CodeMissingSemicolon {
 				// The directive the author wrote is lost, and its
 				// sources widen the one that swallowed it.
@@ -156,7 +157,7 @@ func (j *judge) syntax() {
 		}
 		for _, d := range p.Directives {
 			if deprecated(d.Name) {
-				j.out.add(finding.Finding{ID: "csp.deprecated", Reason: "deprecated", Severity: finding.Info, Subject: d.Name, Actual: d.String(),
+				j.out.add(finding.Finding{ID: check.CSPDeprecated, Reason: check.Deprecated, Severity: finding.Info, Subject: d.Name, Actual: d.String(),
 					Message: d.Name + " is deprecated and ignored by current browsers", Vars: map[string]string{"directive": d.Name}})
 			}
 		}
@@ -253,7 +254,7 @@ func newCollector(policy func() string) *collector {
 // reason and values, with the messages of all.
 func (c *collector) add(f finding.Finding) {
 	if f.Reason == "" {
-		f.Reason = "ok"
+		f.Reason = check.OK
 	}
 	e := c.m[f.Key()]
 	if e == nil {

@@ -3,6 +3,7 @@ package csp
 import (
 	"fmt"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -44,7 +45,7 @@ func (j *judge) reusedNonces() {
 				if s.Kind != KindNonce || !again[s.Value] {
 					continue
 				}
-				f := finding.Finding{ID: "csp.nonce", Reason: "reused", Severity: finding.Warn, Subject: d.Name,
+				f := finding.Finding{ID: check.CSPNonce, Reason: check.Reused, Severity: finding.Warn, Subject: d.Name,
 					Expected: "a fresh nonce on every response", Actual: s.Raw + " in two responses",
 					Vars: map[string]string{"directive": d.Name, "nonce": s.Raw}}
 				page := ","
@@ -62,7 +63,7 @@ func (j *judge) reusedNonces() {
 				if j.in.Cached != "" {
 					// The application makes fresh nonces; a cache in
 					// front replays one page: the fix is the cache's.
-					f.Reason = "reused-cached"
+					f.Reason = check.ReusedCached
 					f.Vars["cached"] = j.in.Cached
 					f.Message += fmt.Sprintf("; a shared cache served the page (%s), so every visitor gets the same nonce", j.in.Cached)
 				}

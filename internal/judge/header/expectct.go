@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -79,7 +80,7 @@ func validExpectCT(want string) error { _, err := parseExpectCT(want); return er
 func judgeExpectCT(vs []string, want string, _ Input) verdict {
 	got, err := parseExpectCT(vs[0])
 	if err != nil {
-		return verdict{sev: finding.Warn, reason: "invalid", msg: "Expect-CT does not parse (" + err.Error() + "); it is obsolete anyway, so fix or remove it"}
+		return verdict{sev: finding.Warn, reason: check.Invalid, msg: "Expect-CT does not parse (" + err.Error() + "); it is obsolete anyway, so fix or remove it"}
 	}
 	if want == "" {
 		return verdict{msg: "Expect-CT is valid"}
@@ -87,9 +88,9 @@ func judgeExpectCT(vs []string, want string, _ Input) verdict {
 	w, _ := parseExpectCT(want)
 	switch {
 	case w.enforce && !got.enforce:
-		return verdict{sev: finding.Warn, reason: "no-enforce", msg: "Expect-CT lacks enforce, which the profile asks for; add it"}
+		return verdict{sev: finding.Warn, reason: check.NoEnforce, msg: "Expect-CT lacks enforce, which the profile asks for; add it"}
 	case got.maxAge < w.maxAge:
-		return verdict{sev: finding.Warn, reason: "max-age-short", msg: fmt.Sprintf("Expect-CT max-age=%d is shorter than %d; raise it", got.maxAge, w.maxAge)}
+		return verdict{sev: finding.Warn, reason: check.MaxAgeShort, msg: fmt.Sprintf("Expect-CT max-age=%d is shorter than %d; raise it", got.maxAge, w.maxAge)}
 	}
 	return verdict{msg: "Expect-CT is at least as strict as the profile asks"}
 }

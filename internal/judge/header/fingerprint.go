@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -21,14 +22,14 @@ func fingerprint(h http.Header) []finding.Finding {
 	var fs []finding.Finding
 	for _, v := range values(h, "server") {
 		if hasVersion(v) {
-			fs = append(fs, finding.Finding{ID: IDFingerprint, Reason: "server-version", Severity: finding.Info, Subject: "server", Expected: "no version", Actual: v,
+			fs = append(fs, finding.Finding{ID: check.HeaderFingerprint, Reason: check.ServerVersion, Severity: finding.Info, Subject: "server", Expected: "no version", Actual: v,
 				Message: "the Server header reveals the server's version", Vars: map[string]string{"header": "Server"}})
 			break
 		}
 	}
 	for _, name := range revealing {
 		if vs := values(h, name); len(vs) > 0 {
-			fs = append(fs, finding.Finding{ID: IDFingerprint, Reason: "revealing-header", Severity: finding.Info, Subject: name, Expected: "(absent)", Actual: strings.Join(vs, ", "),
+			fs = append(fs, finding.Finding{ID: check.HeaderFingerprint, Reason: check.RevealingHeader, Severity: finding.Info, Subject: name, Expected: "(absent)", Actual: strings.Join(vs, ", "),
 				Message: "the " + canonical(name) + " header names the software behind the site", Vars: map[string]string{"header": canonical(name)}})
 		}
 	}

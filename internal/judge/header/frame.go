@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -66,19 +67,19 @@ func judgeXFO(vs []string, want string, in Input) verdict {
 	var v verdict
 	switch {
 	case got == xfoNone && controlTrimmed(vs) != xfoNone:
-		v.sev, v.reason = finding.Warn, "control-bytes"
+		v.sev, v.reason = finding.Warn, check.ControlBytes
 		v.msg = "X-Frame-Options has a vertical tab or form feed around its value: the HTML Standard trims only tabs and spaces, so browsers that follow it (as web-platform-tests expect) give no clickjacking protection, while Chromium trims them and honours the value; send the value without control bytes"
 	case got == xfoNone:
-		v.useless, v.reason = true, "invalid"
+		v.useless, v.reason = true, check.Invalid
 		v.msg = "X-Frame-Options value is not understood by browsers, so it gives no clickjacking protection; send DENY"
 		for _, s := range set {
 			if strings.HasPrefix(s, "allow-from") {
-				v.reason = "allow-from"
+				v.reason = check.AllowFrom
 				v.msg = "ALLOW-FROM is obsolete and ignored by browsers, so this gives no clickjacking protection; send DENY or SAMEORIGIN, or list origins in CSP frame-ancestors"
 			}
 		}
 	case got < w:
-		v.sev, v.reason = finding.Warn, "weaker"
+		v.sev, v.reason = finding.Warn, check.Weaker
 		v.msg = "SAMEORIGIN lets pages of this site frame each other; send DENY"
 	case len(set) > 1:
 		v.msg = "the X-Frame-Options values together block all framing (HTML Standard), which is at least as strict as wanted"
@@ -96,7 +97,7 @@ func judgeXFO(vs []string, want string, in Input) verdict {
 	case in.CSPFrameAncestorsOpen:
 		// The HTML Standard skips X-Frame-Options whenever an enforced
 		// policy has frame-ancestors, even one that allows every origin.
-		v = verdict{useless: true, reason: "ignored",
+		v = verdict{useless: true, reason: check.Ignored,
 			msg: "browsers ignore X-Frame-Options because the enforced CSP has frame-ancestors, and that frame-ancestors lets any site frame the page: there is no clickjacking protection"}
 	}
 	return v
@@ -127,9 +128,9 @@ func judgeXCTO(vs []string, _ string, _ Input) verdict {
 		// Chromium 156 compares the value as sent and keeps sniffing (a
 		// script served as text/plain runs), so the protection depends on
 		// the browser.
-		return verdict{sev: finding.Warn, reason: "control-bytes", msg: "X-Content-Type-Options has a form feed around nosniff: Fetch strips it, but Chromium does not and keeps sniffing; send nosniff without control bytes"}
+		return verdict{sev: finding.Warn, reason: check.ControlBytes, msg: "X-Content-Type-Options has a form feed around nosniff: Fetch strips it, but Chromium does not and keeps sniffing; send nosniff without control bytes"}
 	}
-	return verdict{useless: true, reason: "invalid", msg: "browsers read only the first X-Content-Type-Options value and it is not nosniff, so MIME sniffing stays on; send nosniff"}
+	return verdict{useless: true, reason: check.Invalid, msg: "browsers read only the first X-Content-Type-Options value and it is not nosniff, so MIME sniffing stays on; send nosniff"}
 }
 
 func validXCTO(want string) error {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -50,13 +51,6 @@ type Input struct {
 	CSPFrameAncestorsOpen bool
 }
 
-// Ids of the notes Judge adds beside the per-header findings (whose id is
-// the lower-case header name); their subject is the header name.
-const (
-	IDDeprecated  = "header.deprecated"
-	IDFingerprint = "header.fingerprint"
-)
-
 // verdict is a comparator's judgement of a present header.
 type verdict struct {
 	sev    finding.Severity
@@ -67,33 +61,35 @@ type verdict struct {
 	useless bool
 }
 
-// kind knows one header.
-type kind struct {
+// comparator judges the values of one header.
+type comparator struct {
 	// judge compares present values with the wanted value.
 	judge func(values []string, want string, in Input) verdict
 	// validWant checks a profile's Want.
 	validWant func(want string) error
-	// obsolete, when set, is the deprecation note.
-	obsolete string
 }
 
-var kinds map[string]kind
+// kind is one header this package judges: its comparator, and what the
+// catalogue knows of it (its name, the recommended value, the note when
+// obsolete).
+type kind struct {
+	comparator
+	check.Header
+}
 
-func init() {
-	kinds = map[string]kind{
-		"x-frame-options":                   {judge: judgeXFO, validWant: validXFO},
-		"x-content-type-options":            {judge: judgeXCTO, validWant: validXCTO},
-		"referrer-policy":                   {judge: judgeReferrer, validWant: validReferrer},
-		"x-xss-protection":                  {judge: judgeXSS, validWant: validXSS, obsolete: "no current browser reads it (their XSS auditors are gone), so it needs no change"},
-		"x-permitted-cross-domain-policies": {judge: judgeXPCDP, validWant: validXPCDP, obsolete: "X-Permitted-Cross-Domain-Policies only concerns Flash and Acrobat policy files"},
-		"x-download-options":                {judge: judgeXDO, validWant: validXDO, obsolete: "X-Download-Options only concerns Internet Explorer"},
-		"expect-ct":                         {judge: judgeExpectCT, validWant: validExpectCT, obsolete: "Expect-CT is obsolete: Chrome 107 removed it and Firefox never had it"},
-		"permissions-policy":                {judge: judgePermissions, validWant: validPermissions},
-		"cross-origin-opener-policy":        {judge: judgeCOOP, validWant: validCOOP},
-		"cross-origin-embedder-policy":      {judge: judgeCOEP, validWant: validCOEP},
-		"cross-origin-resource-policy":      {judge: judgeCORP, validWant: validCORP},
+// kinds are the header entries of the catalogue, by lower-case name (the
+// check's id), each with its comparator; CSP and HSTS have judges of their
+// own. A header entry without a comparator, or a comparator without an
+// entry, fails this package's tests.
+var kinds = func() map[string]kind {
+	out := map[string]kind{}
+	for _, c := range check.Headers() {
+		if cmp, ok := comparators[c.ID]; ok {
+			out[c.ID] = kind{cmp, *c.Header}
+		}
 	}
-}
+	return out
+}()
 
 // Validate names the first bad field.
 func (e Expect) Validate() error {
@@ -135,7 +131,7 @@ func Judge(in Input, exp Expect) []finding.Finding {
 		fs = append(fs, judgeOne(name, k, r, in))
 	}
 	if v := values(in.Header, "feature-policy"); len(v) > 0 {
-		fs = append(fs, finding.Finding{ID: IDDeprecated, Reason: "obsolete", Severity: finding.Info, Subject: "feature-policy", Vars: map[string]string{"header": "Feature-Policy"},
+		fs = append(fs, finding.Finding{ID: check.HeaderDeprecated, Reason: check.Obsolete, Severity: finding.Info, Subject: "feature-policy", Vars: map[string]string{"header": "Feature-Policy"},
 			Actual: strings.Join(v, ", "), Message: "Feature-Policy is obsolete; send the same features as Permissions-Policy instead"})
 	}
 	if exp.Fingerprint {
@@ -156,10 +152,10 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 	var v verdict
 	switch {
 	case name == "x-frame-options" && in.CSPFrameAncestors && !present:
-		v = verdict{reason: "frame-ancestors", msg: "no X-Frame-Options, but browsers follow the CSP frame-ancestors directive instead, so framing is controlled"}
+		v = verdict{reason: check.FrameAncestors, msg: "no X-Frame-Options, but browsers follow the CSP frame-ancestors directive instead, so framing is controlled"}
 	case !present:
 		f.Actual = "(absent)"
-		v = verdict{sev: missing, reason: "absent", msg: canonical(name) + " is not sent"}
+		v = verdict{sev: missing, reason: check.Absent, msg: canonical(name) + " is not sent"}
 		switch {
 		case missing == finding.Pass:
 			v.msg = canonical(name) + " is not sent, which the profile accepts"
@@ -177,23 +173,23 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 	}
 	f.Severity, f.Reason, f.Message = v.sev, v.reason, v.msg
 	if f.Reason == "" {
-		f.Reason = "ok"
+		f.Reason = check.OK
 	}
-	if present && r.Deprecated && k.obsolete != "" && f.Severity == finding.Pass {
+	if present && r.Deprecated && k.Obsolete != "" && f.Severity == finding.Pass {
 		// One row per header: the profile's guide asks for it, so it
 		// passes, and the note that browsers no longer use it goes in
 		// the same row.
-		f.Reason = "obsolete"
-		f.Message += "; " + k.obsolete
+		f.Reason = check.Obsolete
+		f.Message += "; " + k.Obsolete
 	}
 	if f.Severity > finding.Pass && len(vs) > 1 && name == "referrer-policy" {
 		// Two senders (the application and a proxy adding its own): the
 		// fix is to remove one line, not to set what is already set.
-		f.Reason = "duplicate"
+		f.Reason = check.Duplicate
 		f.Message = fmt.Sprintf("%d Referrer-Policy values are sent (%s) and browsers use the last one they understand: %s", len(vs), strings.Join(vs, " | "), f.Message)
 	}
 	f.Vars = map[string]string{"header": canonical(name), "value": recommend(name, r.Want)}
-	if f.Reason == "allow-from" {
+	if f.Reason == check.AllowFrom {
 		// The origins the admin meant to allow, for the frame-ancestors
 		// that replaces ALLOW-FROM: a fix must not lock the partner out.
 		f.Vars["origin"] = allowFromOrigins(vs)
@@ -225,11 +221,8 @@ func values(h http.Header, name string) []string {
 
 // canonical writes a lower-case header name as it is usually spelt.
 func canonical(name string) string {
-	switch name {
-	case "x-xss-protection":
-		return "X-XSS-Protection"
-	case "expect-ct":
-		return "Expect-CT"
+	if c, ok := check.Lookup(name); ok && c.Header != nil {
+		return c.Header.Name
 	}
 	return http.CanonicalHeaderKey(name)
 }
@@ -282,28 +275,12 @@ func rankOf(order []string, v string) int {
 	return slices.Index(order, strings.ToLower(strings.Trim(v, " \t")))
 }
 
-// strictest is the value a fix recommends for a header when the profile
-// names none: today's advice (OWASP Secure Headers Project).
-var strictest = map[string]string{
-	"x-frame-options":                   "DENY",
-	"x-content-type-options":            "nosniff",
-	"referrer-policy":                   "strict-origin-when-cross-origin",
-	"x-xss-protection":                  "0",
-	"x-permitted-cross-domain-policies": "none",
-	"x-download-options":                "noopen",
-	"expect-ct":                         "max-age=0",
-	"permissions-policy":                "camera=(), microphone=(), geolocation=()",
-	"cross-origin-opener-policy":        "same-origin",
-	"cross-origin-resource-policy":      "same-site",
-	"cross-origin-embedder-policy":      "require-corp",
-}
-
 // recommend is the value a fix writes for the header name.
 func recommend(name, want string) string {
 	if want != "" {
 		return want
 	}
-	return strictest[name]
+	return kinds[name].Recommended
 }
 
 // allowFromOrigins lists the origins of X-Frame-Options: ALLOW-FROM values,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/parse/sf"
 	"github.com/hardscan/hardscan/scan/finding"
 )
@@ -83,7 +84,7 @@ func validPermissions(want string) error {
 func judgePermissions(vs []string, want string, _ Input) verdict {
 	got, err := ParsePermissionsPolicy(vs)
 	if err != nil {
-		return verdict{sev: finding.Warn, reason: "invalid", msg: fmt.Sprintf("Permissions-Policy is not a valid structured-field dictionary (%v), so browsers ignore it whole; fix its syntax, e.g. camera=(), geolocation=(self)", err)}
+		return verdict{sev: finding.Warn, reason: check.Invalid, msg: fmt.Sprintf("Permissions-Policy is not a valid structured-field dictionary (%v), so browsers ignore it whole; fix its syntax, e.g. camera=(), geolocation=(self)", err)}
 	}
 	var off, on []string
 	for _, f := range got {
@@ -103,7 +104,7 @@ func judgePermissions(vs []string, want string, _ Input) verdict {
 		}
 	}
 	if len(weaker) > 0 {
-		return verdict{sev: finding.Warn, reason: "weaker", msg: fmt.Sprintf("Permissions-Policy allows more than the profile for %s (%s); restrict them as in %q", strings.Join(weaker, ", "), summary, want)}
+		return verdict{sev: finding.Warn, reason: check.Weaker, msg: fmt.Sprintf("Permissions-Policy allows more than the profile for %s (%s); restrict them as in %q", strings.Join(weaker, ", "), summary, want)}
 	}
 	return verdict{msg: "Permissions-Policy " + summary}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -86,10 +87,10 @@ func judgeReferrer(vs []string, want string, in Input) verdict {
 	// Chromium trims a form feed around a token as well (HTML whitespace),
 	// so "unsafe-url\f", which the spec ignores, sends full URLs there.
 	if lax := parseReferrer(vs, "\f"); lax != got && referrerRank(lax) >= 0 && referrerRank(lax) <= referrerRank("no-referrer-when-downgrade") && len(in.MetaReferrer) == 0 {
-		return verdict{sev: finding.Fail, reason: "unsafe", msg: fmt.Sprintf("the Referrer-Policy has a form feed around %s: the spec ignores the token, but Chromium trims it and sends full URLs to other sites; send a valid policy without control bytes", lax)}
+		return verdict{sev: finding.Fail, reason: check.Unsafe, msg: fmt.Sprintf("the Referrer-Policy has a form feed around %s: the spec ignores the token, but Chromium trims it and sends full URLs to other sites; send a valid policy without control bytes", lax)}
 	}
 	if got == "" {
-		return verdict{useless: true, reason: "invalid", msg: "no Referrer-Policy token is recognised, so the browser default strict-origin-when-cross-origin applies; send a valid policy"}
+		return verdict{useless: true, reason: check.Invalid, msg: "no Referrer-Policy token is recognised, so the browser default strict-origin-when-cross-origin applies; send a valid policy"}
 	}
 	if want == "" {
 		want = "strict-origin-when-cross-origin"
@@ -100,7 +101,7 @@ func judgeReferrer(vs []string, want string, in Input) verdict {
 	case r >= w:
 		return verdict{msg: fmt.Sprintf("the effective referrer policy is %s (from %s), at least as strict as %s", got, from, want)}
 	case r <= referrerRank("no-referrer-when-downgrade"):
-		return verdict{sev: finding.Fail, reason: "unsafe", msg: fmt.Sprintf("the effective referrer policy is %s (from %s), which sends full URLs to other sites", got, from)}
+		return verdict{sev: finding.Fail, reason: check.Unsafe, msg: fmt.Sprintf("the effective referrer policy is %s (from %s), which sends full URLs to other sites", got, from)}
 	}
-	return verdict{sev: finding.Warn, reason: "weaker", msg: fmt.Sprintf("the effective referrer policy is %s (from %s), weaker than %s", got, from, want)}
+	return verdict{sev: finding.Warn, reason: check.Weaker, msg: fmt.Sprintf("the effective referrer policy is %s (from %s), weaker than %s", got, from, want)}
 }

@@ -180,3 +180,110 @@ func TestWPTXFrameOptions(t *testing.T) {
 	}
 	t.Logf("suite wpt x-frame-options (web-platform-tests/wpt): %d cases, %d agree, %d documented differences", len(xfoRows), agree, documented)
 }
+
+// What a page served over https sends to a subresource or link of another
+// origin, by the policy it delivers, from web-platform-tests/wpt
+// referrer-policy/spec.src.json: the policy × target matrix the generated
+// referrer-policy/gen tests are made from. "stripped-referrer" is the full
+// URL (without credentials and fragment), "origin" the origin only,
+// "omitted" no Referer. Targets: cross-https another origin over https,
+// cross-http another origin over http (a downgrade). Delivery is the
+// Referrer-Policy header ("http-rp") or <meta name=referrer> ("meta"),
+// whose legacy keywords (never, always, default, origin-when-crossorigin)
+// are the HTML Standard's.
+var referrerMatrix = []struct {
+	value                 string
+	crossHTTPS, crossHTTP string
+	metaOnly              bool
+}{
+	{"no-referrer", omitted, omitted, false},
+	{"no-referrer-when-downgrade", stripped, omitted, false},
+	{"origin", originOnly, originOnly, false},
+	{"same-origin", omitted, omitted, false},
+	{"origin-when-cross-origin", originOnly, originOnly, false},
+	{"strict-origin", originOnly, omitted, false},
+	{"strict-origin-when-cross-origin", originOnly, omitted, false},
+	{"unsafe-url", stripped, stripped, false},
+	{"never", omitted, omitted, true},
+	{"always", stripped, stripped, true},
+	{"default", originOnly, omitted, true},
+	{"origin-when-crossorigin", originOnly, originOnly, true},
+}
+
+const (
+	stripped   = "stripped-referrer"
+	originOnly = "origin"
+	omitted    = "omitted"
+)
+
+// referrerHeaderRows: referrer-policy/generic/multiple-headers.html,
+// multiple-headers-and-values.html and multiple-headers-one-unknown-token.html
+// with their .headers files (as in servo/servo's copy of WPT,
+// tests/wpt/tests/referrer-policy/generic/): each expects the Referer of a
+// cross-origin image to be the page's origin, so the policy in effect is
+// origin, the last recognised token.
+var referrerHeaderRows = []struct {
+	file   string
+	values []string
+	policy string
+}{
+	{"multiple-headers", []string{"no-referrer", "origin"}, "origin"},
+	{"multiple-headers-and-values", []string{"no-referrer", "no-referrer,origin"}, "origin"},
+	{"multiple-headers-one-unknown-token", []string{"no-referrer", "origin,not-a-valid-token"}, "origin"},
+}
+
+// TestWPTReferrerPolicy: what hardscan's referrer-policy verdict says of
+// other sites is what the matrix says browsers send them. Stated once:
+// fail (unsafe) ⇔ the full URL goes to another https origin; pass (at
+// least strict-origin-when-cross-origin) ⇒ nothing goes to an http
+// origin and at most the origin to an https one; warn (weaker) ⇒ the
+// origin goes to an http origin too.
+func TestWPTReferrerPolicy(t *testing.T) {
+	rows, agree := 0, 0
+	for _, m := range referrerMatrix {
+		for _, delivery := range []string{"http-rp", "meta"} {
+			if m.metaOnly && delivery == "http-rp" {
+				continue
+			}
+			in := Input{Header: http.Header{}}
+			if delivery == "meta" {
+				in.MetaReferrer = []string{m.value}
+			} else {
+				in.Header.Set("Referrer-Policy", m.value)
+			}
+			f := one(t, "referrer-policy", Rule{Want: "strict-origin-when-cross-origin"}, in)
+			unsafe := f.Severity == finding.Fail && f.Reason == "unsafe"
+			for _, target := range []struct{ name, want string }{{"cross-https", m.crossHTTPS}, {"cross-http", m.crossHTTP}} {
+				rows++
+				var ok bool
+				switch target.name {
+				case "cross-https":
+					ok = unsafe == (target.want == stripped)
+				case "cross-http":
+					switch {
+					case f.Severity == finding.Pass:
+						ok = target.want == omitted
+					case f.Reason == "weaker":
+						ok = target.want != omitted && target.want != stripped
+					default:
+						ok = unsafe // the full URL to https origins; what http ones get is beside it
+					}
+				}
+				if !ok {
+					t.Errorf("wpt referrer-policy %s %q to %s: browsers send %s; hardscan %s (%s): %s", delivery, m.value, target.name, target.want, f.Severity, f.Reason, f.Message)
+					continue
+				}
+				agree++
+			}
+		}
+	}
+	for _, r := range referrerHeaderRows {
+		rows++
+		if got := ParseReferrerPolicy(r.values); got != r.policy {
+			t.Errorf("wpt referrer-policy/generic/%s %q: hardscan's policy %q, the browser applies %q", r.file, r.values, got, r.policy)
+			continue
+		}
+		agree++
+	}
+	t.Logf("suite wpt referrer-policy (web-platform-tests/wpt): %d cases, %d agree, 0 documented differences", rows, agree)
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -55,7 +56,7 @@ func validXSS(want string) error { _, err := parseXSS(want); return err }
 func judgeXSS(vs []string, want string, _ Input) verdict {
 	got, err := parseXSS(vs[0])
 	if err != nil {
-		return verdict{sev: finding.Warn, reason: "invalid", msg: "X-XSS-Protection is not understood (" + err.Error() + ")"}
+		return verdict{sev: finding.Warn, reason: check.Invalid, msg: "X-XSS-Protection is not understood (" + err.Error() + ")"}
 	}
 	w, _ := parseXSS(want)
 	switch {
@@ -65,9 +66,9 @@ func judgeXSS(vs []string, want string, _ Input) verdict {
 		}
 		return verdict{msg: "the XSS auditor is off, as today's advice says"}
 	case !got.block:
-		return verdict{sev: finding.Warn, reason: "unsafe", msg: "X-XSS-Protection: 1 without mode=block let old auditors rewrite pages, which leaked data across sites"}
+		return verdict{sev: finding.Warn, reason: check.Unsafe, msg: "X-XSS-Protection: 1 without mode=block let old auditors rewrite pages, which leaked data across sites"}
 	case want != "" && !w.on:
-		return verdict{sev: finding.Info, reason: "legacy", msg: "1; mode=block is harmless today since no browser has an XSS auditor, but could leak data in old ones"}
+		return verdict{sev: finding.Info, reason: check.Legacy, msg: "1; mode=block is harmless today since no browser has an XSS auditor, but could leak data in old ones"}
 	}
 	return verdict{msg: "X-XSS-Protection is 1; mode=block, as the profile asks"}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/parse/sts"
 	"github.com/hardscan/hardscan/scan/finding"
 )
@@ -34,7 +35,7 @@ func (e Expect) Validate() error {
 }
 
 // ID is the check id of Judge's finding.
-const ID = "hsts"
+const ID = check.HSTS
 
 // Judge judges the Strict-Transport-Security values of the first HTTPS
 // response of a host, in order. Only the first value counts (RFC 6797 §8.1);
@@ -43,7 +44,7 @@ const ID = "hsts"
 func Judge(values []string, exp Expect) []finding.Finding {
 	f := finding.Finding{ID: ID, Expected: exp.expected(), Vars: map[string]string{"value": exp.recommended()}}
 	if len(values) == 0 {
-		f.Actual, f.Reason = "(absent)", "absent"
+		f.Actual, f.Reason = "(absent)", check.Absent
 		if exp.Required {
 			f.Severity = finding.Fail
 			f.Message = "no Strict-Transport-Security header: browsers will accept a downgrade to plain HTTP"
@@ -56,7 +57,7 @@ func Judge(values []string, exp Expect) []finding.Finding {
 	f.Actual = values[0]
 	f.Severity, f.Reason, f.Message = exp.judgeFirst(values[0])
 	if len(values) > 1 {
-		f.Reason = "duplicate"
+		f.Reason = check.Duplicate
 		if f.Severity < finding.Warn {
 			f.Severity = finding.Warn
 		}
@@ -73,20 +74,20 @@ func Judge(values []string, exp Expect) []finding.Finding {
 }
 
 // IDSyntax is the check id of the notes on a valid value's form.
-const IDSyntax = "hsts.syntax"
+const IDSyntax = check.HSTSSyntax
 
-// The reasons Judge gives besides "ok".
+// The reasons Judge gives besides "ok", as the catalogue declares them.
 const (
-	ReasonAbsent            = "absent"
-	ReasonDuplicate         = "duplicate"
-	ReasonInvalid           = "invalid"
-	ReasonMaxAgeZero        = "max-age-zero"
-	ReasonMaxAgeShort       = "max-age-short"
-	ReasonNoSubDomains      = "no-include-subdomains"
-	ReasonPreloadIneligible = "not-eligible"
+	ReasonAbsent            = check.Absent
+	ReasonDuplicate         = check.Duplicate
+	ReasonInvalid           = check.Invalid
+	ReasonMaxAgeZero        = check.MaxAgeZero
+	ReasonMaxAgeShort       = check.MaxAgeShort
+	ReasonNoSubDomains      = check.NoIncludeSubdomains
+	ReasonPreloadIneligible = check.NotEligible
 
-	ReasonEmptyDirective    = "empty-directive"
-	ReasonRepeatedDirective = "repeated-directive"
+	ReasonEmptyDirective    = check.EmptyDirective
+	ReasonRepeatedDirective = check.RepeatedDirective
 )
 
 func (e Expect) judgeFirst(v string) (finding.Severity, string, string) {

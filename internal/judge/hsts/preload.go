@@ -5,12 +5,13 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/internal/parse/sts"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
 // PreloadID is the check id of Preload's finding.
-const PreloadID = "hsts.preload"
+const PreloadID = check.HSTSPreload
 
 // Thresholds of hstspreload.org's submission rules.
 const (
@@ -48,7 +49,7 @@ func Preload(in PreloadInput) finding.Finding {
 		note = " (warnings: " + strings.Join(warns, "; ") + ")"
 	}
 	if len(errs) == 0 {
-		f.Severity, f.Reason = finding.Pass, "ok"
+		f.Severity, f.Reason = finding.Pass, check.OK
 		f.Message = "the host can be submitted to the HSTS preload list at hstspreload.org" + note
 		return f
 	}

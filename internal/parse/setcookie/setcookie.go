@@ -106,11 +106,10 @@ func (c *Cookie) attribute(name, value string) {
 			c.MaxAge, c.HasMaxAge = n, true
 		}
 	case "domain":
-		if value == "" {
-			return // §5.6.3: ignore an empty Domain.
-		}
-		// §5.7: a Domain that is empty once its dot is gone leaves the
-		// cookie host-only.
+		// §5.7 step 7 takes the last Domain attribute, empty or not, and
+		// an empty one (or "." alone) leaves the cookie host-only, as
+		// Chromium does: RFC 6265's "ignore an empty Domain" is gone
+		// from §5.6.3.
 		c.Domain = strings.ToLower(strings.TrimPrefix(value, "."))
 		c.HasDomain = c.Domain != ""
 	case "path":
