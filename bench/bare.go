@@ -22,35 +22,55 @@ import (
 	"time"
 )
 
-// bareMain is the floor: for each host of the list, the same requests
-// hardscan made (the recipe, counted by the server), with a client set up
-// as hardscan's (two transports, at most 2 connections a host, HTTP/2
-// allowed, the same Accept-Encoding), reading the bodies and judging
-// nothing. Like hardscan it starts the requests together: the plain-HTTP
-// ones one after the other on one connection, the HTTPS ones as soon as
-// the root's connection is up (so that HTTP/2 carries them all on it),
-// each a goroutine.
+// bareConfig is what the bare loop is asked to do.
+type bareConfig struct {
+	list, caFile        string
+	conc                int
+	httpsAddr, httpAddr string
+	recipe              string // "scheme path" separated by commas
+}
+
+// bareMain is the bare child: its flags, then bareRun, whose result goes
+// to stdout as JSON.
 func bareMain(args []string) error {
 	fs := flag.NewFlagSet("bare", flag.ContinueOnError)
-	list := fs.String("i", "", "list of hosts")
-	conc := fs.Int("c", 64, "concurrency")
-	caFile := fs.String("cacert", "", "CA certificate")
-	httpsAddr := fs.String("https", "", "address for every host's port 443")
-	httpAddr := fs.String("http", "", "address for every host's port 80")
-	recipe := fs.String("recipe", "https /,http /", "requests per target, 'scheme path' separated by commas; * in a path is 16 random hex digits")
+	var cfg bareConfig
+	fs.StringVar(&cfg.list, "i", "", "list of hosts")
+	fs.IntVar(&cfg.conc, "c", 64, "concurrency")
+	fs.StringVar(&cfg.caFile, "cacert", "", "CA certificate")
+	fs.StringVar(&cfg.httpsAddr, "https", "", "address for every host's port 443")
+	fs.StringVar(&cfg.httpAddr, "http", "", "address for every host's port 80")
+	fs.StringVar(&cfg.recipe, "recipe", "https /,http /", "requests per target, 'scheme path' separated by commas; * in a path is 16 random hex digits")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	pem, err := os.ReadFile(*caFile)
+	res, err := bareRun(cfg)
 	if err != nil {
 		return err
 	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// bareRun is the floor: for each host of the list, the requests the
+// verdicts need (the recipe), with a client set up as hardscan's (two
+// transports, the same Accept-Encoding, HTTP/2 where the server offers
+// it), reading the bodies and judging nothing. Each transport keeps one
+// connection a host (MaxConnsPerHost 1, bodies drained before the next
+// request): one TLS handshake a target, whatever the protocol. Like
+// hardscan it starts the requests together: the plain-HTTP ones one after
+// the other on their connection, the HTTPS ones once the root's
+// connection is up (HTTP/2 carries them at once, HTTP/1.1 in turn).
+func bareRun(cfg bareConfig) (bareResult, error) {
+	pem, err := os.ReadFile(cfg.caFile)
+	if err != nil {
+		return bareResult{}, err
+	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pem) {
-		return errors.New("no certificate in -cacert")
+		return bareResult{}, errors.New("no certificate in -cacert")
 	}
 	var secure, plain []string // paths
-	for _, step := range strings.Split(*recipe, ",") {
+	for _, step := range strings.Split(cfg.recipe, ",") {
 		scheme, path, _ := strings.Cut(strings.TrimSpace(step), " ")
 		switch scheme {
 		case "https":
@@ -58,7 +78,7 @@ func bareMain(args []string) error {
 		case "http":
 			plain = append(plain, path)
 		default:
-			return fmt.Errorf("recipe step %q", step)
+			return bareResult{}, fmt.Errorf("recipe step %q", step)
 		}
 	}
 	// The root first: the others wait for its connection.
@@ -72,19 +92,20 @@ func bareMain(args []string) error {
 		return 0
 	})
 	if len(secure) == 0 || secure[0] != "/" {
-		return errors.New("recipe without https /")
+		return bareResult{}, errors.New("recipe without https /")
 	}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		to := *httpAddr
+		to := cfg.httpAddr
 		if strings.HasSuffix(addr, ":443") {
-			to = *httpsAddr
+			to = cfg.httpsAddr
 		}
 		return (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, network, to)
 	}
+	// Each transport its own tls.Config: setting up HTTP/2 writes its NextProtos.
 	transport := func(tc *tls.Config) *http.Transport {
 		return &http.Transport{
-			DialContext: dial, TLSClientConfig: tc, ForceAttemptHTTP2: true, DisableCompression: true,
-			MaxIdleConns: 1024, MaxIdleConnsPerHost: 2, MaxConnsPerHost: 2, IdleConnTimeout: 30 * time.Second,
+			DialContext: dial, TLSClientConfig: tc.Clone(), ForceAttemptHTTP2: true, DisableCompression: true,
+			MaxIdleConns: 1024, MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, IdleConnTimeout: 30 * time.Second,
 			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 10 * time.Second,
 		}
 	}
@@ -113,9 +134,9 @@ func bareMain(args []string) error {
 		return err
 	}
 
-	f, err := os.Open(*list)
+	f, err := os.Open(cfg.list)
 	if err != nil {
-		return err
+		return bareResult{}, err
 	}
 	defer f.Close()
 	hosts := make(chan string)
@@ -134,7 +155,7 @@ func bareMain(args []string) error {
 		wg      sync.WaitGroup
 		clients []int64
 	)
-	for range *conc {
+	for range cfg.conc {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -193,5 +214,5 @@ func bareMain(args []string) error {
 	wg.Wait()
 	slices.Sort(clients)
 	res.ClientUS = clients
-	return json.NewEncoder(os.Stdout).Encode(res)
+	return res, nil
 }

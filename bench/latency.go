@@ -10,8 +10,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/hardscan/hardscan/fixtures/vhost"
 )
 
 // delayProxy forwards loopback TCP connections to one address as if over a
@@ -117,57 +115,73 @@ func (p *delayProxy) pipe(dst, src net.Conn, notBefore time.Time) {
 }
 
 // latencyMain scans one target at a time through delaying proxies, for auto
-// and a fixed profile, and reports round trips per scan: the wall time of
-// the whole hardscan process (start-up included) over the RTT.
-func latencyMain(rtt time.Duration, scans int, fixedProf string) error {
+// and a fixed profile, against each mode's server, and reports round trips
+// per scan: the wall time of the whole hardscan process (start-up
+// included) over the RTT.
+func latencyMain(modeNames []string, rtt time.Duration, scans int, fixedProf string) error {
 	dir, bin, cleanup, err := prepare(false)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	fmt.Printf("\nround trips per scan at %s RTT (wall time of one `hardscan URL` / RTT, %d scans each)\n", rtt, scans)
-	fmt.Printf("%-8s %-10s %6s %6s %6s %6s %8s %6s\n", "server", "profile", "min", "median", "max", "req", "tls/scan", "errors")
-	for _, h1 := range []bool{false, true} {
-		if err := latencyRows(bin, dir, rtt, scans, fixedProf, h1); err != nil {
+	fmt.Printf("\nround trips per scan at %s RTT (wall time of one `hardscan -p PROFILE --backend-port 0 URL` / RTT, %d scans each, one at a time)\n", rtt, scans)
+	fmt.Printf("%-6s %-10s %6s %6s %6s %6s %8s %6s\n", "server", "profile", "min", "median", "max", "req", "tls/scan", "errors")
+	var bars []bar
+	var skipped []string
+	for _, m := range modeNames {
+		l, err := startLab(m, dir, 2*scans)
+		if errors.Is(err, errNoNginx) {
+			skipped = append(skipped, fmt.Sprintf("[%s] %v", m, err))
+			continue
+		}
+		if err != nil {
 			return err
 		}
+		b, err := latencyRows(l, m, bin, dir, rtt, scans, fixedProf)
+		l.close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", m, err)
+		}
+		bars = append(bars, b...)
 	}
-	fmt.Println("floor: 3 round trips for a fixed profile (TCP, TLS 1.3, the requests), 4 for auto (NodeInfo's link, then its document);")
-	fmt.Println("over HTTP/1.1 a connection carries one request at a time: at most 2 connections a host, the second opened once the first shows HTTP/1.1.")
+	for _, s := range skipped {
+		fmt.Println(s)
+	}
+	printBars(bars)
+	fmt.Println("\nfloor: 3 round trips for a fixed profile (TCP, TLS 1.3, the requests), 4 for auto (NodeInfo's link, then its document);")
+	fmt.Println("the rest is the process itself. h1: the Go replica over HTTP/1.1 only; h2: over HTTP/2; nginx: Debian's nginx over HTTP/2.")
 	return nil
 }
 
-// latencyRows measures auto and fixedProf against one replica, HTTP/2 or
-// HTTP/1.1 only.
-func latencyRows(bin, dir string, rtt time.Duration, scans int, fixedProf string, h1 bool) error {
-	srv, ca, err := serve(vhost.Options{HTTP1: h1}, dir)
+// latencyRows measures auto and fixedProf against one server.
+func latencyRows(l lab, m, bin, dir string, rtt time.Duration, scans int, fixedProf string) ([]bar, error) {
+	https, http := l.addrs()
+	secure, err := startDelayProxy(https, rtt)
 	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	secure, err := startDelayProxy(srv.HTTPSAddr, rtt)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	defer secure.Close()
-	plain, err := startDelayProxy(srv.HTTPAddr, rtt)
+	plain, err := startDelayProxy(http, rtt)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer plain.Close()
-	server := "HTTP/2"
-	if h1 {
-		server = "HTTP/1.1"
+	hosts := l.hosts(2 * scans)
+	if len(hosts) < 2*scans {
+		return nil, fmt.Errorf("%d hosts, want %d", len(hosts), 2*scans)
 	}
+	var bars []bar
 	for i, prof := range []string{"auto", fixedProf} {
 		var walls []time.Duration
 		errs := 0
-		srv.Reset()
+		if err := l.reset(); err != nil {
+			return nil, err
+		}
 		for k := range scans {
-			host := fmt.Sprintf("rtt%d-%03d.test", i, k)
-			args := []string{"-p", prof, "--cacert", ca, "--backend-port", "0", "--no-progress",
+			host := hosts[i*scans+k]
+			args := []string{"-p", prof, "--cacert", l.caFile(), "--backend-port", "0", "--no-progress",
 				"--fail-on", "never", "-f", "json", "-o", filepath.Join(dir, "out.json"),
-				"--resolve", "*:443:" + secure.Addr(), "--resolve", "*:80:" + plain.Addr(), "--resolve", "*:*:" + srv.ClosedAddr,
+				"--resolve", "*:443:" + secure.Addr(), "--resolve", "*:80:" + plain.Addr(), "--resolve", "*:*:" + l.closedAddr(),
 				"https://" + host + "/"}
 			cmd := exec.Command(bin, args...)
 			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
@@ -179,13 +193,22 @@ func latencyRows(bin, dir string, rtt time.Duration, scans int, fixedProf string
 			}
 		}
 		sort.Slice(walls, func(a, b int) bool { return walls[a] < walls[b] })
-		st := srv.Stats()
-		if st.Requests == 0 {
-			return errors.New("the server saw no request: the proxies are not in the way")
+		c, err := l.counts()
+		if err != nil {
+			return nil, err
+		}
+		if c.requests == 0 {
+			return nil, errors.New("the server saw no request: the proxies are not in the way")
 		}
 		rt := func(d time.Duration) float64 { return d.Seconds() / rtt.Seconds() }
-		fmt.Printf("%-8s %-10s %6.2f %6.2f %6.2f %6.1f %8.2f %6d\n", server, prof, rt(walls[0]), rt(walls[len(walls)/2]), rt(walls[len(walls)-1]),
-			float64(st.Requests)/float64(scans), float64(st.Handshakes)/float64(scans), errs)
+		med := rt(walls[len(walls)/2])
+		fmt.Printf("%-6s %-10s %6.2f %6.2f %6.2f %6.1f %8.2f %6d\n", m, prof, rt(walls[0]), med, rt(walls[len(walls)-1]),
+			float64(c.requests)/float64(scans), float64(c.handshakes)/float64(scans), errs)
+		goal := 3.5
+		if prof == "auto" {
+			goal = 4.5
+		}
+		bars = append(bars, bar{fmt.Sprintf("[%s] round trips a scan at %s RTT, -p %s (median)", m, rtt, prof), fmt.Sprintf("<= %.1f", goal), med, med <= goal})
 	}
-	return nil
+	return bars, nil
 }

@@ -1,23 +1,28 @@
-// Command bench measures hardscan on many targets against a loopback
-// replica, next to a bare net/http loop that makes the same requests and
-// does nothing with the answers: the floor hardscan is compared with.
+// Command bench measures hardscan on many targets against loopback
+// servers, next to a bare net/http loop that makes the requests the
+// verdicts need and does nothing with the answers: the floor hardscan is
+// compared with.
 //
-//	go run ./bench -n 2000,20000 -c 64
-//	go run ./bench -rtt 100ms       # latency mode: round trips per scan
+//	go run ./bench                         # h1, h2 and nginx: throughput, requests and TLS handshakes a target
+//	go run ./bench -mode h1 -n 5000 -runs 5
+//	go run ./bench -rtt 100ms              # latency mode: round trips per scan
 //	go run ./bench -mode memory -n 20000   # peak RSS of -f json against -f ndjson
 //
-// It serves fixtures/vhost in this process (one HTTPS and one HTTP listener
-// answering for every *.test name), builds hardscan, and runs both the
-// scanner and the bare loop as child processes, so that each one's peak RSS
-// is its own (VmHWM, see child). The server counts requests and TLS handshakes per
-// host, so both are shown per target, and times each host from its first
-// request to its last response (the "span" columns): hardscan's report has
-// no per-target time, so the spans are the latency measure common to both.
+// The servers (modes): h1 and h2 are fixtures/vhost in this process (one
+// HTTPS and one HTTP listener answering for every *.test name; h1 offers
+// only http/1.1 by ALPN); nginx is Debian's nginx, started here in a
+// temporary prefix with its own CA, one server block a vhost, HTTP/2 (see
+// nginxLab). hardscan and the bare loop run as child processes, so that
+// each one's CPU time and peak RSS are its own (VmHWM, see child). The
+// servers count requests and TLS handshakes, so both are shown per target,
+// and time each host from its first request to its last response (the
+// "span" columns): hardscan's report has no per-target time, so the spans
+// are the latency measure common to both.
 //
 // With -rtt, it measures latency instead: single `hardscan URL` runs
 // through a delaying proxy of its own (see delayProxy), reported in round
-// trips per scan for -p auto and a fixed profile, against an HTTP/2 and an
-// HTTP/1.1-only replica.
+// trips per scan for -p auto and a fixed profile, against each mode's
+// server.
 package main
 
 import (
@@ -38,20 +43,40 @@ func main() {
 		}
 		return
 	}
-	sizes := flag.String("n", "2000", "targets to scan; a comma-separated list runs each size in turn")
+	sizes := flag.String("n", "2000", "targets to scan; a comma-separated list runs each size in turn (nginx serves as many vhosts as the largest)")
 	conc := flag.Int("c", 64, "concurrency, for hardscan (-c) and the bare loop")
-	prof := flag.String("p", "pleroma", "hardscan profile (pleroma: 6 requests a target; auto adds NodeInfo and the other profiles' cookie paths)")
-	keep := flag.Bool("keep", false, "keep the work directory (binary, lists, reports) and print its path")
+	prof := flag.String("p", "", "hardscan's fixed profile (default: modern for throughput, whose floor is 4 requests a target; pleroma for -rtt, beside auto)")
+	keep := flag.Bool("keep", false, "keep the work directory (binary, lists, reports, nginx's prefix) and print its path")
 	rtt := flag.Duration("rtt", 0, "latency mode: scan one target at a time through a proxy adding this round-trip time, and report round trips per scan for auto and -p")
 	scans := flag.Int("scans", 7, "latency mode: scans per profile")
-	mode := flag.String("mode", "speed", "speed: hardscan against the bare loop; memory: peak RSS of -f json against -f ndjson")
+	runs := flag.Int("runs", 3, "throughput: runs of hardscan and of the bare loop at each size; the ratio is the median of the runs'")
+	mode := flag.String("mode", "h1,h2,nginx", "servers, comma-separated: h1 (Go replica, HTTP/1.1 only), h2 (Go replica, HTTP/2), nginx (Debian nginx, HTTP/2); or memory: peak RSS of -f json against -f ndjson")
 	flag.Parse()
-	if *rtt > 0 {
-		prof := *prof
-		if prof == "auto" {
-			prof = "pleroma"
+	var ms []string
+	for _, m := range strings.Split(*mode, ",") {
+		m = strings.TrimSpace(m)
+		if m == "speed" { // the name before there were several servers
+			m = "h2"
 		}
-		if err := latencyMain(*rtt, max(*scans, 1), prof); err != nil {
+		switch m {
+		case "h1", "h2", "nginx":
+		case "memory":
+			if *mode != "memory" || *rtt > 0 {
+				fmt.Fprintln(os.Stderr, "bench: -mode memory runs alone, without -rtt")
+				os.Exit(2)
+			}
+		default:
+			fmt.Fprintf(os.Stderr, "bench: -mode %q: want h1, h2, nginx (comma-separated) or memory\n", m)
+			os.Exit(2)
+		}
+		ms = append(ms, m)
+	}
+	if *rtt > 0 {
+		p := *prof
+		if p == "" || p == "auto" {
+			p = "pleroma"
+		}
+		if err := latencyMain(ms, *rtt, max(*scans, 1), p); err != nil {
 			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 			os.Exit(1)
 		}
@@ -66,11 +91,21 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
-	bench := benchMain
+	var err error
 	if *mode == "memory" {
-		bench = memoryMain
+		p := *prof
+		if p == "" {
+			p = "pleroma"
+		}
+		err = memoryMain(ns, *conc, p, *keep)
+	} else {
+		p := *prof
+		if p == "" {
+			p = "modern"
+		}
+		err = throughputMain(ms, ns, *conc, max(*runs, 1), p, *keep)
 	}
-	if err := bench(ns, *conc, *prof, *keep); err != nil {
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(1)
 	}
@@ -84,6 +119,7 @@ type row struct {
 	reqs, hands float64       // per target, counted by the server
 	spans       []time.Duration
 	client      []time.Duration // per-target time measured by the client, when known
+	byPath      map[string]int64
 	rssKB       int64
 	errors      int
 }

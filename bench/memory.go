@@ -8,8 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/hardscan/hardscan/fixtures/vhost"
 )
 
 // memoryMain is the memory mode (-mode memory): at each size it scans the
@@ -23,25 +21,25 @@ func memoryMain(ns []int, conc int, prof string, keep bool) error {
 		return err
 	}
 	defer cleanup()
-	srv, ca, err := serve(vhost.Options{}, dir)
+	srv, err := startGoLab(dir, false)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer srv.close()
 	var rows []row
 	for _, n := range ns {
 		list := filepath.Join(dir, fmt.Sprintf("list-%d.txt", n))
-		if err := writeList(list, n); err != nil {
+		if err := writeList(list, hostNames(n)); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%d targets: hardscan -f ndjson ...\n", n)
-		nd, _, err := runHardscan(srv, bin, list, ca, dir, n, conc, prof)
+		nd, err := runHardscan(srv, bin, list, dir, n, conc, prof)
 		if err != nil {
 			return err
 		}
 		nd.tool = "ndjson"
 		fmt.Fprintf(os.Stderr, "%d targets: hardscan -f json ...\n", n)
-		js, err := runJSON(srv, bin, list, ca, dir, n, conc, prof)
+		js, err := runJSON(srv, bin, list, dir, n, conc, prof)
 		if err != nil {
 			return err
 		}
@@ -57,14 +55,16 @@ func memoryMain(ns []int, conc int, prof string, keep bool) error {
 
 // runJSON scans the list with -f json and checks that the report holds
 // every target, in input order.
-func runJSON(srv *vhost.Server, bin, list, ca, dir string, n, conc int, prof string) (row, error) {
+func runJSON(l lab, bin, list, dir string, n, conc int, prof string) (row, error) {
 	out := filepath.Join(dir, "out.json")
 	args := []string{"-i", list, "-c", fmt.Sprint(conc), "-f", "json", "-o", out, "-p", prof,
-		"--cacert", ca, "--backend-port", "0", "--no-progress", "--fail-on", "never"}
-	for _, r := range srv.Resolve() {
+		"--cacert", l.caFile(), "--backend-port", "0", "--no-progress", "--fail-on", "never"}
+	for _, r := range l.resolve() {
 		args = append(args, "--resolve", r)
 	}
-	srv.Reset()
+	if err := l.reset(); err != nil {
+		return row{}, err
+	}
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -72,7 +72,10 @@ func runJSON(srv *vhost.Server, bin, list, ca, dir string, n, conc int, prof str
 	if err != nil && cmd.ProcessState.ExitCode() != 3 {
 		return row{}, fmt.Errorf("hardscan -f json: %w: %s", err, stderr.String())
 	}
-	r := serverRow(srv, "json", n)
+	r, err := serverRow(l, "json", n)
+	if err != nil {
+		return row{}, err
+	}
 	r.wall, r.rssKB, r.cpu = u.wall, u.rssKB, u.cpu
 	count, errs, err := readJSONTargets(out, n)
 	if err != nil {

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,9 +18,60 @@ import (
 	"time"
 
 	"github.com/hardscan/hardscan/fixtures/vhost"
+	"github.com/hardscan/hardscan/internal/probe"
 )
 
-func benchMain(ns []int, conc int, prof string, keep bool) error {
+// modes are the servers the throughput and latency modes measure, in order.
+var modes = []struct {
+	name, about string
+}{
+	{"h1", "the Go replica, HTTPS over HTTP/1.1 only (ALPN http/1.1)"},
+	{"h2", "the Go replica, HTTPS over HTTP/2"},
+	{"nginx", "Debian's nginx, HTTPS over HTTP/2 (`listen ssl http2`), one server block a vhost"},
+}
+
+// startLab starts the server of a mode; vhosts is nginx's number of server
+// blocks. For nginx when it is not installed the error is errNoNginx.
+func startLab(mode, dir string, vhosts int) (lab, error) {
+	switch mode {
+	case "h1", "h2":
+		return startGoLab(dir, mode == "h1")
+	case "nginx":
+		bin := nginxBinary()
+		if bin == "" {
+			return nil, errNoNginx
+		}
+		return startNginx(bin, dir, vhosts)
+	}
+	return nil, fmt.Errorf("mode %q: want h1, h2, nginx or memory", mode)
+}
+
+// bar is one goal and what was measured against it.
+type bar struct {
+	what, goal string
+	got        float64
+	ok         bool
+}
+
+func printBars(bars []bar) {
+	if len(bars) == 0 {
+		return
+	}
+	fmt.Printf("\n%-62s %8s  %-8s %s\n", "bar", "measured", "goal", "")
+	for _, b := range bars {
+		mark := "PASS"
+		if !b.ok {
+			mark = "FAIL"
+		}
+		fmt.Printf("%-62s %8.2f  %-8s %s\n", b.what, b.got, b.goal, mark)
+	}
+}
+
+// throughputMain scans n targets with hardscan and with the bare loop,
+// runs times each, alternating, against each mode's server, and compares
+// throughput (median of the runs' ratios), requests and TLS handshakes a
+// target, both counted by the server.
+func throughputMain(modeNames []string, ns []int, conc, runs int, prof string, keep bool) error {
 	dir, bin, cleanup, err := prepare(keep)
 	if err != nil {
 		return err
@@ -27,52 +81,172 @@ func benchMain(ns []int, conc int, prof string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	srv, ca, err := serve(vhost.Options{}, dir)
+	recipe, err := floorRecipe(bin, prof)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-
-	var rows []row
-	for _, n := range ns {
-		list := filepath.Join(dir, fmt.Sprintf("list-%d.txt", n))
-		if err := writeList(list, n); err != nil {
-			return err
+	fmt.Printf("setup: targets %s, concurrency -c %d, hardscan -p %s --backend-port 0 -f ndjson, %d runs each (hardscan, then the bare loop), %d CPUs\n",
+		joinInts(ns), conc, prof, runs, runtime.NumCPU())
+	fmt.Printf("bare loop: %s a target (what the verdicts need for a site without a CSP nonce), one connection a host per transport\n", strings.Join(recipe, ", "))
+	var bars []bar
+	for _, m := range modeNames {
+		l, err := startLab(m, dir, slices.Max(ns))
+		if errors.Is(err, errNoNginx) {
+			fmt.Printf("\n[%s] %v\n", m, err)
+			continue
 		}
-		fmt.Fprintf(os.Stderr, "%d targets: hardscan ...\n", n)
-		hs, recipe, err := runHardscan(srv, bin, list, ca, dir, n, conc, prof)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%d targets: bare loop (%s) ...\n", n, strings.Join(recipe, ", "))
-		bare, err := runBare(srv, self, list, ca, n, conc, recipe)
-		if err != nil {
-			return err
+		fmt.Printf("\n[%s] %s\n", m, l.describe())
+		for _, n := range ns {
+			b, err := throughputSize(l, m, bin, self, dir, n, conc, runs, prof, recipe)
+			if err != nil {
+				l.close()
+				return fmt.Errorf("%s: %w", m, err)
+			}
+			bars = append(bars, b...)
 		}
-		rows = append(rows, hs, bare)
+		l.close()
 	}
-	printRows(rows)
-	fmt.Println()
-	for i := 0; i+1 < len(rows); i += 2 {
-		fmt.Printf("n=%d: hardscan throughput / bare loop = %.2f (goal >= 0.90)\n", rows[i].n, rows[i].rate()/rows[i+1].rate())
-	}
-	if len(rows) >= 4 {
-		small, big := rows[0], rows[len(rows)-2]
-		fmt.Printf("hardscan peak RSS at n=%d / n=%d = %.2f (goal <= 1.20)\n", big.n, small.n, float64(big.rssKB)/float64(small.rssKB))
-	}
-	fmt.Println("span: from a host's first request reaching the server to its last response (both tools);")
-	fmt.Println("client: per-target time as the client measured it (bare loop; hardscan reports none).")
+	printBars(bars)
+	fmt.Println("\nreq/t, tls/t: requests and TLS handshakes a target, counted by the server (Go replica: its handlers and ClientHellos;")
+	fmt.Println("nginx: its access log, and stub_status's accepted connections less the plain-HTTP ones). span: a host's first")
+	fmt.Println("request reaching the server to its last response. Other columns are the median run's.")
 	return nil
 }
 
-func writeList(path string, n int) error {
+func throughputSize(l lab, m, bin, self, dir string, n, conc, runs int, prof string, recipe []string) ([]bar, error) {
+	hosts := l.hosts(n)
+	n = len(hosts)
+	list := filepath.Join(dir, fmt.Sprintf("list-%s-%d.txt", m, n))
+	if err := writeList(list, hosts); err != nil {
+		return nil, err
+	}
+	var hs, bare []row
+	var ratios []float64
+	for k := range runs {
+		fmt.Fprintf(os.Stderr, "[%s] %d targets, run %d: hardscan ...\n", m, n, k+1)
+		h, err := runHardscan(l, bin, list, dir, n, conc, prof)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "[%s] %d targets, run %d: bare loop ...\n", m, n, k+1)
+		b, err := runBare(l, self, list, n, conc, recipe)
+		if err != nil {
+			return nil, err
+		}
+		hs, bare = append(hs, h), append(bare, b)
+		ratios = append(ratios, h.rate()/b.rate())
+	}
+	fmt.Printf("%-7s %-9s %-20s %6s %5s %5s %7s %9s %9s %8s %6s\n",
+		"targets", "tool", "targets/s (runs)", "median", "req/t", "tls/t", "cpu/t", "span p50", "span p99", "peak RSS", "errors")
+	for _, rs := range [][]row{hs, bare} {
+		mid := medianRow(rs)
+		var rates []string
+		for _, r := range rs {
+			rates = append(rates, fmt.Sprintf("%.0f", r.rate()))
+		}
+		fmt.Printf("%-7d %-9s %-20s %6.0f %5.2f %5.2f %7s %9s %9s %6.1fMB %6d\n",
+			n, mid.tool, strings.Join(rates, " "), mid.rate(), mid.reqs, mid.hands, (mid.cpu / time.Duration(n)).Round(time.Microsecond),
+			pct(mid.spans, 0.5), pct(mid.spans, 0.99), float64(mid.rssKB)/1024, mid.errors)
+	}
+	var rs []string
+	for _, r := range ratios {
+		rs = append(rs, fmt.Sprintf("%.2f", r))
+	}
+	ratio := median(ratios)
+	fmt.Printf("hardscan / bare loop: %s, median %.2f\n", strings.Join(rs, " "), ratio)
+	mid := medianRow(hs)
+	if extra := beyondFloor(mid.byPath, n, recipe); extra != "" {
+		fmt.Printf("hardscan's requests beyond the floor, a target: %s\n", extra)
+	}
+	floor := float64(len(recipe))
+	return []bar{
+		{fmt.Sprintf("[%s] n=%d throughput hardscan / bare (median of %d)", m, n, runs), ">= 0.95", ratio, ratio >= 0.95},
+		{fmt.Sprintf("[%s] n=%d TLS handshakes a target, hardscan", m, n), "= 1.00", mid.hands, mid.hands > 0.995 && mid.hands < 1.005},
+		{fmt.Sprintf("[%s] n=%d requests a target, hardscan (the floor: %d)", m, n, len(recipe)), fmt.Sprintf("= %d", len(recipe)), mid.reqs, mid.reqs > floor-0.005 && mid.reqs < floor+0.005},
+	}, nil
+}
+
+// medianRow is the run of median throughput.
+func medianRow(rs []row) row {
+	s := slices.Clone(rs)
+	sort.Slice(s, func(i, j int) bool { return s[i].rate() < s[j].rate() })
+	return s[len(s)/2]
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func joinInts(ns []int) string {
+	var s []string
+	for _, n := range ns {
+		s = append(s, strconv.Itoa(n))
+	}
+	return strings.Join(s, ",")
+}
+
+// floorRecipe is what the verdicts of a fixed profile need from a site
+// without a CSP nonce and without a backend port: https / and a missing
+// page, the profile's cookie paths, http / and the deep path.
+func floorRecipe(bin, prof string) ([]string, error) {
+	if prof == "auto" {
+		return nil, errors.New("-p auto: the throughput floor needs a fixed profile (its cookie paths); use -p modern, pleroma ...")
+	}
+	out, err := exec.Command(bin, "--show-profile", prof).Output()
+	if err != nil {
+		return nil, fmt.Errorf("hardscan --show-profile %s: %w", prof, err)
+	}
+	var p struct {
+		CookiePaths []string `json:"cookie_paths"`
+	}
+	if err := json.Unmarshal(out, &p); err != nil {
+		return nil, fmt.Errorf("hardscan --show-profile %s: %w", prof, err)
+	}
+	return floor(p.CookiePaths), nil
+}
+
+// floor is the recipe of a site without a nonce, for these cookie paths.
+func floor(cookiePaths []string) []string {
+	recipe := []string{"https /", "https " + probe.ErrorPrefix + vhost.RandomSuffix}
+	for _, c := range cookiePaths {
+		recipe = append(recipe, "https "+c)
+	}
+	return append(recipe, "http /", "http "+probe.DeepPath)
+}
+
+// beyondFloor says which requests a target hardscan made beyond the
+// recipe's, e.g. "https / +1.00", "" when none.
+func beyondFloor(byPath map[string]int64, n int, recipe []string) string {
+	want := map[string]float64{}
+	for _, r := range recipe {
+		want[r]++
+	}
+	var out []string
+	for key, c := range byPath {
+		if d := float64(c)/float64(n) - want[key]; d > 0.005 {
+			out = append(out, fmt.Sprintf("%s +%.2f", key, d))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+func writeList(path string, hosts []string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	for i := range n {
-		fmt.Fprintf(w, "h%06d.test\n", i)
+	for _, h := range hosts {
+		fmt.Fprintln(w, h)
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
@@ -144,21 +318,27 @@ func vmHWM(path string) int64 {
 	return 0
 }
 
-func serverRow(srv *vhost.Server, tool string, n int) row {
-	st := srv.Stats()
-	return row{n: n, tool: tool, reqs: float64(st.Requests) / float64(n), hands: float64(st.Handshakes) / float64(n), spans: srv.Spans()}
+// serverRow is a row with the lab's counts since its reset.
+func serverRow(l lab, tool string, n int) (row, error) {
+	c, err := l.counts()
+	if err != nil {
+		return row{}, err
+	}
+	return row{n: n, tool: tool, reqs: float64(c.requests) / float64(n), hands: float64(c.handshakes) / float64(n),
+		spans: c.spans, byPath: c.byPath}, nil
 }
 
-// runHardscan scans the list and returns its row and the requests it made
-// for each target ("https /", ...), which the bare loop then repeats.
-func runHardscan(srv *vhost.Server, bin, list, ca, dir string, n, conc int, prof string) (row, []string, error) {
+// runHardscan scans the list and returns its row.
+func runHardscan(l lab, bin, list, dir string, n, conc int, prof string) (row, error) {
 	out := filepath.Join(dir, "out.ndjson")
 	args := []string{"-i", list, "-c", fmt.Sprint(conc), "-f", "ndjson", "-o", out, "-p", prof,
-		"--cacert", ca, "--backend-port", "0", "--no-progress", "--fail-on", "never"}
-	for _, r := range srv.Resolve() {
+		"--cacert", l.caFile(), "--backend-port", "0", "--no-progress", "--fail-on", "never"}
+	for _, r := range l.resolve() {
 		args = append(args, "--resolve", r)
 	}
-	srv.Reset()
+	if err := l.reset(); err != nil {
+		return row{}, err
+	}
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -166,29 +346,25 @@ func runHardscan(srv *vhost.Server, bin, list, ca, dir string, n, conc int, prof
 	// Exit 3 says some targets could not be scanned: they are counted
 	// from the report.
 	if err != nil && cmd.ProcessState.ExitCode() != 3 {
-		return row{}, nil, fmt.Errorf("hardscan: %w: %s", err, stderr.String())
+		return row{}, fmt.Errorf("hardscan: %w: %s", err, stderr.String())
 	}
-	r := serverRow(srv, "hardscan", n)
+	r, err := serverRow(l, "hardscan", n)
+	if err != nil {
+		return row{}, err
+	}
 	r.wall, r.rssKB, r.cpu = u.wall, u.rssKB, u.cpu
 	lines, errs, client, firstErr, err := readNDJSON(out)
 	if firstErr != "" {
 		fmt.Fprintf(os.Stderr, "hardscan: %d targets not scanned, the first: %s\n", errs, firstErr)
 	}
 	if err != nil {
-		return row{}, nil, err
+		return row{}, err
 	}
 	if lines != n {
-		return row{}, nil, fmt.Errorf("hardscan reported %d targets of %d", lines, n)
+		return row{}, fmt.Errorf("hardscan reported %d targets of %d", lines, n)
 	}
 	r.errors, r.client = errs, client
-	var recipe []string
-	for key, count := range srv.Stats().ByPath {
-		for range (count + int64(n)/2) / int64(n) {
-			recipe = append(recipe, key)
-		}
-	}
-	sort.Strings(recipe)
-	return r, recipe, nil
+	return r, nil
 }
 
 // readNDJSON counts the report's lines and errored targets, and collects
@@ -224,10 +400,13 @@ func readNDJSON(path string) (lines, errs int, client []time.Duration, firstErr 
 	return lines, errs, client, firstErr, sc.Err()
 }
 
-func runBare(srv *vhost.Server, self, list, ca string, n, conc int, recipe []string) (row, error) {
-	srv.Reset()
-	cmd := exec.Command(self, "bare", "-i", list, "-c", fmt.Sprint(conc), "-cacert", ca,
-		"-https", srv.HTTPSAddr, "-http", srv.HTTPAddr, "-recipe", strings.Join(recipe, ","))
+func runBare(l lab, self, list string, n, conc int, recipe []string) (row, error) {
+	if err := l.reset(); err != nil {
+		return row{}, err
+	}
+	https, http := l.addrs()
+	cmd := exec.Command(self, "bare", "-i", list, "-c", fmt.Sprint(conc), "-cacert", l.caFile(),
+		"-https", https, "-http", http, "-recipe", strings.Join(recipe, ","))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	u, err := child(cmd)
@@ -238,7 +417,10 @@ func runBare(srv *vhost.Server, self, list, ca string, n, conc int, recipe []str
 	if err != nil {
 		return row{}, err
 	}
-	r := serverRow(srv, "bare loop", n)
+	r, err := serverRow(l, "bare loop", n)
+	if err != nil {
+		return row{}, err
+	}
 	r.wall, r.rssKB, r.cpu, r.errors = u.wall, u.rssKB, u.cpu, res.Errors
 	for _, us := range res.ClientUS {
 		r.client = append(r.client, time.Duration(us)*time.Microsecond)
