@@ -89,7 +89,7 @@ func TestJSONInvalidUTF8(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !utf8.Valid(buf.Bytes()) {
-		t.Error("json output is not UTF-8 (SPEC: strings are valid UTF-8)")
+		t.Error("json output is not UTF-8 (contract: strings are valid UTF-8)")
 	}
 	var back result.Report
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
@@ -97,7 +97,7 @@ func TestJSONInvalidUTF8(t *testing.T) {
 	}
 	h := back.Targets[0].Headers
 	if got := h["x-evil"]; len(got) != 2 || got[0] != "second" {
-		t.Errorf("x-evil = %q, want X-Evil's and x-evil's values merged in name order (SPEC: names lower case)", got)
+		t.Errorf("x-evil = %q, want X-Evil's and x-evil's values merged in name order (contract: names lower case)", got)
 	}
 	if _, ok := h["x-bad-\uFFFD-name"]; !ok {
 		t.Errorf("header name with invalid UTF-8 not replaced: %q", h)
@@ -130,7 +130,7 @@ func TestJSONChangesNull(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(buf.Bytes(), []byte(`"changes": null`)) {
-		t.Error(`without a baseline "changes" must be null (SPEC, The JSON report)`)
+		t.Error(`without a baseline "changes" must be null (docs/contract.md, "JSON report")`)
 	}
 	buf.Reset()
 	if err := Write(&buf, "json", &result.Report{SchemaVersion: 1}, Options{}); err != nil {

@@ -15,7 +15,7 @@ import (
 // htmlFormat is a self-contained HTML page.
 var htmlFormat = Format{Name: "html", Exts: []string{".html", ".htm"}, write: writeHTML}
 
-// The HTML report is one self-contained page (SPEC): no script, no image,
+// The HTML report is one self-contained page (docs/contract.md): no script, no image,
 // no font, no link to fetch; its only style is inline, and its own
 // Content-Security-Policy (default-src 'none', the style allowed by its
 // hash) makes a browser refuse anything else, so that server text that

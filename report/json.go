@@ -20,7 +20,7 @@ var (
 		stream: func(w io.Writer, _ Options) Writer { return &lineStream{w: w} }}
 )
 
-// writeJSON writes SPEC's JSON report, indented two spaces, with a final
+// writeJSON writes the JSON report (docs/report.schema.json), indented two spaces, with a final
 // newline. HTML characters stay as they are (a CSP with '<' reads better).
 // It writes exactly what the streaming writer does (see jsonStream): the
 // targets come before the duration, summary and changes, which are known

@@ -42,7 +42,7 @@ func TestStreamNDJSON(t *testing.T) {
 		if err := s.Target(target); err != nil {
 			t.Fatal(err)
 		}
-		// SPEC: one line per target as each target finishes.
+		// ndjson: one line per target as each target finishes.
 		if n := strings.Count(buf.String(), "\n"); n != i+1 {
 			t.Fatalf("after %d targets, %d lines", i+1, n)
 		}
@@ -163,7 +163,7 @@ func TestStreamJSON(t *testing.T) {
 			if err := s.Target(target); err != nil {
 				t.Fatal(err)
 			}
-			// why: SPEC's json streams; a target is written when handed over.
+			// why: json streams too; a target is written when handed over.
 			if buf.Len() == before {
 				t.Fatalf("target %d not written at once", i)
 			}
@@ -192,7 +192,8 @@ func TestStreamJSON(t *testing.T) {
 }
 
 func TestStreamJSONIncomplete(t *testing.T) {
-	// why: SPEC exit 130: "a complete one marked incomplete".
+	// why: on exit 130 a streamed report is complete and marked incomplete
+	// (docs/contract.md, "Exit status").
 	var buf bytes.Buffer
 	s, _ := NewWriter(&buf, "json", Options{})
 	r := fixture()

@@ -243,7 +243,7 @@ func worstByKey(t *result.Target, m map[key]finding.Severity) map[key]finding.Se
 	}
 	for _, f := range t.Findings {
 		// A finding of a site that is down says nothing about the
-		// application's headers: unknown, not a change (SPEC).
+		// application's headers: unknown, not a change (docs/contract.md, "Scan").
 		if f.Reason == "site-down" {
 			continue
 		}

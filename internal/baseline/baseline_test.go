@@ -62,7 +62,7 @@ func TestDiff(t *testing.T) {
 				{URL: a, ID: "hsts", Was: "pass", Now: "fail"},
 				{URL: a, ID: "x-frame-options", Was: "", Now: "warn"},
 			},
-			why: "SPEC --baseline: severity changed, appeared or disappeared; sorted by url, id, subject",
+			why: "contract, --baseline: severity changed, appeared or disappeared; sorted by url, id, subject",
 		},
 		{
 			name: "subject is part of the key",
@@ -147,7 +147,7 @@ func TestTargetAgreesWithDiff(t *testing.T) {
 }
 
 // A site that is down says nothing about its headers: its site-down
-// findings are unknown, not changes (SPEC "What a scan does").
+// findings are unknown, not changes (docs/contract.md, "Scan").
 func TestSiteDownIsNotAChange(t *testing.T) {
 	down := f("x-frame-options", "", finding.Info)
 	down.Reason = "site-down"

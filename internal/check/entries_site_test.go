@@ -2,7 +2,7 @@ package check
 
 import "testing"
 
-// TestSiteEntries checks the reasons issue 12's judges give, on their own
+// TestSiteEntries checks the reasons the judges of checks beyond the front page give, on their own
 // checks and on the checks they add reasons to.
 func TestSiteEntries(t *testing.T) {
 	for _, tc := range []struct{ id, reason string }{

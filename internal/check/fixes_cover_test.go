@@ -203,7 +203,7 @@ func localTargets(t *testing.T) []judged {
 	return append(out, judged{name: "prod.secret.exs", findings: fs, target: check.Target{App: check.Pleroma}})
 }
 
-// TestEveryFindingHasAFixForItsPlatform is issue 9's "how we will know":
+// TestEveryFindingHasAFixForItsPlatform holds every fix to its platform:
 // on each recorded response, behind each web server and none, and on the
 // local audits, every finding that is not a pass (and is not a note that
 // needs no change) has a fix with a snippet for the application or the

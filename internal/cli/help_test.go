@@ -11,7 +11,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// The --help text is part of the contract (SPEC): a change to it must be
+// The --help text is part of the contract (docs/contract.md): a change to it must be
 // seen. It wraps to the terminal's width: at 80 columns (help.golden) and
 // at 120 (help-120.golden), and no line is ever wider than asked.
 func TestHelpGolden(t *testing.T) {

@@ -51,7 +51,7 @@ func threeSites(t *testing.T) []string {
 	return append(args, urls...)
 }
 
-// The HTML report is self-contained (SPEC): nothing in it names a resource
+// The HTML report is self-contained (docs/contract.md): nothing in it names a resource
 // to fetch. Parsed, not grepped: every element and attribute is looked at.
 func TestHTMLSelfContained(t *testing.T) {
 	for name, page := range map[string][]byte{"demo": htmlPage(t, "--demo"), "three": htmlPage(t, threeSites(t)...)} {

@@ -78,7 +78,7 @@ func runBounded(t *testing.T, limit time.Duration, ctx context.Context, stdin io
 
 // Every local input that cannot be read, is not a regular file, is beyond
 // its cap or is not what its flag says is a usage error (2), one line,
-// found before any network traffic (SPEC "Exit status").
+// found before any network traffic (docs/contract.md, "Exit status").
 func TestLocalInputsAreUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")

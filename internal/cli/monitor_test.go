@@ -1,6 +1,6 @@
 package cli
 
-// Tests of issue 4: many targets from a list, streaming, baselines and
+// Tests of monitoring use: many targets from a list, streaming, baselines and
 // Prometheus output, against fixtures/vhost (one loopback replica that
 // answers for any host name).
 

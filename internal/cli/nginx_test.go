@@ -27,8 +27,8 @@ var nginxHosts = []string{"pleroma.test", "blog.test", "down.test", "static.test
 
 // TestRealNginx scans Debian's nginx, configured from Pleroma's shipped
 // pleroma.nginx and the classic mistakes (testdata/nginx), in front of a
-// backend that replays Pleroma 2.7's recorded responses. Each point of
-// issue 12 is asserted as {id, subject, reason, severity}.
+// backend that replays Pleroma 2.7's recorded responses. Each check beyond
+// the front page (deep redirect, error page, nonce, site down) is asserted as {id, subject, reason, severity}.
 func TestRealNginx(t *testing.T) {
 	bin := nginxBinary()
 	if bin == "" {

@@ -243,7 +243,7 @@ func TestOwnProfilesHaveNoFalseAlarms(t *testing.T) {
 		{"mastodon-default", "mastodon", ""},
 		{"pleroma-2.4-default", "pleroma", ""},
 		// Akkoma's recording has HSTS off, as it ships; with it on, as
-		// FACTS.md gives its value, nothing fails.
+		// Akkoma's documentation gives its value, nothing fails.
 		{"akkoma-default", "akkoma", "max-age=63072000; includeSubDomains; preload"},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
@@ -528,7 +528,7 @@ func TestInterruptWritesNoPartialReport(t *testing.T) {
 		t.Errorf("took %s after the interrupt", took)
 	}
 	if code != gate.ExitInterrupted {
-		t.Errorf("exit %d, want 130 (SPEC: interrupted)", code)
+		t.Errorf("exit %d, want 130 (contract: interrupted)", code)
 	}
 	if raw, _ := os.ReadFile(out); string(raw) != "earlier report\n" {
 		t.Errorf("-o file changed by an interrupted run: %q", raw)

@@ -13,7 +13,7 @@ import (
 )
 
 // jsonFirst makes the tests that read the report as JSON ask for it: the
-// default format is table (SPEC v2), and a later -f in args still wins.
+// default format is table (README, "Use"), and a later -f in args still wins.
 func jsonFirst(args []string) []string {
 	if len(args) > 0 && (args[0] == "serve" || args[0] == "completion" || args[0] == "man") {
 		return args // a subcommand comes first, and has no -f
@@ -121,7 +121,7 @@ func TestResolveMustCoverThePort(t *testing.T) {
 	}
 }
 
-// Off a terminal the default format is the table (SPEC v2), without a
+// Off a terminal the default format is the table (README, "Use"), without a
 // single escape code: `hardscan --demo | cat` is text.
 func TestDefaultIsPlainTable(t *testing.T) {
 	t.Setenv("COLUMNS", "80")

@@ -26,7 +26,7 @@ var errorPageHeaders = func() []struct{ name, id string } {
 }()
 
 // judgeErrorPage reports each security header that / sends and the error
-// page (GET of a path that does not exist) lacks (SPEC step 7): nginx's
+// page (GET of a path that does not exist) lacks (docs/contract.md, scan step 7): nginx's
 // add_header without `always` skips 4xx and 5xx, and a location with
 // add_header lines of its own drops the server's.
 //

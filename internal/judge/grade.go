@@ -46,7 +46,7 @@ func Score(fs []finding.Finding) int {
 
 // Grade turns findings into a letter grade; "" (no grade, left out of the
 // report) when site.down failed: the page judged was the server's error
-// page, not the site (SPEC).
+// page, not the site (README, "Grades").
 func Grade(fs []finding.Finding) string {
 	for _, f := range fs {
 		if f.ID == check.SiteDown && f.Severity != finding.Pass {

@@ -12,7 +12,7 @@ const (
 	errorPath = "/hardscan-404-0123456789abcdef"
 )
 
-// siteCases are the rows of issue 12: the deep redirect, the error page,
+// siteCases are the checks beyond the front page: the deep redirect, the error page,
 // nonce reuse, a down application and allow-list bypass hosts.
 func siteCases() []judgeCase {
 	var cs []judgeCase
@@ -42,7 +42,7 @@ func disallowedRedirectCases() []judgeCase {
 func deepRedirectCases() []judgeCase {
 	kept := "Location: https://example.tld" + deepPath
 	return []judgeCase{
-		{name: "deep/kept", profile: "pleroma", why: "SPEC step 6: nginx's return 301 https://$server_name$request_uri keeps path and query",
+		{name: "deep/kept", profile: "pleroma", why: "contract step 6: nginx's return 301 https://$server_name$request_uri keeps path and query",
 			deep: &resp{lines: kept}, want: m{"https.redirect.path": pass}},
 		{name: "deep/apache-no-trailing-slash", profile: "pleroma",
 			why:     "mod_alias Redirect maps the URL-path prefix: `Redirect permanent / https://host` turns /a/b into https://hosta/b, a host anyone may own",
@@ -54,10 +54,10 @@ func deepRedirectCases() []judgeCase {
 			deep:    &resp{lines: "Location: https://example.tld:8443hardscan/deep/path?probe=1"},
 			want:    m{"https.redirect.path": fail},
 			reasons: map[string]string{"https.redirect.path": "host-mangled"}},
-		{name: "deep/path-lost", profile: "pleroma", why: "SPEC step 6: `return 301 https://host/` sends every deep http link to the home page",
+		{name: "deep/path-lost", profile: "pleroma", why: "contract step 6: `return 301 https://host/` sends every deep http link to the home page",
 			deep: &resp{lines: "Location: https://example.tld/"}, want: m{"https.redirect.path": warn},
 			reasons: map[string]string{"https.redirect.path": "path-lost"}},
-		{name: "deep/query-lost", profile: "pleroma", why: "SPEC step 6: $uri instead of $request_uri drops the query",
+		{name: "deep/query-lost", profile: "pleroma", why: "contract step 6: $uri instead of $request_uri drops the query",
 			deep: &resp{lines: "Location: https://example.tld/hardscan/deep/path"}, want: m{"https.redirect.path": warn},
 			reasons: map[string]string{"https.redirect.path": "query-lost"}},
 		{name: "deep/lighttpd-normalises", profile: "pleroma",
@@ -111,7 +111,7 @@ func errorPageCases() []judgeCase {
 			root: resp{lines: strictHeaders}, errorPage: &resp{status: 302, lines: "Location: /login"},
 			absent: []string{"headers.error-page", "headers.error-page[content-security-policy]"}},
 		{name: "errorpage/pleroma-plug", profile: "pleroma", noFail: true,
-			why:       "FACTS.md: Pleroma's plug sends its headers on every response, 404s too",
+			why:       "recorded: Pleroma's plug sends its headers on every response, 404s too",
 			root:      resp{file: "pleroma-2.7_default_GET-root.http"},
 			errorPage: &resp{file: "pleroma-2.7_default_GET-root.http", status: 404},
 			want:      m{"headers.error-page": pass, "hsts": fail}},
@@ -166,13 +166,13 @@ func siteDownCases() []judgeCase {
 	nginx502 := resp{status: 502, lines: "Server: nginx/1.22.1\nContent-Type: text/html"}
 	return []judgeCase{
 		{name: "down/nginx-502", profile: "pleroma",
-			why:  "SPEC: a 5xx root is a down application; the headers its error page lacks are unknown (info, site-down), not failures",
+			why:  "contract: a 5xx root is a down application; the headers its error page lacks are unknown (info, site-down), not failures",
 			root: nginx502, errorPage: &resp{status: 502, lines: "Server: nginx/1.22.1"},
 			want:    m{"site.down": fail, "csp": info, "x-frame-options": info, "x-content-type-options": info, "hsts": info, "referrer-policy": info},
 			reasons: map[string]string{"site.down": "server-error", "csp": "site-down", "hsts": "site-down", "x-frame-options": "site-down", "hsts.preload": "site-down"},
 			absent:  []string{"headers.error-page"}},
 		{name: "down/headers-nginx-sends", profile: "modern",
-			why:     "SPEC: the headers the error page does carry are judged as usual: nginx's own short HSTS (RFC 6797 §6.1.1)",
+			why:     "contract: the headers the error page does carry are judged as usual: nginx's own short HSTS (RFC 6797 §6.1.1)",
 			root:    resp{status: 503, lines: "Strict-Transport-Security: max-age=300\nX-Content-Type-Options: nosniff"},
 			want:    m{"site.down": fail, "x-content-type-options": pass, "csp": info},
 			reasons: map[string]string{"hsts": "max-age-short", "csp": "site-down"}, atLeast: m{"hsts": warn}},
@@ -209,7 +209,7 @@ func bypassCases() []judgeCase {
 		{name: "bypass/other-policy-blocks", profile: "modern", why: "CSP3 §4.2.2: a second policy allowing only 'self' blocks the host",
 			root:   resp{lines: csp("'self' https://www.google.com") + "\nContent-Security-Policy: script-src 'self'"},
 			absent: []string{"csp.bypass-host[https://www.google.com]"}},
-		{name: "bypass/wide-source-counted-once", profile: "modern", why: "SPEC: https: in script-src already fails csp.script-src; no host list on top",
+		{name: "bypass/wide-source-counted-once", profile: "modern", why: "contract: https: in script-src already fails csp.script-src; no host list on top",
 			root: resp{lines: csp("'self' https:")}, want: m{"csp.script-src": fail}, absent: []string{"csp.bypass-host[https:]"}},
 	}
 }

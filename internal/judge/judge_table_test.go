@@ -98,7 +98,7 @@ func judgeCases() []judgeCase {
 	return cs
 }
 
-// recordedCases are the real responses of FACTS.md, each judged under its
+// recordedCases are the recorded real responses (testdata), each judged under its
 // own profile: nothing may fail but HSTS where the software's default
 // leaves it off.
 func recordedCases() []judgeCase {
@@ -107,7 +107,7 @@ func recordedCases() []judgeCase {
 	cookieOnly := []string{"Set-Cookie", "Location"}
 	return []judgeCase{
 		{name: "real/pleroma-2.7-default", profile: "pleroma", noFail: true,
-			why:  "FACTS.md: Pleroma 2.7 defaults (sts: false, so no HSTS: RFC 6797 protection absent); 2.6+ adds https: to connect-src, beyond the guide",
+			why:  "recorded: Pleroma 2.7 defaults (sts: false, so no HSTS: RFC 6797 protection absent); 2.6+ adds https: to connect-src, beyond the guide",
 			root: resp{file: "pleroma-2.7_default_GET-root.http"},
 			want: m{"hsts": fail, "csp": pass, "csp.script-src": pass, "csp.object-src": pass, "csp.base-uri": pass,
 				"csp.frame-ancestors": pass, "csp.upgrade-insecure-requests": pass, "csp.img-src": pass, "csp.style-src": pass,
@@ -118,21 +118,21 @@ func recordedCases() []judgeCase {
 			mention: map[string]string{"csp.connect-src": "https:"},
 			absent:  []string{"header.fingerprint[server]", "csp.syntax[script-src]", "header.deprecated[x-xss-protection]"}},
 		{name: "real/pleroma-2.7-sts", profile: "pleroma", noFail: true,
-			why:  "FACTS.md: Pleroma 2.7 with sts: true sends HSTS max-age=31536000; includeSubDomains (RFC 6797) and Expect-CT",
+			why:  "recorded: Pleroma 2.7 with sts: true sends HSTS max-age=31536000; includeSubDomains (RFC 6797) and Expect-CT",
 			root: resp{file: "pleroma-2.7_hardened-sts_GET-root.http"},
 			want: m{"hsts": pass, "hsts.preload": info, "expect-ct": pass,
 				"csp.script-src": pass, "x-frame-options": pass},
 			reasons: map[string]string{"expect-ct": "obsolete", "hsts": "ok", "hsts.preload": "not-eligible"},
 			absent:  []string{"header.deprecated[expect-ct]"}},
 		{name: "real/pleroma-2.7-oauth-cookie", profile: "pleroma", noFail: true,
-			why:     "FACTS.md: Pleroma >= 2.5 sets __Host-pleroma_key on authenticated requests; RFC 6265bis __Host- rules all met",
+			why:     "recorded: Pleroma >= 2.5 sets __Host-pleroma_key on authenticated requests; RFC 6265bis __Host- rules all met",
 			root:    resp{file: "pleroma-2.7_default_GET-root.http"},
 			cookies: []resp{{path: "/api/v1/accounts/verify_credentials", file: "pleroma-2.7_default_POST-oauth-token_cookie.http"}},
 			want: m{"hsts": fail, "cookie.secure[__Host-pleroma_key]": pass, "cookie.httponly[__Host-pleroma_key]": pass,
 				"cookie.samesite[__Host-pleroma_key]": pass, "cookie.prefix[__Host-pleroma_key]": pass},
 			absent: []string{"cookie.session", "cookie.rejected[__Host-pleroma_key]"}},
 		{name: "real/pleroma-2.4-default", profile: "pleroma", noFail: true,
-			why:     "FACTS.md: Pleroma 2.4 sends the same plug headers on every response, connect-src without https:, and the cookie on GET /web/getting-started",
+			why:     "recorded: Pleroma 2.4 sends the same plug headers on every response, connect-src without https:, and the cookie on GET /web/getting-started",
 			root:    resp{file: p24, status: 200, strip: cookieOnly},
 			cookies: []resp{{path: "/web/getting-started", file: p24}},
 			want: m{"hsts": fail, "csp.connect-src": pass, "csp.script-src": pass, "x-xss-protection": pass,
@@ -140,19 +140,19 @@ func recordedCases() []judgeCase {
 				"cookie.samesite[__Host-pleroma_key]": pass, "cookie.prefix[__Host-pleroma_key]": pass,
 				"cookie.domain[__Host-pleroma_key]": pass}},
 		{name: "real/pleroma-2.4-insecure", profile: "pleroma",
-			why:     "FACTS.md: http_security disabled and secure_cookie_flag false: no CSP, XFO, XCTO; pleroma_key without Secure (RFC 6265bis §4.1.2.5)",
+			why:     "recorded: http_security disabled and secure_cookie_flag false: no CSP, XFO, XCTO; pleroma_key without Secure (RFC 6265bis §4.1.2.5)",
 			root:    resp{file: p24in, status: 200, strip: cookieOnly},
 			cookies: []resp{{path: "/web/getting-started", file: p24in}},
 			want: m{"csp": fail, "x-frame-options": fail, "x-content-type-options": fail, "hsts": fail, "referrer-policy": warn,
 				"x-permitted-cross-domain-policies": warn, "cookie.secure[pleroma_key]": fail, "cookie.prefix[pleroma_key]": warn,
 				"cookie.httponly[pleroma_key]": pass}},
 		{name: "real/pleroma-2.7-insecure", profile: "pleroma",
-			why:  "FACTS.md: http_security disabled removes every security header; the profile's missing severities apply",
+			why:  "recorded: http_security disabled removes every security header; the profile's missing severities apply",
 			root: resp{file: "pleroma-2.7_insecure_http-security-disabled_GET-root.http"},
 			want: m{"csp": fail, "x-frame-options": fail, "x-content-type-options": fail, "referrer-policy": warn,
 				"x-xss-protection": info, "x-download-options": info, "hsts": fail}},
 		{name: "real/akkoma-default", profile: "akkoma", noFail: true,
-			why:     "FACTS.md: Akkoma 2025.10 defaults (HSTS off: the recording has none), X-XSS-Protection: 0, base-uri 'none', cookie on /web/getting-started",
+			why:     "recorded: Akkoma 2025.10 defaults (HSTS off: the recording has none), X-XSS-Protection: 0, base-uri 'none', cookie on /web/getting-started",
 			root:    resp{file: "akkoma-2025.10_default_GET-root.http"},
 			cookies: []resp{{path: "/web/getting-started", file: "akkoma-2025.10_default_GET-web-getting-started_cookie.http"}},
 			want: m{"hsts": fail, "csp": pass, "csp.object-src": pass, "csp.base-uri": pass, "csp.connect-src": pass,
@@ -164,7 +164,7 @@ func recordedCases() []judgeCase {
 			root: resp{file: "akkoma-2025.10_default_GET-root.http"},
 			want: m{"csp.script-src": pass, "csp.style-src": pass}},
 		{name: "real/mastodon", profile: "mastodon", noFail: true,
-			why:     "FACTS.md: Mastodon 4.3: HSTS 2 years with includeSubDomains, form-action 'none', X-XSS-Protection: 0, _mastodon_session Secure HttpOnly Lax",
+			why:     "recorded: Mastodon 4.3: HSTS 2 years with includeSubDomains, form-action 'none', X-XSS-Protection: 0, _mastodon_session Secure HttpOnly Lax",
 			root:    resp{file: "mastodon-4.3_nginx_GET-root.http"},
 			cookies: []resp{{path: "/auth/sign_in", file: "mastodon-4.3_nginx_GET-auth-sign_in_cookie.http"}},
 			want: m{"hsts": pass, "csp": pass, "csp.script-src": pass, "csp.object-src": pass, "csp.base-uri": pass,
@@ -178,13 +178,13 @@ func recordedCases() []judgeCase {
 			root: resp{file: "mastodon-4.3_nginx_GET-root.http"},
 			want: m{"csp.style-src": pass}},
 		{name: "real/mastodon-sign-in-as-root", profile: "mastodon", noFail: true,
-			why:  "FACTS.md: form-action 'none' is only on app pages; a missing form-action (no fallback, CSP3 §6.4.1) is unrestricted but not script injection",
+			why:  "recorded: form-action 'none' is only on app pages; a missing form-action (no fallback, CSP3 §6.4.1) is unrestricted but not script injection",
 			root: resp{file: "mastodon-4.3_nginx_GET-auth-sign_in_cookie.http", strip: []string{"Set-Cookie"}},
 			want: m{"csp.form-action": warn, "csp.script-src": pass, "hsts": pass}},
 	}
 }
 
-// observatoryCases are the MDN HTTP Observatory bugs of FACTS.md.
+// observatoryCases are cases the MDN HTTP Observatory judges wrongly.
 func observatoryCases() []judgeCase {
 	strict := "Content-Security-Policy: default-src 'none'; script-src " + nonce + "; " + strictTail
 	weak := "script-src 'self' 'unsafe-inline' 'unsafe-eval' https: data:; object-src *; base-uri *"
@@ -242,11 +242,11 @@ func observatoryCases() []judgeCase {
 			root:    resp{lines: "Set-Cookie: sid=1; Secure; HttpOnly; Domain=other.example; Path=/"},
 			atLeast: m{"cookie.rejected[sid]": warn}, reasons: map[string]string{"cookie.rejected[sid]": "foreign-domain"}},
 		{name: "observatory/port-80-silent", profile: "modern",
-			why:     "SPEC https.redirect: no answer on port 80 is no redirect; Observatory waits 10 s and passes",
+			why:     "contract, https.redirect: no answer on port 80 is no redirect; Observatory waits 10 s and passes",
 			httpErr: errors.New("dial tcp 192.0.2.1:80: i/o timeout"),
 			want:    m{"https.redirect": warn}},
 		{name: "observatory/port-80-refused", profile: "pleroma",
-			why:     "SPEC https.redirect: a closed port 80 gives users an error instead of a redirect",
+			why:     "contract, https.redirect: a closed port 80 gives users an error instead of a redirect",
 			httpErr: fmt.Errorf("dial tcp 192.0.2.1:80: %w", syscall.ECONNREFUSED),
 			want:    m{"https.redirect": warn}},
 		{name: "observatory/host-with-port", profile: "modern", host: "example.tld:8443",
@@ -256,7 +256,7 @@ func observatoryCases() []judgeCase {
 	}
 }
 
-// evaluatorCases follow Google's CSP Evaluator (FACTS.md); the five it is
+// evaluatorCases follow Google's CSP Evaluator (github.com/google/csp-evaluator); the five it is
 // known for are unsafe-inline without nonce, wide script sources, missing
 // object-src, strict-dynamic with nonce, and 'unsafe-eval'.
 func evaluatorCases() []judgeCase {
@@ -311,7 +311,7 @@ func evaluatorCases() []judgeCase {
 			want:   m{"csp.script-src": pass, "csp.object-src": pass, "csp.base-uri": pass, "csp": pass},
 			absent: []string{"csp.nonce[script-src]", "csp.http-source[script-src]"}},
 		{name: "evaluator/5-unsafe-eval", profile: "modern",
-			why:  "CSP3 §6.4.1.3 (EnsureCSPDoesNotBlockStringCompilation): 'unsafe-eval' lets strings run as code; SPEC makes it a fail (Evaluator: MEDIUM_MAYBE)",
+			why:  "CSP3 §6.4.1.3 (EnsureCSPDoesNotBlockStringCompilation): 'unsafe-eval' lets strings run as code; the contract makes it a fail (Evaluator: MEDIUM_MAYBE)",
 			root: csp("script-src " + nonce + " 'unsafe-eval'; " + strictTail), want: m{"csp.script-src": fail}},
 		{name: "evaluator/short-nonce", profile: "modern",
 			why:  "CSP3 §7.4 nonce reuse: a nonce must be unguessable; 'nonce-R4nd0m' is 4 bytes (Evaluator MEDIUM for < 8 chars)",
@@ -463,11 +463,11 @@ func cspCases() []judgeCase {
 			body: head("script-src 'unsafe-inline' *"),
 			want: m{"csp.script-src": pass, "csp.meta": info}},
 		{name: "csp/pleroma-img-src-narrower", profile: "pleroma",
-			why:  "SPEC: compare as source sets; a media host is narrower than the profile's https:",
+			why:  "contract: compare as source sets; a media host is narrower than the profile's https:",
 			root: resp{lines: pleromaCSP("img-src", "img-src 'self' data: blob: https://media.example.tld")},
 			want: m{"csp.img-src": pass}},
 		{name: "csp/pleroma-connect-src-extra-host", profile: "pleroma",
-			why:     "SPEC: a source beyond the profile's is a warn naming it",
+			why:     "contract: a source beyond the profile's is a warn naming it",
 			root:    resp{lines: pleromaCSP("connect-src", "connect-src 'self' blob: https://example.tld wss://example.tld https://evil.example")},
 			want:    m{"csp.connect-src": warn},
 			mention: map[string]string{"csp.connect-src": "https://evil.example"}},
@@ -480,7 +480,7 @@ func cspCases() []judgeCase {
 			root: resp{lines: pleromaCSP("script-src", "")},
 			want: m{"csp.script-src": pass}},
 		{name: "csp/pleroma-script-src-wasm", profile: "pleroma",
-			why:     "FACTS.md: Pleroma 2.5-2.6 send 'wasm-unsafe-eval', which allows WebAssembly compilation, not eval (CSP3 §6.4.1.4)",
+			why:     "recorded: Pleroma 2.5-2.6 send 'wasm-unsafe-eval', which allows WebAssembly compilation, not eval (CSP3 §6.4.1.4)",
 			root:    resp{lines: pleromaCSP("script-src", "script-src 'self' 'wasm-unsafe-eval'")},
 			atLeast: m{"csp.script-src": info}, atMost: m{"csp.script-src": warn}},
 		{name: "csp/zstd-body-not-asked-for", profile: "modern",
@@ -514,11 +514,11 @@ func hstsCases() []judgeCase {
 		{name: "hsts/absent", profile: "modern", why: "RFC 6797 §5: without the header browsers accept a downgrade", want: m{"hsts": fail}},
 		{name: "hsts/year-subdomains", profile: "pleroma", why: "RFC 6797 §6.1: valid, one year, includeSubDomains",
 			root: sts("max-age=31536000; includeSubDomains"), want: m{"hsts": pass}},
-		{name: "hsts/two-years-preload", profile: "pleroma", why: "SPEC: max-age=63072000 satisfies one year; hstspreload's three conditions met",
+		{name: "hsts/two-years-preload", profile: "pleroma", why: "contract: max-age=63072000 satisfies one year; hstspreload's three conditions met",
 			root: sts("max-age=63072000; includeSubDomains; preload"), want: m{"hsts": pass, "hsts.preload": pass}},
 		{name: "hsts/max-age-zero", profile: "pleroma", why: "RFC 6797 §6.1.1: max-age=0 deletes the host's HSTS",
 			root: sts("max-age=0; includeSubDomains"), want: m{"hsts": fail}},
-		{name: "hsts/six-months", profile: "pleroma", why: "SPEC: below the profile's minimum of a year (Observatory passes six months)",
+		{name: "hsts/six-months", profile: "pleroma", why: "contract: below the profile's minimum of a year (Observatory passes six months)",
 			root: sts("max-age=15552000; includeSubDomains"), atLeast: m{"hsts": warn}},
 		{name: "hsts/no-include-subdomains", profile: "pleroma", why: "RFC 6797 §6.1.2: without includeSubDomains subdomains stay downgradable",
 			root: sts("max-age=31536000"), want: m{"hsts": warn}},
@@ -544,7 +544,7 @@ func hstsCases() []judgeCase {
 			root: resp{lines: "Strict-Transport-Security: max-age=abc\n" + goodHSTS}, want: m{"hsts": fail}},
 		{name: "hsts/only-on-http", profile: "pleroma", why: "RFC 6797 §8.1: STS received over plain HTTP is ignored",
 			http: &resp{lines: "Location: https://example.tld/\n" + goodHSTS}, want: m{"hsts": fail}},
-		{name: "hsts/on-first-hop", profile: "pleroma", why: "SPEC and hstspreload: HSTS is judged on the first HTTPS response of the host",
+		{name: "hsts/on-first-hop", profile: "pleroma", why: "the contract and hstspreload: HSTS is judged on the first HTTPS response of the host",
 			first: &resp{lines: goodHSTS + "\nLocation: /main/public"}, root: resp{path: "/main/public"},
 			want: m{"hsts": pass}},
 		{name: "hsts/on-the-final-response", profile: "pleroma", why: "RFC 6797 §8.1: the header counts on any HTTPS response of the host; Chromium notes it from the page a same-host redirect leads to",
@@ -682,7 +682,7 @@ func cookieCases() []judgeCase {
 		{name: "cookie/deletion", profile: "pleroma", why: "RFC 6265bis §5.6.2: Max-Age=0 evicts the cookie (Plug's logout); nothing stored, nothing to protect",
 			cookies: at("pleroma_key=; path=/; Max-Age=0; expires=Thu, 01 Jan 1970 00:00:00 GMT"),
 			want:    m{"cookie.session": info}, absent: []string{"cookie.secure[pleroma_key]", "cookie.httponly[pleroma_key]"}},
-		{name: "cookie/not-seen", profile: "pleroma", why: "FACTS.md: Pleroma >= 2.5 sets no cookie on anonymous GETs; say so rather than pass",
+		{name: "cookie/not-seen", profile: "pleroma", why: "recorded: Pleroma >= 2.5 sets no cookie on anonymous GETs; say so rather than pass",
 			want: m{"cookie.session": info}},
 	}
 }
@@ -693,12 +693,12 @@ func otherHeaderCases() []judgeCase {
 	return []judgeCase{
 		{name: "xxp/zero-modern", profile: "modern", why: "OWASP Secure Headers: X-XSS-Protection: 0 is today's advice", root: resp{lines: "X-XSS-Protection: 0"}, want: m{"x-xss-protection": pass}},
 		{name: "xxp/absent-modern", profile: "modern", why: "OWASP Secure Headers: no X-XSS-Protection is fine", want: m{"x-xss-protection": pass}},
-		{name: "xxp/block-pleroma", profile: "pleroma", why: "SPEC: a deprecated header the profile asks for passes with an info note",
+		{name: "xxp/block-pleroma", profile: "pleroma", why: "contract: a deprecated header the profile asks for passes with an info note",
 			root: resp{lines: "X-XSS-Protection: 1; mode=block"}, want: m{"x-xss-protection": pass},
 			reasons: map[string]string{"x-xss-protection": "obsolete"}, absent: []string{"header.deprecated[x-xss-protection]"}},
-		{name: "xxp/block-modern", profile: "modern", why: "SEMANTICS: auditors are gone; 1; mode=block is obsolete but harmless",
+		{name: "xxp/block-modern", profile: "modern", why: "browsers: auditors are gone; 1; mode=block is obsolete but harmless",
 			root: resp{lines: "X-XSS-Protection: 1; mode=block"}, atLeast: m{"x-xss-protection": info}, atMost: m{"x-xss-protection": warn}},
-		{name: "xxp/zero-pleroma", profile: "pleroma", why: "SEMANTICS: 0 is at least as safe as the guide's 1; mode=block today",
+		{name: "xxp/zero-pleroma", profile: "pleroma", why: "browsers: 0 is at least as safe as the guide's 1; mode=block today",
 			root: resp{lines: "X-XSS-Protection: 0"}, atMost: m{"x-xss-protection": info}},
 		{name: "permissions/parse-error", profile: "modern", why: "RFC 8941 §4.2: a dictionary that does not parse is ignored whole",
 			root: resp{lines: "Permissions-Policy: camera=(), geolocation=(self"}, want: m{"permissions-policy": warn}},
@@ -711,7 +711,7 @@ func otherHeaderCases() []judgeCase {
 		{name: "expect-ct/modern", profile: "modern", why: "RFC 9163 is obsolete (Chrome 107 removed it): harmless, noted",
 			root: resp{lines: "Expect-CT: max-age=86400, enforce"}, want: m{"expect-ct": pass},
 			reasons: map[string]string{"expect-ct": "obsolete"}, absent: []string{"header.deprecated[expect-ct]"}},
-		{name: "expect-ct/modern-absent", profile: "modern", why: "issue 10: modern does not ask for Expect-CT, so its absence passes without a note that the profile asks for it",
+		{name: "expect-ct/modern-absent", profile: "modern", why: "modern does not ask for Expect-CT, so its absence passes without a note that the profile asks for it",
 			want: m{"expect-ct": pass}, absent: []string{"header.deprecated[expect-ct]"}},
 		{name: "xfo/frame-ancestors-star", profile: "pleroma", why: "HTML Standard: an enforced frame-ancestors makes browsers skip X-Frame-Options, and * lets any site frame the page",
 			root: resp{lines: pleromaCSP("frame-ancestors", "frame-ancestors *") + "\nX-Frame-Options: DENY"}, want: m{"x-frame-options": fail},
@@ -723,7 +723,7 @@ func otherHeaderCases() []judgeCase {
 			reasons: map[string]string{"referrer-policy": "duplicate"}, mention: map[string]string{"referrer-policy": "2 Referrer-Policy values"}},
 		{name: "referrer/duplicate-harmless", profile: "pleroma", why: "Referrer Policy §8.1: the last token, same-origin, is what the guide asks",
 			root: resp{lines: "Referrer-Policy: no-referrer-when-downgrade\nReferrer-Policy: same-origin"}, want: m{"referrer-policy": pass}},
-		{name: "x-download-options/pleroma", profile: "pleroma", why: "SPEC: a deprecated header the profile asks for passes with an info note",
+		{name: "x-download-options/pleroma", profile: "pleroma", why: "contract: a deprecated header the profile asks for passes with an info note",
 			root: resp{lines: "X-Download-Options: noopen"}, want: m{"x-download-options": pass},
 			reasons: map[string]string{"x-download-options": "obsolete"}, absent: []string{"header.deprecated[x-download-options]"}},
 		{name: "xpcdp/master-only", profile: "pleroma", why: "Adobe cross-domain policy: master-only still allows the master policy file, weaker than none",

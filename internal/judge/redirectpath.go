@@ -11,7 +11,7 @@ import (
 )
 
 // judgeRedirectPath wants the plain-HTTP redirect of a deep URL to go to
-// the same path and query over https on the same host (SPEC step 6).
+// the same path and query over https on the same host (docs/contract.md, scan step 6).
 // Apache's `Redirect permanent / https://host` without a trailing slash
 // glues the path onto the host name: http://host/.evil.tld/x goes to
 // https://host.evil.tld/x, an open redirect to a host anyone can name, so

@@ -44,7 +44,7 @@ func pageAbsent(f finding.Finding, rules map[string]header.Rule) bool {
 }
 
 // markSiteDown turns the findings of headers an error page lacks into
-// info, reason site-down (SPEC: not a failure but unknown, since the
+// info, reason site-down (docs/contract.md, "Scan": not a failure but unknown, since the
 // application that sends them did not answer). The headers the error page
 // does carry keep their verdicts.
 func markSiteDown(fs []finding.Finding, rules map[string]header.Rule, status int) {

@@ -20,7 +20,7 @@ import (
 // Limits on what a server can make hardscan read. A hostile server must not
 // make a scan slow or large.
 const (
-	MaxHops        = 10      // redirects followed by hand (SPEC)
+	MaxHops        = 10      // redirects followed by hand (docs/contract.md, scan step 1)
 	MaxHeaderBytes = 1 << 20 // a response head larger than this is an error
 	MaxBodyBytes   = 1 << 20 // the HTML read for <meta> policies
 	// MaxCookiesPerResponse is how many Set-Cookie lines of one response are

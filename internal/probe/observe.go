@@ -83,8 +83,8 @@ type Plan struct {
 }
 
 // Observe makes every request of one target, each as soon as what it
-// depends on is known (SPEC: requests that do not depend on each other start
-// at once): the HTTPS root, the error page, the plain-HTTP root and deep
+// depends on is known (docs/contract.md, "Scan": requests that do not depend
+// on each other start at once): the HTTPS root, the error page, the plain-HTTP root and deep
 // path, NodeInfo (when detect is set), and the cookie paths and backend
 // ports of every plan in plans. NodeInfo's document waits for its link,
 // and the second root, made only for a page with a CSP nonce, for the

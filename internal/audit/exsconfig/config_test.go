@@ -67,9 +67,9 @@ func TestSettings(t *testing.T) {
 		want         finding.Severity
 		withRef      bool // append src to the reference file
 	}{
-		{"issue 6: all interfaces is exposed", "config :pleroma, Pleroma.Web.Endpoint, http: [ip: {0, 0, 0, 0}]", "config.http.ip", finding.Fail, true},
-		{"issue 6: secure_cookie_flag: false fails", "config :pleroma, Pleroma.Web.Endpoint, secure_cookie_flag: false", "config.secure_cookie_flag", finding.Fail, true},
-		{"issue 6: enabled: false fails", "config :pleroma, :http_security, enabled: false", "config.http_security.enabled", finding.Fail, true},
+		{"all interfaces is exposed", "config :pleroma, Pleroma.Web.Endpoint, http: [ip: {0, 0, 0, 0}]", "config.http.ip", finding.Fail, true},
+		{"secure_cookie_flag: false fails", "config :pleroma, Pleroma.Web.Endpoint, secure_cookie_flag: false", "config.secure_cookie_flag", finding.Fail, true},
+		{"enabled: false fails", "config :pleroma, :http_security, enabled: false", "config.http_security.enabled", finding.Fail, true},
 		{"sts: true passes", "config :pleroma, :http_security, sts: true", "config.http_security.sts", finding.Pass, true},
 		{"sts on while http_security is disabled has no effect", "config :pleroma, :http_security, sts: true, enabled: false", "config.http_security.sts", finding.Fail, true},
 		{"Config deep-merges: a later http: [port: ...] keeps ip", "config :pleroma, Pleroma.Web.Endpoint, http: [ip: {0,0,0,0}]\nconfig :pleroma, Pleroma.Web.Endpoint, http: [port: 4001]", "config.http.ip", finding.Fail, false},

@@ -87,7 +87,7 @@ func TestReferenceUnits(t *testing.T) {
 }
 
 func TestMastodonHomeCaveat(t *testing.T) {
-	// why: issue 6, the ProtectHome message must say the service lives under /home.
+	// why: the ProtectHome message must say the service lives under /home.
 	u, err := Load("testdata/mastodon-web.service", Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ func TestDropIns(t *testing.T) {
 		files map[string]string // under lib/ (the unit's dir) and etc/ (a root)
 		fails []string
 	}{
-		{"issue 6: a drop-in setting ProtectHome=false makes ProtectHome fail",
+		{"a drop-in setting ProtectHome=false makes ProtectHome fail",
 			map[string]string{"lib/pleroma.service.d/override.conf": "[Service]\nProtectHome=false\n"},
 			[]string{"unit.PrivateDevices", "unit.ProtectHome"}},
 		{"drop-ins under the root directory apply too",

@@ -20,7 +20,7 @@ func TestParse(t *testing.T) {
 	}{
 		{line: "__Host-pleroma_key=abc; path=/; secure; HttpOnly; SameSite=Lax",
 			want: setcookie.Cookie{Name: "__Host-pleroma_key", Value: "abc", Path: "/", HasPath: true, Secure: true, HTTPOnly: true, SameSite: "Lax"},
-			why:  "Pleroma's session cookie (FACTS.md)"},
+			why:  "Pleroma's session cookie (recorded)"},
 		{line: "a=b; SECURE; HTTPONLY; samesite=STRICT", want: setcookie.Cookie{Name: "a", Value: "b", Secure: true, HTTPOnly: true, SameSite: "Strict"},
 			why: "RFC 6265bis §5.6: attribute names and SameSite values are case-insensitive"},
 		{line: "token=secure; Path=/", want: setcookie.Cookie{Name: "token", Value: "secure", Path: "/", HasPath: true},

@@ -57,7 +57,7 @@ func parseBypass(data string) []bypassURL {
 // bypassHosts reports the script sources that let an attacker's markup
 // load a JSONP endpoint or an old AngularJS from an allowed host, which
 // runs script of the attacker's choosing (CSP Evaluator's allow-list
-// bypass, rated high there): a fail, like any script injection (SPEC).
+// bypass, rated high there): a fail, like any script injection (docs/contract.md, "Checks").
 // Only where every enforced policy allows the URL for script elements; a
 // policy already open to any host is failed by csp.script-src instead, and
 // 'strict-dynamic' makes browsers ignore host sources.

@@ -12,7 +12,7 @@ import (
 // per response). A nonce that never changes is written into the attacker's
 // injected <script nonce=...> as easily as into the site's own: where it
 // lets script elements run in every enforced policy that is script
-// injection, a fail (SPEC); elsewhere (styles) a warn.
+// injection, a fail (docs/contract.md, "Checks"); elsewhere (styles) a warn.
 func (j *judge) reusedNonces() {
 	if len(j.in.Again) == 0 {
 		return

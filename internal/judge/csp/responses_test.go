@@ -22,7 +22,7 @@ func readCSP(t *testing.T, name string) Input {
 	}
 }
 
-// TestResponses judges the recorded responses of real servers (FACTS.md).
+// TestResponses judges the recorded responses of real servers (testdata).
 func TestResponses(t *testing.T) {
 	tests := []struct {
 		file  string

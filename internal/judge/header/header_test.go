@@ -66,7 +66,7 @@ func TestHeaders(t *testing.T) {
 		{"x-content-type-options", Rule{Want: "nosniff"}, Input{Header: h("X-Content-Type-Options", "foo, nosniff")}, finding.Fail, "Fetch: only the first value counts"},
 		// Referrer-Policy
 		{"referrer-policy", Rule{Want: "same-origin"}, Input{Header: h("Referrer-Policy", "same-origin")}, finding.Pass, "Pleroma's default"},
-		{"referrer-policy", Rule{Want: "same-origin"}, Input{Header: h("Referrer-Policy", "no-referrer")}, finding.Pass, "SPEC: no-referrer satisfies same-origin"},
+		{"referrer-policy", Rule{Want: "same-origin"}, Input{Header: h("Referrer-Policy", "no-referrer")}, finding.Pass, "contract: no-referrer satisfies same-origin"},
 		{"referrer-policy", Rule{Want: "same-origin"}, Input{Header: h("Referrer-Policy", "no-referrer, unsafe-url")}, finding.Fail,
 			"Referrer Policy §8.1: the last recognised token wins: unsafe-url"},
 		{"referrer-policy", Rule{Want: "same-origin"}, Input{Header: h("Referrer-Policy", "unsafe-url, no-referrer")}, finding.Pass,
@@ -181,7 +181,7 @@ func TestDeprecatedAndFingerprint(t *testing.T) {
 		"header.fingerprint/x-powered-by":  "revealing-header info",
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("findings %v, want %v (SPEC: deprecated passes with an info note; OWASP remove list)", got, want)
+		t.Errorf("findings %v, want %v (contract: deprecated passes with an info note; OWASP remove list)", got, want)
 	}
 	if fs := fingerprint(h("Server", "nginx")); len(fs) != 0 {
 		t.Errorf("plain Server: nginx reveals no version, got %+v", fs)

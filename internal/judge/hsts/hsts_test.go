@@ -18,7 +18,7 @@ func TestParse(t *testing.T) {
 		why     string
 	}{
 		{value: "max-age=31536000; includeSubDomains", want: sts.Policy{MaxAge: 31536000, IncludeSubDomains: true},
-			why: "Pleroma's sts: true value (FACTS.md)"},
+			why: "Pleroma's sts: true value (recorded)"},
 		{value: `max-age="31536000"`, want: sts.Policy{MaxAge: 31536000},
 			why: "RFC 6797 §6.1: a value may be a quoted-string; MDN reads it as six months"},
 		{value: "max-age=abc", invalid: true,
@@ -147,7 +147,7 @@ func TestJudge(t *testing.T) {
 		{values: []string{"max-age=31536000; includeSubDomains"}, exp: guide, want: finding.Pass,
 			why: "Pleroma 2.7 hardened-sts response meets the guide"},
 		{values: []string{"max-age=63072000; includeSubDomains"}, exp: guide, want: finding.Pass,
-			why: "SPEC: at least as strict passes; Mastodon's two years satisfies one year"},
+			why: "contract: at least as strict passes; Mastodon's two years satisfies one year"},
 		{values: []string{`max-age="31536000"; includeSubDomains`}, exp: guide, want: finding.Pass,
 			why: "RFC 6797 §6.1: quoted-string value is valid"},
 		{values: []string{"max-age=abc"}, exp: guide, want: finding.Fail,
