@@ -125,6 +125,9 @@ func (pc *h1conn) roundTrip(req *http.Request, release func()) (*http.Response, 
 	if err != nil {
 		return nil, err
 	}
+	// Written: from now on the server owes its answer, whichever request
+	// dialled the connection this one rides.
+	enter(ctx, PhaseHeaders)
 	pc.mu.Lock()
 	turn := pc.turn(i)
 	pc.mu.Unlock()
