@@ -305,6 +305,18 @@ type request struct {
 	// onHead, when set, is told each hop as soon as its head is in,
 	// before its body is read.
 	onHead func(Hop)
+	// onSent, when set, is told once the first hop's request is on the
+	// wire (or handed to the HTTP/2 Transport).
+	onSent func()
+}
+
+type sentKey struct{}
+
+// sent tells the request made with ctx, if it asked, that it is sent.
+func sent(ctx context.Context) {
+	if f, ok := ctx.Value(sentKey{}).(func()); ok {
+		f()
+	}
 }
 
 // get fetches req.url, following redirects by hand when asked. Each hop is
@@ -314,6 +326,9 @@ func (c *Session) get(ctx context.Context, req request) (*Chain, error) {
 	ch := &Chain{}
 	seen := map[string]bool{}
 	u := req.url
+	if req.onSent != nil {
+		ctx = context.WithValue(ctx, sentKey{}, sync.OnceFunc(req.onSent))
+	}
 	for hop := 0; ; hop++ {
 		h, b, err := c.once(ctx, u, req, !req.noSecrets && sameHost(u, req.url) && u.Scheme == "https")
 		if err != nil {

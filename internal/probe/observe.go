@@ -105,14 +105,17 @@ func (c *Session) Observe(ctx context.Context, u *url.URL, detect bool, plans []
 	var plain sync.WaitGroup
 	plain.Add(2)
 	rootDone := make(chan struct{})
+	rootSent := make(chan struct{})
 	go func() {
 		defer plain.Done()
 		defer close(rootDone)
-		o.HTTP, o.HTTPErr = c.get(ctx, request{url: &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}, noSecrets: true})
+		o.HTTP, o.HTTPErr = c.get(ctx, request{url: &url.URL{Scheme: "http", Host: hostOnly(u), Path: "/"}, noSecrets: true,
+			onSent: func() { close(rootSent) }})
 	}()
 	go func() {
 		defer plain.Done()
 		deep, _ := url.Parse("http://" + hostOnly(u) + DeepPath)
+		behind(ctx, rootSent, rootDone)
 		ch, err := c.get(ctx, request{url: deep, noSecrets: true})
 		<-rootDone
 		if o.HTTPErr != nil {
@@ -231,10 +234,12 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 	r := &round{cookies: make(map[string]*Chain, len(paths)), noSecrets: noSecrets}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	rootSent, rootDone := make(chan struct{}), make(chan struct{})
 	run := func(f func()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			behind(ctx, rootSent, rootDone)
 			f()
 		}()
 	}
@@ -275,16 +280,31 @@ func (c *Session) round(ctx context.Context, u *url.URL, verify, noSecrets, dete
 		})
 	}
 	r.root, r.rootErr = c.get(ctx, request{url: u, follow: true, verify: verify, readBody: true, noSecrets: noSecrets,
+		onSent: func() { close(rootSent) },
 		onHead: func(h Hop) {
 			if h.Location == nil && headerNonce(h.Header) {
 				fetchAgain()
 			}
 		}})
+	close(rootDone)
 	if r.rootErr == nil && carriesNonce(r.root) {
 		fetchAgain()
 	}
 	wg.Wait()
 	return r
+}
+
+// behind waits until the root's request is sent, or the root is over, so
+// that over HTTP/1.1 the root is the first request on its connection:
+// pipelined behind another page, a slow answer to that page would cost the
+// root's verdicts. It costs no round trip: the others are written right
+// after it, on the same connection.
+func behind(ctx context.Context, sent, done <-chan struct{}) {
+	select {
+	case <-sent:
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // headerNonce reports a nonce-source in a header policy, enforced or

@@ -83,6 +83,7 @@ func (o *origin) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if h2 {
 		o.s.requests.Add(1)
+		sent(req.Context()) // streams: nothing behind it waits for its place
 		return o.h2.RoundTrip(req)
 	}
 	return o.h1RoundTrip(req)

@@ -128,6 +128,7 @@ func (pc *h1conn) roundTrip(req *http.Request, release func()) (*http.Response, 
 	// Written: from now on the server owes its answer, whichever request
 	// dialled the connection this one rides.
 	enter(ctx, PhaseHeaders)
+	sent(ctx)
 	pc.mu.Lock()
 	turn := pc.turn(i)
 	pc.mu.Unlock()
