@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hardscan/hardscan/internal/judge"
 	"github.com/hardscan/hardscan/scan/finding"
 	"github.com/hardscan/hardscan/scan/gate"
 	"github.com/hardscan/hardscan/scan/result"
@@ -135,10 +134,10 @@ func nagiosText(s string) string {
 	return strings.NewReplacer("|", "/", "\n", " ").Replace(s)
 }
 
-// gradeScore is a grade's lowest score in judge.GradeTable (F: 0), so that
+// gradeScore is a grade's lowest score in result.GradeTable (F: 0), so that
 // "below B" is "under 70" on a dashboard as in README's table.
 func gradeScore(grade string) (int, bool) {
-	for _, row := range judge.GradeTable {
+	for _, row := range result.GradeTable {
 		if row.Grade == grade {
 			return max(row.MinScore, 0), true
 		}

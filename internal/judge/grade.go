@@ -3,6 +3,7 @@ package judge
 import (
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
+	"github.com/hardscan/hardscan/scan/result"
 )
 
 // Scoring: 100 points, minus FailPenalty per fail and WarnPenalty per warn.
@@ -17,16 +18,6 @@ const (
 
 // BonusIDs earn Bonus points each when they pass on an otherwise clean target.
 var BonusIDs = []string{check.HSTSPreload, check.CrossOriginOpenerPolicy}
-
-// GradeTable maps the lowest score of each grade, best first (the MDN
-// Observatory's thresholds).
-var GradeTable = []struct {
-	Grade    string
-	MinScore int
-}{
-	{"A+", 100}, {"A", 90}, {"A-", 85}, {"B+", 80}, {"B", 70}, {"B-", 65},
-	{"C+", 60}, {"C", 50}, {"C-", 45}, {"D+", 40}, {"D", 30}, {"D-", 25}, {"F", -1 << 31},
-}
 
 // Score computes the points of a target's findings.
 func Score(fs []finding.Finding) int {
@@ -55,7 +46,7 @@ func Grade(fs []finding.Finding) string {
 	}
 	score := Score(fs)
 	grade := "F"
-	for _, g := range GradeTable {
+	for _, g := range result.GradeTable {
 		if score >= g.MinScore {
 			grade = g.Grade
 			break
@@ -69,10 +60,10 @@ func Grade(fs []finding.Finding) string {
 
 // rank orders grades, 0 best.
 func rank(g string) int {
-	for i, row := range GradeTable {
+	for i, row := range result.GradeTable {
 		if row.Grade == g {
 			return i
 		}
 	}
-	return len(GradeTable)
+	return len(result.GradeTable)
 }
