@@ -20,13 +20,21 @@ func hold(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	acceptAll(t, ln, nil)
+	return ln.Addr().String()
+}
+
+// acceptAll accepts on ln until the test ends, handing each connection to
+// serve in a goroutine of its own (nil: holding it silent), and closes ln
+// and every connection at cleanup, so that no server outlives its test.
+func acceptAll(t *testing.T, ln net.Listener, serve func(net.Conn)) {
 	var mu sync.Mutex
 	var conns []net.Conn
 	t.Cleanup(func() {
-		ln.Close()
+		_ = ln.Close()
 		mu.Lock()
 		for _, c := range conns {
-			c.Close()
+			_ = c.Close()
 		}
 		mu.Unlock()
 	})
@@ -39,9 +47,11 @@ func hold(t *testing.T) string {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			if serve != nil {
+				go serve(c)
+			}
 		}
 	}()
-	return ln.Addr().String()
 }
 
 // unanswered is a listening socket whose accept queue is full and never

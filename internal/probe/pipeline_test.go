@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -161,50 +160,29 @@ func startRawTLS(t *testing.T, ca *replica.CA, then func(c net.Conn, req *http.R
 		t.Fatal(err)
 	}
 	s := &rawTLS{addr: ln.Addr().String()}
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			_ = c.Close()
+	acceptAll(t, ln, func(c net.Conn) {
+		defer c.Close()
+		if err := c.(*tls.Conn).Handshake(); err != nil {
+			return
 		}
-		mu.Unlock()
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
+		s.hands.Add(1)
+		br := bufio.NewReader(c)
+		for n := 0; ; n++ {
+			req, err := http.ReadRequest(br)
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			go func() {
-				defer c.Close()
-				if err := c.(*tls.Conn).Handshake(); err != nil {
-					return
-				}
-				s.hands.Add(1)
-				br := bufio.NewReader(c)
-				for n := 0; ; n++ {
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					if n > 0 {
-						then(c, req)
-						continue
-					}
-					status, body := 404, "not found"
-					if req.URL.Path == "/" {
-						status, body = 200, "<!DOCTYPE html><title>site</title>"
-					}
-					fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", status, http.StatusText(status), len(body), body)
-				}
-			}()
+			if n > 0 {
+				then(c, req)
+				continue
+			}
+			status, body := 404, "not found"
+			if req.URL.Path == "/" {
+				status, body = 200, "<!DOCTYPE html><title>site</title>"
+			}
+			fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", status, http.StatusText(status), len(body), body)
 		}
-	}()
+	})
 	return s
 }
 
