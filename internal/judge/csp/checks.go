@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
+	parse "github.com/hardscan/hardscan/internal/parse/csp"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -30,7 +31,7 @@ func (j *judge) compare(name string, list []string) {
 	id := check.CSPDirective(name)
 	expSrc := expected(list, j.in.Origin)
 	expText := strings.TrimSpace(name + " " + joinSources(expSrc))
-	if !sourceList(name) {
+	if !parse.TakesSourceList(name) {
 		j.comparePresence(id, name, list, expText)
 		return
 	}
@@ -127,11 +128,11 @@ func (j *judge) comparePresence(id, name string, list []string, expText string) 
 		// Each sandbox applies, so a flag is in effect only if all allow it.
 		allowed := map[string]bool{}
 		for _, v := range list {
-			allowed[lower(v)] = true
+			allowed[parse.Lower(v)] = true
 		}
 		var extra []string
 		for _, flag := range found[0].Value {
-			fl := lower(flag)
+			fl := parse.Lower(flag)
 			all := !allowed[fl]
 			for _, d := range found[1:] {
 				all = all && containsFold(d.Value, fl)
@@ -154,7 +155,7 @@ func (j *judge) comparePresence(id, name string, list []string, expText string) 
 
 func containsFold(vs []string, l string) bool {
 	for _, v := range vs {
-		if lower(v) == l {
+		if parse.Lower(v) == l {
 			return true
 		}
 	}
@@ -418,7 +419,7 @@ func (j *judge) required() {
 		}
 		id := check.CSPDirective(name)
 		f := finding.Finding{ID: id, Expected: name + " restricted", Vars: map[string]string{"directive": name, "value": j.wanted(name, name+" 'self'")}}
-		if !sourceList(name) {
+		if !parse.TakesSourceList(name) {
 			var found bool
 			for _, p := range j.enforced {
 				_, ok := p.Get(name)

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	parse "github.com/hardscan/hardscan/internal/parse/csp"
 )
 
 // Expect is the CSP part of a profile. The zero value expects nothing.
@@ -34,10 +36,10 @@ func (e Expect) Validate() error {
 			return fmt.Errorf("%s: %w", field, err)
 		}
 		list := e.Directives[name]
-		if valueless(name) && len(list) > 0 {
+		if parse.Valueless(name) && len(list) > 0 {
 			return fmt.Errorf("%s: %s takes no value, use an empty list", field, name)
 		}
-		if !sourceList(name) {
+		if !parse.TakesSourceList(name) {
 			continue
 		}
 		for _, raw := range list {
@@ -45,7 +47,7 @@ func (e Expect) Validate() error {
 			if !ok {
 				return fmt.Errorf("%s: %q: unknown placeholder (want {host} or {origin})", field, raw)
 			}
-			if len(splitSpace(tok)) != 1 {
+			if len(parse.SplitSpace(tok)) != 1 {
 				return fmt.Errorf("%s: %q: one source a list entry", field, raw)
 			}
 			if s := ParseSource(tok); s.Problem != "" {
@@ -65,10 +67,10 @@ func checkName(name string) error {
 	if name == "" {
 		return errors.New("empty directive name")
 	}
-	if name != lower(name) {
+	if name != parse.Lower(name) {
 		return fmt.Errorf("%q: directive names are lower case", name)
 	}
-	if !known(name) && !deprecated(name) {
+	if !parse.Known(name) && !parse.Deprecated(name) {
 		return fmt.Errorf("%q: unknown directive", name)
 	}
 	return nil
@@ -84,9 +86,9 @@ func substitute(raw string, origin *url.URL) (string, bool) {
 	if origin == nil || origin.Host == "" {
 		return "", false
 	}
-	host := lower(origin.Host)
+	host := parse.Lower(origin.Host)
 	s := strings.ReplaceAll(raw, "{host}", host)
-	s = strings.ReplaceAll(s, "{origin}", lower(origin.Scheme)+"://"+host)
+	s = strings.ReplaceAll(s, "{origin}", parse.Lower(origin.Scheme)+"://"+host)
 	if strings.ContainsAny(s, "{}") {
 		return "", false
 	}
@@ -123,7 +125,7 @@ func (e Expect) Policy(origin *url.URL) string {
 	var parts []string
 	add := func(name string) {
 		list := e.Directives[name]
-		if sourceList(name) {
+		if parse.TakesSourceList(name) {
 			parts = append(parts, strings.TrimSpace(name+" "+orNothing(expected(list, origin))))
 		} else {
 			parts = append(parts, strings.TrimSpace(name+" "+strings.Join(list, " ")))

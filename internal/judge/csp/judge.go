@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hardscan/hardscan/internal/check"
+	parse "github.com/hardscan/hardscan/internal/parse/csp"
 	"github.com/hardscan/hardscan/scan/finding"
 )
 
@@ -156,7 +157,7 @@ func (j *judge) syntax() {
 			j.out.add(f)
 		}
 		for _, d := range p.Directives {
-			if deprecated(d.Name) {
+			if parse.Deprecated(d.Name) {
 				j.out.add(finding.Finding{ID: check.CSPDeprecated, Reason: check.Deprecated, Severity: finding.Info, Subject: d.Name, Actual: d.String(),
 					Message: d.Name + " is deprecated and ignored by current browsers", Vars: map[string]string{"directive": d.Name}})
 			}

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	parse "github.com/hardscan/hardscan/internal/parse/csp"
 )
 
 // atom is the set of URLs of one scheme that a source matches. Schemes are
@@ -53,10 +55,10 @@ func atoms(s Source, origin *url.URL) []atom {
 		// CSP3 §6.7.2.8: a lone * matches HTTP(S) and the page's own scheme.
 		schemes = []string{"http", "https"}
 		if origin != nil && origin.Scheme != "http" && origin.Scheme != "https" && origin.Scheme != "" {
-			schemes = append(schemes, lower(origin.Scheme))
+			schemes = append(schemes, parse.Lower(origin.Scheme))
 		}
 	case origin != nil && origin.Scheme != "":
-		schemes = requestSchemes(lower(origin.Scheme))
+		schemes = requestSchemes(parse.Lower(origin.Scheme))
 	default:
 		schemes = []string{"https"}
 	}
@@ -95,8 +97,8 @@ func selfAtoms(origin *url.URL) []atom {
 	if origin == nil || origin.Hostname() == "" {
 		return nil
 	}
-	sch := lower(origin.Scheme)
-	host := lower(strings.TrimSuffix(origin.Hostname(), "."))
+	sch := parse.Lower(origin.Scheme)
+	host := parse.Lower(strings.TrimSuffix(origin.Hostname(), "."))
 	port := defaultPort[sch]
 	explicit := false
 	if p := origin.Port(); p != "" {

@@ -35,13 +35,3 @@ func ParseSource(tok string) Source { return parse.ParseSource(tok) }
 
 // FormatList serialises policies as one header value.
 func FormatList(ps []Policy) string { return parse.FormatList(ps) }
-
-var (
-	lower      = parse.Lower
-	splitSpace = parse.SplitSpace
-)
-
-func known(name string) bool      { return parse.Known(name) }
-func deprecated(name string) bool { return parse.Deprecated(name) }
-func sourceList(name string) bool { return parse.TakesSourceList(name) }
-func valueless(name string) bool  { return parse.Valueless(name) }
