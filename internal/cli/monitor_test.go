@@ -741,9 +741,10 @@ func TestMonitorManyTargets(t *testing.T) {
 	// net/http retries a request on a new connection when an HTTP/2
 	// connection it picked cannot take it after all (probe/dial.go), which
 	// a run slowed down by the race detector on two cores shows now and
-	// then; the benchmark, not this test, measures handshakes per target.
-	if st.Handshakes < 450 || st.Handshakes > 450+450/100 {
-		t.Errorf("%d TLS handshakes for 450 live targets, want one each (at most 1%% retried)", st.Handshakes)
+	// then (5 of 450 in one CI run beside the browser tests); the
+	// benchmark, not this test, measures handshakes per target (1.00).
+	if st.Handshakes < 450 || st.Handshakes > 450+450*3/100 {
+		t.Errorf("%d TLS handshakes for 450 live targets, want one each (at most 3%% retried)", st.Handshakes)
 	}
 	if st.MaxConnsPerHost > 2 {
 		t.Errorf("%d TLS connections to one host at once, want at most 2", st.MaxConnsPerHost)
