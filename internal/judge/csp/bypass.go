@@ -133,7 +133,7 @@ func (j *judge) bypassHosts() {
 // when none does.
 func allowing(r restriction, src Source) string {
 	for _, s := range r.set.sources {
-		if s.Kind == KindHost && newSet([]Source{s}, r.set.origin).covers(src) {
+		if s.Kind == KindHost && newSet([]Source{s}, r.set.page).covers(src) {
 			return s.Raw
 		}
 	}

@@ -45,7 +45,7 @@ func (j *judge) compare(name string, list []string) {
 			Message: fmt.Sprintf("no enforced policy sets %s (%s), so it allows everything", name, how), Vars: map[string]string{"directive": name, "value": expText}})
 		return
 	}
-	want := newSet(normalize(name, Directive{Name: name, Sources: expSrc}), j.in.Origin)
+	want := newSet(normalize(name, Directive{Name: name, Sources: expSrc}), j.page)
 	var warn, info []string
 	wide := false
 	seen := map[string]bool{}
@@ -232,7 +232,7 @@ func wideInEffect(rs []restriction) []string {
 // wideName names the source of r, as written, that lets any host in.
 func wideName(r restriction, w Source) string {
 	for _, s := range r.set.sources {
-		if s.Kind == KindHost && s.Host == "*" && newSet([]Source{s}, r.set.origin).covers(w) {
+		if s.Kind == KindHost && s.Host == "*" && newSet([]Source{s}, r.set.page).covers(w) {
 			return s.Raw
 		}
 	}

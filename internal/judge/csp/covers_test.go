@@ -1,6 +1,7 @@
 package csp
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,6 +21,11 @@ func TestCovers(t *testing.T) {
 		{"*.example.com", "https://a.b.example.com", true, "CSP3 §6.7.2.8 wildcard matches any depth"},
 		{"*.example.com", "example.com", false, "CSP3 §6.7.2.8 wildcard excludes the apex"},
 		{"*.example.com", "*.a.example.com", true, "a narrower wildcard"},
+		{"*.example.com", "*.example.com", true, "the same wildcard"},
+		{"*.a.example.com", "*.example.com", false, "a wider wildcard"},
+		{"*.example.com", "https://aexample.com", false, "a wildcard covers subdomains, not names ending alike"},
+		{"example.com", "*.example.com", false, "a host does not cover its subdomains"},
+		{"*", "*.example.com", true, "a lone * covers every host"},
 		{"'self'", "https://example.tld", true, "CSP3 §6.7.2.8 'self' is the origin"},
 		{"https://example.tld", "'self'", true, "and the origin host source is 'self'"},
 		{"'self'", "wss://example.tld", true, "CSP3 §6.7.2.8: 'self' matches wss of the host"},
@@ -35,13 +41,28 @@ func TestCovers(t *testing.T) {
 		{"example.tld", "https://example.tld", true, "a scheme-less source takes the page's scheme"},
 		{"example.tld", "http://example.tld", false, "on an https page, scheme-less means https only"},
 	}
+	// Each set again with more sources than flatMax, that cover nothing
+	// asked: small sets are scanned in place, big ones through the index,
+	// and both must answer alike.
+	var padding []Source
+	for i := range flatMax + 1 {
+		padding = append(padding, ParseSource(fmt.Sprintf("https://pad%d.invalid", i)))
+	}
 	for _, tc := range tests {
 		var srcs []Source
 		for _, f := range strings.Fields(tc.set) {
 			srcs = append(srcs, ParseSource(f))
 		}
-		if got := newSet(srcs, origin).covers(ParseSource(tc.src)); got != tc.want {
+		small := newSet(srcs, newPage(origin))
+		big := newSet(append(append([]Source{}, padding...), srcs...), newPage(origin))
+		if small.buckets != nil || big.buckets == nil {
+			t.Fatalf("%q: the small set is indexed or the big one is not", tc.set)
+		}
+		if got := small.covers(ParseSource(tc.src)); got != tc.want {
 			t.Errorf("%q covers %q = %v, want %v (%s)", tc.set, tc.src, got, tc.want, tc.why)
+		}
+		if got := big.covers(ParseSource(tc.src)); got != tc.want {
+			t.Errorf("%q and %d more covers %q = %v, want %v (%s)", tc.set, len(padding), tc.src, got, tc.want, tc.why)
 		}
 	}
 }

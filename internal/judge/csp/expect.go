@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	parse "github.com/hardscan/hardscan/internal/parse/csp"
 )
@@ -98,13 +99,29 @@ func substitute(raw string, origin *url.URL) (string, bool) {
 // expected parses the expected list of name for origin; entries with
 // placeholders are dropped when the origin is unknown.
 func expected(list []string, origin *url.URL) []Source {
-	var out []Source
+	out := make([]Source, 0, len(list))
 	for _, raw := range list {
-		if tok, ok := substitute(raw, origin); ok {
+		if !strings.Contains(raw, "{") {
+			out = append(out, profileSource(raw))
+		} else if tok, ok := substitute(raw, origin); ok {
 			out = append(out, ParseSource(tok))
 		}
 	}
 	return out
+}
+
+// profileSources caches the parsed sources of profiles, which every target
+// asks for again. Only entries without a placeholder are kept: they are
+// the profiles' own words, so the cache stays as small as the profiles.
+var profileSources sync.Map // string -> Source
+
+func profileSource(raw string) Source {
+	if s, ok := profileSources.Load(raw); ok {
+		return s.(Source)
+	}
+	s := ParseSource(raw)
+	profileSources.Store(raw, s)
+	return s
 }
 
 func sortedKeys(m map[string][]string) []string {

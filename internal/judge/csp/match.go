@@ -117,15 +117,27 @@ func selfAtoms(origin *url.URL) []atom {
 	return out
 }
 
+// page is the scanned page a set is judged for: its URL, and what 'self'
+// matches there, worked out once per Judge rather than once per set.
+type page struct {
+	url  *url.URL
+	self []atom
+}
+
+func newPage(origin *url.URL) *page { return &page{url: origin, self: selfAtoms(origin)} }
+
 // set is a normalised source list, indexed so that asking whether it
-// covers a source costs little even for huge lists.
+// covers a source costs little even for huge lists. Lists of a few atoms,
+// nearly all of them, are scanned in place: building maps for them would
+// cost more than every lookup they answer.
 type set struct {
-	origin  *url.URL
+	page    *page
 	sources []Source
 	kw      map[string]bool
 	nonce   bool
 	hashes  map[string]bool
-	buckets map[string]*bucket
+	flat    []atom             // every atom, until there are more than flatMax
+	buckets map[string]*bucket // the atoms by scheme, once there are
 }
 
 type bucket struct {
@@ -134,16 +146,18 @@ type bucket struct {
 	wild  map[string][]atom // keyed by ".suffix"
 }
 
+// flatMax is the number of atoms up to which a set is scanned in place.
+const flatMax = 32
+
 // maxScan bounds the atoms compared per lookup, so that thousands of
 // sources for one host cannot make judging quadratic.
 const maxScan = 4096
 
-func newSet(srcs []Source, origin *url.URL) *set {
+func newSet(srcs []Source, pg *page) *set {
 	// Maps are made on first write: most source lists are a few entries,
 	// and this runs for every directive of every target.
-	s := &set{origin: origin}
+	s := &set{page: pg, sources: srcs}
 	for _, src := range srcs {
-		s.sources = append(s.sources, src)
 		switch src.Kind {
 		case KindKeyword:
 			if s.kw == nil {
@@ -151,7 +165,7 @@ func newSet(srcs []Source, origin *url.URL) *set {
 			}
 			s.kw[src.Keyword] = true
 			if src.Keyword == "'self'" {
-				s.addAtoms(selfAtoms(origin))
+				s.addAtoms(pg.self)
 			}
 		case KindNonce:
 			s.nonce = true
@@ -161,19 +175,29 @@ func newSet(srcs []Source, origin *url.URL) *set {
 			}
 			s.hashes[src.Alg+"-"+src.Value] = true
 		case KindScheme, KindHost:
-			s.addAtoms(atoms(src, origin))
+			s.addAtoms(atoms(src, pg.url))
 		}
 	}
 	return s
 }
 
 func (s *set) addAtoms(as []atom) {
+	if s.buckets == nil {
+		if len(s.flat)+len(as) <= flatMax {
+			s.flat = append(s.flat, as...)
+			return
+		}
+		flat := s.flat
+		s.flat, s.buckets = nil, map[string]*bucket{}
+		s.index(flat)
+	}
+	s.index(as)
+}
+
+func (s *set) index(as []atom) {
 	for _, a := range as {
 		b := s.buckets[a.scheme]
 		if b == nil {
-			if s.buckets == nil {
-				s.buckets = map[string]*bucket{}
-			}
 			b = &bucket{}
 			s.buckets[a.scheme] = b
 		}
@@ -207,7 +231,7 @@ func (s *set) covers(src Source) bool {
 			if s.kw["'self'"] {
 				return true
 			}
-			as := selfAtoms(s.origin)
+			as := s.page.self
 			return len(as) > 0 && s.coversAtoms(as)
 		case "'wasm-unsafe-eval'":
 			// 'unsafe-eval' allows WebAssembly compilation too (CSP3 §4.3).
@@ -220,7 +244,7 @@ func (s *set) covers(src Source) bool {
 	case KindHash:
 		return s.hashes[src.Alg+"-"+src.Value]
 	}
-	as := atoms(src, s.origin)
+	as := atoms(src, s.page.url)
 	return len(as) > 0 && s.coversAtoms(as)
 }
 
@@ -234,6 +258,14 @@ func (s *set) coversAtoms(as []atom) bool {
 }
 
 func (s *set) coversAtom(a atom) bool {
+	if s.buckets == nil {
+		for _, b := range s.flat {
+			if b.scheme == a.scheme && hostCovers(b.host, a.host) && (b.port == -1 || b.port == a.port) && pathCovers(b.path, a.path) {
+				return true
+			}
+		}
+		return false
+	}
 	b := s.buckets[a.scheme]
 	if b == nil {
 		return false
@@ -267,6 +299,21 @@ func (s *set) coversAtom(a atom) bool {
 		i += j + 1
 	}
 	return false
+}
+
+// hostCovers is the bucket index's host rule for one pair: any host ("")
+// covers all; a host covers itself; a wildcard ".y" covers the proper
+// subdomains of y and the wildcards ".x" for x = y or under y.
+func hostCovers(b, a string) bool {
+	switch {
+	case b == "":
+		return true
+	case a == "":
+		return false
+	case b[0] == '.':
+		return strings.HasSuffix(a, b)
+	}
+	return a[0] != '.' && a == b
 }
 
 func anyCovers(bs []atom, a atom) bool {
