@@ -65,8 +65,10 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe.Hop, again []string, cached string) []finding.Finding {
 	head, _, _ := htmlmeta.Parse(bytes.NewReader(body), probe.MaxBodyBytes)
 	enforced := h.Values("Content-Security-Policy")
+	policies := csp.ParseHeaders(enforced)
 	in := csp.Input{
 		Enforced:   enforced,
+		Policies:   policies,
 		ReportOnly: h.Values("Content-Security-Policy-Report-Only"),
 		Meta:       head.CSP,
 		Origin:     hop.URL,
@@ -77,7 +79,7 @@ func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe
 		in.PageNonces = htmlmeta.ScriptNonces(body)
 	}
 	fs := csp.Judge(in, p.CSP)
-	restricts, open := frameAncestors(enforced)
+	restricts, open := frameAncestors(policies)
 	return append(fs, header.Judge(header.Input{
 		Header:                h,
 		MetaReferrer:          head.Referrer,
@@ -130,15 +132,13 @@ func hasNonce(values []string) bool {
 // frame-ancestors that allows any host (open: *, https:, https://*). Either
 // makes browsers ignore X-Frame-Options (HTML Standard); only the first
 // stands in for it.
-func frameAncestors(headerValues []string) (restricting, open bool) {
-	for _, v := range headerValues {
-		for _, p := range csp.ParseList(v) {
-			if d, ok := p.Get("frame-ancestors"); ok {
-				if restricts(d) {
-					restricting = true
-				} else {
-					open = true
-				}
+func frameAncestors(policies []csp.Policy) (restricting, open bool) {
+	for _, p := range policies {
+		if d, ok := p.Get("frame-ancestors"); ok {
+			if restricts(d) {
+				restricting = true
+			} else {
+				open = true
 			}
 		}
 	}

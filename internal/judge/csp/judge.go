@@ -12,7 +12,10 @@ import (
 
 // Input is what a response tells about its CSP.
 type Input struct {
-	Enforced   []string // raw Content-Security-Policy header values in order (each may hold comma-joined policies)
+	Enforced []string // raw Content-Security-Policy header values in order (each may hold comma-joined policies)
+	// Policies are Enforced parsed by ParseHeaders, for a caller that reads
+	// them too; nil: Judge parses Enforced.
+	Policies   []Policy
 	ReportOnly []string // raw Content-Security-Policy-Report-Only values
 	Meta       []string // content= of <meta http-equiv="Content-Security-Policy"> in <head>
 	Origin     *url.URL // the scanned page's URL (scheme, host and port give 'self')
@@ -31,6 +34,7 @@ type Input struct {
 type judge struct {
 	in       Input
 	exp      Expect
+	page     *page
 	enforced []Policy
 	headers  int // enforced[:headers] came from headers, the rest from <meta>
 	out      *collector
@@ -42,10 +46,12 @@ type judge struct {
 // Judge checks the policies of in against exp. It returns at most one
 // finding per (ID, Subject), sorted by ID then Subject.
 func Judge(in Input, exp Expect) []finding.Finding {
-	j := &judge{in: in, exp: exp, out: newCollector(func() string { return exp.Policy(in.Origin) })}
-	for _, v := range in.Enforced {
-		j.enforced = append(j.enforced, ParseList(v)...)
+	j := &judge{in: in, exp: exp, page: newPage(in.Origin), out: newCollector(func() string { return exp.Policy(in.Origin) })}
+	j.enforced = in.Policies
+	if j.enforced == nil {
+		j.enforced = ParseHeaders(in.Enforced)
 	}
+	j.enforced = j.enforced[:len(j.enforced):len(j.enforced)] // <meta> policies are appended to a copy
 	j.headers = len(j.enforced)
 	j.addMeta()
 	j.reportOnly()
@@ -188,7 +194,7 @@ func (j *judge) buildRestrictions(name string) []restriction {
 	var rs []restriction
 	for _, p := range j.enforced {
 		if d, ok := effective(p, name); ok {
-			rs = append(rs, restriction{dir: d, set: newSet(normalize(name, d), j.in.Origin)})
+			rs = append(rs, restriction{dir: d, set: newSet(normalize(name, d), j.page)})
 		}
 	}
 	return rs

@@ -27,6 +27,15 @@ const (
 // ParseList parses one serialized CSP list; see parse.ParseList.
 func ParseList(value string) []Policy { return parse.ParseList(value) }
 
+// ParseHeaders parses the values of repeated CSP headers, in order.
+func ParseHeaders(values []string) []Policy {
+	var out []Policy
+	for _, v := range values {
+		out = append(out, ParseList(v)...)
+	}
+	return out
+}
+
 // ParsePolicy parses one serialized policy; see parse.ParsePolicy.
 func ParsePolicy(s string) Policy { return parse.ParsePolicy(s) }
 

@@ -334,3 +334,32 @@ func TestAllowFromKeepsItsOrigins(t *testing.T) {
 	}
 	t.Error("no x-frame-options finding")
 }
+
+// A header built by hand may spell names in any case; the judges read it
+// as net/http would have canonicalised it.
+func TestHeaderNameSpelling(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		want   string // x-frame-options' actual value
+	}{
+		{"canonical", http.Header{"X-Frame-Options": {"DENY"}}, "DENY"},
+		{"lower case", http.Header{"x-frame-options": {"DENY"}}, "DENY"},
+		{"two odd spellings join in sorted order", http.Header{"x-frame-options": {"DENY"}, "X-FRAME-OPTIONS": {"SAMEORIGIN"}}, "SAMEORIGIN, DENY"},
+		{"the canonical name wins", http.Header{"X-Frame-Options": {"DENY"}, "x-frame-options": {"SAMEORIGIN"}}, "DENY"},
+		{"absent", http.Header{"X-Content-Type-Options": {"nosniff"}}, "(absent)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, f := range Judge(Input{Header: tc.header}, Expect{Rules: map[string]Rule{"x-frame-options": {Want: "DENY"}}}) {
+				if f.ID == "x-frame-options" {
+					if f.Actual != tc.want {
+						t.Errorf("actual %q, want %q", f.Actual, tc.want)
+					}
+					return
+				}
+			}
+			t.Error("no x-frame-options finding")
+		})
+	}
+}

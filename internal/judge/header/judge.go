@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hardscan/hardscan/internal/check"
 	"github.com/hardscan/hardscan/scan/finding"
@@ -121,6 +122,7 @@ func (r Rule) missing() (finding.Severity, error) {
 // Judge judges every header the profile names, then adds the notes about
 // obsolete and version-revealing headers.
 func Judge(in Input, exp Expect) []finding.Finding {
+	in.Header = canonicalKeys(in.Header)
 	var fs []finding.Finding
 	for _, name := range sortedKeys(exp.Rules) {
 		k, ok := kinds[name]
@@ -197,24 +199,51 @@ func judgeOne(name string, k kind, r Rule, in Input) finding.Finding {
 	return f
 }
 
-// values returns a header's values under any spelling of its name.
-func values(h http.Header, name string) []string {
-	if v := h[http.CanonicalHeaderKey(name)]; v != nil {
-		return v
+// values returns a header's values; h has canonical keys (canonicalKeys).
+func values(h http.Header, name string) []string { return h[headerKey(name)] }
+
+// headerKeys caches the canonical key of the lower-case names judges ask
+// for: the profiles' and the catalogue's names, a few dozen, asked for
+// every target.
+var headerKeys sync.Map // string -> string
+
+func headerKey(name string) string {
+	if k, ok := headerKeys.Load(name); ok {
+		return k.(string)
 	}
-	// A hand-built header may hold a name in another case. Scan without
-	// sorting (this runs for every absent header of every target) and sort
-	// only the rare names that match, to keep the order deterministic.
-	var keys []string
+	k := http.CanonicalHeaderKey(name)
+	headerKeys.Store(name, k)
+	return k
+}
+
+// canonicalKeys returns h with every name in canonical form, as a response
+// read by net/http already is. A hand-built header may hold a name in
+// another case: its values then count under the canonical name, unless
+// that name is also present, and several spellings join in sorted order.
+func canonicalKeys(h http.Header) http.Header {
+	odd := false
 	for k := range h {
-		if strings.EqualFold(k, name) {
-			keys = append(keys, k)
+		if http.CanonicalHeaderKey(k) != k {
+			odd = true
+			break
 		}
 	}
+	if !odd {
+		return h
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
 	sort.Strings(keys)
-	var out []string
+	out := make(http.Header, len(h))
 	for _, k := range keys {
-		out = append(out, h[k]...)
+		c := http.CanonicalHeaderKey(k)
+		if c == k {
+			out[c] = h[k]
+		} else if _, ok := h[c]; !ok {
+			out[c] = append(out[c], h[k]...)
+		}
 	}
 	return out
 }
