@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -66,7 +67,15 @@ func jsonItem(buf *bytes.Buffer, t *result.Target, n int) error {
 	buf.WriteString("\n    ")
 	jt := jsonTarget(t)
 	jt.Changes = nil // listed once, in the report's changes; ndjson keeps them per line
-	return jsonValue(buf, "    ", jt.JSONValue())
+	if !jt.IsSite() {
+		return jsonValue(buf, "    ", jt.JSONValue())
+	}
+	// encoding/json indents its compact output just so.
+	compact, err := appendSite(nil, jt)
+	if err != nil {
+		return fmt.Errorf("json: %w", err)
+	}
+	return json.Indent(buf, compact, "    ", "  ")
 }
 
 // jsonTail closes the targets array (of n targets) and the report.
@@ -133,9 +142,18 @@ func writeNDJSON(buf *bytes.Buffer, r *result.Report, _ Options) error {
 }
 
 func encodeTarget(buf *bytes.Buffer, t *result.Target) error {
+	c := jsonTarget(t)
+	if c.IsSite() {
+		b, err := appendSite(buf.AvailableBuffer(), c)
+		if err != nil {
+			return fmt.Errorf("json: %w", err)
+		}
+		buf.Write(append(b, '\n'))
+		return nil
+	}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(jsonTarget(t).JSONValue())
+	return enc.Encode(c.JSONValue())
 }
 
 // jsonTarget returns a copy of t with lists never null and header names
