@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -24,6 +25,7 @@ import (
 type File struct {
 	path, tmp string
 	f         *os.File
+	buf       *bufio.Writer // the temporary file's; nil for a special file
 	mode      os.FileMode
 	keepMode  bool // mode is an existing file's, to keep
 	direct    bool // an existing special file (a terminal, /dev/full), written in place
@@ -81,7 +83,7 @@ func Create(path string) (*File, error) {
 		return nil, fmt.Errorf("write %s: lock %s: %w", path, f.Name(), err)
 	}
 	removeStale(dir, prefix, filepath.Base(f.Name()))
-	return &File{path: path, tmp: f.Name(), f: f, mode: mode, keepMode: keep}, nil
+	return &File{path: path, tmp: f.Name(), f: f, buf: bufio.NewWriterSize(f, tempBuffer), mode: mode, keepMode: keep}, nil
 }
 
 // CheckFolder reports, naming the folder as path gives it, when the folder
@@ -167,10 +169,23 @@ func removeStale(dir, prefix, mine string) {
 	}
 }
 
-// Write writes to the temporary file (or the special file) at once: an
-// error such as a full disk is returned by the write that met it.
+// tempBuffer is how much of a temporary file is gathered before a write:
+// nobody reads the file before Commit, and a scan of thousands of targets
+// would otherwise make a system call per NDJSON line.
+const tempBuffer = 64 << 10
+
+// Write writes to the temporary file, through a buffer, or to the special
+// file at once, where a reader may wait for each line. An error such as a
+// full disk is returned by the write that met it: the one that filled the
+// buffer, or Commit.
 func (f *File) Write(p []byte) (int, error) {
-	n, err := f.f.Write(p)
+	var n int
+	var err error
+	if f.buf != nil {
+		n, err = f.buf.Write(p)
+	} else {
+		n, err = f.f.Write(p)
+	}
 	if err != nil {
 		err = fmt.Errorf("write %s: %w", f.path, unwrapPath(err))
 	}
@@ -208,6 +223,9 @@ func (f *File) Commit() (err error) {
 			err = fmt.Errorf("write %s: %w", f.path, unwrapPath(err))
 		}
 	}()
+	if err := f.buf.Flush(); err != nil {
+		return err
+	}
 	if f.keepMode {
 		if err := f.f.Chmod(f.mode); err != nil {
 			return err
