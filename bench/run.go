@@ -68,7 +68,8 @@ func printBars(bars []bar) {
 }
 
 // throughputMain scans n targets with hardscan and with the bare loop,
-// runs times each, alternating, against each mode's server, and compares
+// once each to warm the server up, then runs times each, alternating,
+// against each mode's server, and compares
 // throughput (median of the runs' ratios), requests and TLS handshakes a
 // target, both counted by the server.
 func throughputMain(modeNames []string, ns []int, conc, runs int, prof string, keep bool) error {
@@ -85,7 +86,7 @@ func throughputMain(modeNames []string, ns []int, conc, runs int, prof string, k
 	if err != nil {
 		return err
 	}
-	fmt.Printf("setup: targets %s, concurrency -c %d, hardscan -p %s --backend-port 0 -f ndjson, %d runs each (hardscan, then the bare loop), %d CPUs\n",
+	fmt.Printf("setup: targets %s, concurrency -c %d, hardscan -p %s --backend-port 0 -f ndjson, a warm-up run each, then %d runs each (hardscan, then the bare loop), %d CPUs\n",
 		joinInts(ns), conc, prof, runs, runtime.NumCPU())
 	fmt.Printf("bare loop: %s a target (what the verdicts need for a site without a CSP nonce), one connection a host per transport\n", strings.Join(recipe, ", "))
 	var bars []bar
@@ -121,6 +122,17 @@ func throughputSize(l lab, m, bin, self, dir string, n, conc, runs int, prof str
 	n = len(hosts)
 	list := filepath.Join(dir, fmt.Sprintf("list-%s-%d.txt", m, n))
 	if err := writeList(list, hosts); err != nil {
+		return nil, err
+	}
+	// A first run finds the server cold (nginx's workers, the replica's
+	// goroutines and heap, the page cache), and would charge that to
+	// whichever tool runs first: each runs once untimed before the runs
+	// that count.
+	fmt.Fprintf(os.Stderr, "[%s] %d targets, warm-up: hardscan, then the bare loop ...\n", m, n)
+	if _, err := runHardscan(l, bin, list, dir, n, conc, prof); err != nil {
+		return nil, err
+	}
+	if _, err := runBare(l, self, list, n, conc, recipe); err != nil {
 		return nil, err
 	}
 	var hs, bare []row
