@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hardscan/hardscan/scan/result"
 )
@@ -163,14 +164,16 @@ func encodeTarget(buf *bytes.Buffer, t *result.Target) error {
 // values kept in the order of the sorted original names.
 func jsonTarget(t *result.Target) *result.Target {
 	c := *t
-	c.Headers = make(map[string][]string, len(t.Headers))
-	for _, name := range slices.Sorted(maps.Keys(t.Headers)) {
-		key := strings.ToLower(strings.ToValidUTF8(name, "\uFFFD"))
-		c.Headers[key] = append(c.Headers[key], t.Headers[name]...)
-	}
-	for key, vs := range c.Headers {
-		if vs == nil {
-			c.Headers[key] = []string{}
+	if !jsonReady(t.Headers) {
+		c.Headers = make(map[string][]string, len(t.Headers))
+		for _, name := range slices.Sorted(maps.Keys(t.Headers)) {
+			key := strings.ToLower(strings.ToValidUTF8(name, "\uFFFD"))
+			c.Headers[key] = append(c.Headers[key], t.Headers[name]...)
+		}
+		for key, vs := range c.Headers {
+			if vs == nil {
+				c.Headers[key] = []string{}
+			}
 		}
 	}
 	c.Redirects.HTTP = nonNil(t.Redirects.HTTP)
@@ -178,6 +181,20 @@ func jsonTarget(t *result.Target) *result.Target {
 	c.Cookies = nonNil(t.Cookies)
 	c.Findings = nonNil(t.Findings)
 	return &c
+}
+
+// jsonReady reports whether h's names are lower case and valid UTF-8 and
+// no list is nil, as the scanner writes them: jsonTarget then keeps h.
+func jsonReady(h map[string][]string) bool {
+	if h == nil {
+		return false
+	}
+	for k, vs := range h {
+		if vs == nil || !utf8.ValidString(k) || strings.ToLower(k) != k {
+			return false
+		}
+	}
+	return true
 }
 
 func nonNil[T any](s []T) []T {

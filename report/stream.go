@@ -17,12 +17,26 @@ type lineStream struct {
 	w  io.Writer
 }
 
+// lineBuffers keep the buffers lines are encoded in: a line is a dozen KB,
+// and growing a new buffer to that for every target of a survey costs more
+// than encoding it.
+var lineBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putLineBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // a target with huge headers: let it go
+	}
+	b.Reset()
+	lineBuffers.Put(b)
+}
+
 func (s *lineStream) Target(t *result.Target) error {
 	if t == nil {
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := encodeTarget(&buf, t); err != nil {
+	buf := lineBuffers.Get().(*bytes.Buffer)
+	defer putLineBuffer(buf)
+	if err := encodeTarget(buf, t); err != nil {
 		return fmt.Errorf("write ndjson line: %w", err)
 	}
 	s.mu.Lock()
