@@ -116,7 +116,7 @@ func errorPageWhy(id string) string {
 // other headers), keyed by id, for findings without subject.
 func judgePage(p *profile.Profile, h http.Header, body []byte, hop *probe.Hop) map[string]finding.Finding {
 	fs := hsts.Judge(h.Values("Strict-Transport-Security"), p.HSTS)
-	fs = append(fs, documentFindings(p, h, body, hop, nil, "")...)
+	fs = documentFindings(fs, p, h, body, hop, nil, "")
 	out := make(map[string]finding.Finding, len(fs))
 	for _, f := range fs {
 		if f.Subject == "" {

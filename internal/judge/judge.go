@@ -23,7 +23,9 @@ import (
 // Site compares what was observed with the profile. Headers are judged on
 // the final HTTPS response, HSTS on the first, cookies on every response.
 func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Finding {
-	var fs []finding.Finding
+	// A site's findings number a few dozen: one allocation, not a series
+	// of growing copies of them.
+	fs := make([]finding.Finding, 0, 48)
 	fs = append(fs, judgeTLS(o, now)...)
 	fs = append(fs, judgeRedirect(p, o))
 	if f, ok := judgeRedirectPath(o); ok {
@@ -42,7 +44,7 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 		Host:             o.URL.Hostname(),
 	}))
 
-	fs = append(fs, documentFindings(p, final.Header, o.Root.Body, final, againCSP(o), cachedBy(final, o.Again))...)
+	fs = documentFindings(fs, p, final.Header, o.Root.Body, final, againCSP(o), cachedBy(final, o.Again))
 	fs = append(fs, cookie.Judge(o.Cookies(), p.Cookies, now)...)
 	if o.Dropped() > 0 {
 		fs = append(fs, finding.Finding{ID: check.ResponseTruncated, Reason: check.CappedCookies, Severity: finding.Warn, Subject: "set-cookie",
@@ -59,10 +61,10 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 }
 
 // documentFindings judges the policies one response gives its document:
-// CSP (headers and <meta>) and the other security headers. again are the
-// CSP values of a second response to the same URL (nil: not fetched), to
-// see whether its nonces change.
-func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe.Hop, again []string, cached string) []finding.Finding {
+// CSP (headers and <meta>) and the other security headers, and appends
+// them to fs. again are the CSP values of a second response to the same
+// URL (nil: not fetched), to see whether its nonces change.
+func documentFindings(fs []finding.Finding, p *profile.Profile, h http.Header, body []byte, hop *probe.Hop, again []string, cached string) []finding.Finding {
 	head, _, _ := htmlmeta.Parse(bytes.NewReader(body), probe.MaxBodyBytes)
 	enforced := h.Values("Content-Security-Policy")
 	policies := csp.ParseHeaders(enforced)
@@ -78,7 +80,7 @@ func documentFindings(p *profile.Profile, h http.Header, body []byte, hop *probe
 	if len(again) > 0 && hasNonce(enforced) {
 		in.PageNonces = htmlmeta.ScriptNonces(body)
 	}
-	fs := csp.Judge(in, p.CSP)
+	fs = append(fs, csp.Judge(in, p.CSP)...)
 	restricts, open := frameAncestors(policies)
 	return append(fs, header.Judge(header.Input{
 		Header:                h,

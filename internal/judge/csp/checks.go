@@ -29,7 +29,7 @@ func sourceKey(s Source) string {
 // compare judges csp.<name> against the profile's expected list.
 func (j *judge) compare(name string, list []string) {
 	id := check.CSPDirective(name)
-	expSrc := expected(list, j.in.Origin)
+	expSrc := j.expected(name)
 	expText := strings.TrimSpace(name + " " + joinSources(expSrc))
 	if !parse.TakesSourceList(name) {
 		j.comparePresence(id, name, list, expText)
@@ -294,7 +294,7 @@ func (j *judge) scripts() {
 // literalSelf reports whether a policy names 'self' where it counts.
 func literalSelf(rs []restriction) bool {
 	for _, r := range rs {
-		if r.set.kw["'self'"] {
+		if r.set.kw.has("'self'") {
 			return true
 		}
 	}
@@ -390,7 +390,7 @@ func (j *judge) baseURI() {
 // nonce, by 'strict-dynamic', or by allowing that origin.
 func followsURL(elem []restriction) bool {
 	for _, r := range elem {
-		if !r.set.nonce && !r.set.kw["'strict-dynamic'"] && !r.set.covers(attacker) {
+		if !r.set.nonce && !r.set.kw.has("'strict-dynamic'") && !r.set.covers(attacker) {
 			return false
 		}
 	}
@@ -510,11 +510,10 @@ func (j *judge) allowedByAll(d Directive, s Source) bool {
 // wanted is the profile's directive name with its sources, as a fix writes
 // it, or dflt when the profile names none.
 func (j *judge) wanted(name, dflt string) string {
-	list, ok := j.exp.Directives[name]
-	if !ok {
+	if _, ok := j.exp.Directives[name]; !ok {
 		return dflt
 	}
-	return strings.TrimSpace(name + " " + orNothing(expected(list, j.in.Origin)))
+	return strings.TrimSpace(name + " " + orNothing(j.expected(name)))
 }
 
 // decodedLen is how many bytes a base64 value carries; values that do not

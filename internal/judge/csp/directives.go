@@ -41,14 +41,24 @@ var inlineLike = map[string]bool{
 // effective returns the directive policy p applies for name, following
 // the fallback list, and false when nothing restricts it.
 func effective(p Policy, name string) (Directive, bool) {
+	if i, ok := effectiveIndex(p, name); ok {
+		return p.Directives[i], true
+	}
+	return Directive{}, false
+}
+
+// effectiveIndex is effective's directive as an index into p.Directives.
+func effectiveIndex(p Policy, name string) (int, bool) {
 	list, ok := fallback[name]
 	if !ok {
 		list = []string{name}
 	}
 	for _, n := range list {
-		if d, ok := p.Get(n); ok {
-			return d, true
+		for i, d := range p.Directives {
+			if d.Name == n {
+				return i, true
+			}
 		}
 	}
-	return Directive{}, false
+	return 0, false
 }

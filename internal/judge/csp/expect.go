@@ -138,12 +138,18 @@ func sortedKeys(m map[string][]string) []string {
 // names, then object-src 'none' and base-uri 'none' where the profile
 // requires them without naming them.
 func (e Expect) Policy(origin *url.URL) string {
+	return e.policy(func(name string) []Source { return expected(e.Directives[name], origin) })
+}
+
+// policy is Policy with the expected sources of each directive from
+// sources, which a Judge call has already worked out.
+func (e Expect) policy(sources func(name string) []Source) string {
 	names := sortedKeys(e.Directives)
 	var parts []string
 	add := func(name string) {
 		list := e.Directives[name]
 		if parse.TakesSourceList(name) {
-			parts = append(parts, strings.TrimSpace(name+" "+orNothing(expected(list, origin))))
+			parts = append(parts, strings.TrimSpace(name+" "+orNothing(sources(name))))
 		} else {
 			parts = append(parts, strings.TrimSpace(name+" "+strings.Join(list, " ")))
 		}

@@ -41,12 +41,38 @@ type judge struct {
 	// restrictions caches restricting by directive name: several checks
 	// ask for the same directive, and building its sets is the costly part.
 	restrictions map[string][]restriction
+	// sets caches the sets built for restrictions, by the effective
+	// directive and the rules it was normalised under: names that fall
+	// back to the same directive share its set.
+	sets map[setKey]*set
+	// wants caches expected by directive name.
+	wants map[string][]Source
+}
+
+type setKey struct {
+	policy, directive int // indexes into enforced and its Directives
+	script, inline    bool
+}
+
+// expected is the profile's sources for name on this page; the callers
+// only read them.
+func (j *judge) expected(name string) []Source {
+	if srcs, ok := j.wants[name]; ok {
+		return srcs
+	}
+	if j.wants == nil {
+		j.wants = make(map[string][]Source, len(j.exp.Directives))
+	}
+	srcs := expected(j.exp.Directives[name], j.in.Origin)
+	j.wants[name] = srcs
+	return srcs
 }
 
 // Judge checks the policies of in against exp. It returns at most one
 // finding per (ID, Subject), sorted by ID then Subject.
 func Judge(in Input, exp Expect) []finding.Finding {
-	j := &judge{in: in, exp: exp, page: newPage(in.Origin), out: newCollector(func() string { return exp.Policy(in.Origin) })}
+	j := &judge{in: in, exp: exp, page: newPage(in.Origin)}
+	j.out = newCollector(func() string { return exp.policy(j.expected) })
 	j.enforced = in.Policies
 	if j.enforced == nil {
 		j.enforced = ParseHeaders(in.Enforced)
@@ -183,7 +209,7 @@ func (j *judge) restricting(name string) []restriction {
 		return rs
 	}
 	if j.restrictions == nil {
-		j.restrictions = map[string][]restriction{}
+		j.restrictions = make(map[string][]restriction, 32) // the directives a Judge asks about, sized to not regrow
 	}
 	rs := j.buildRestrictions(name)
 	j.restrictions[name] = rs
@@ -192,10 +218,22 @@ func (j *judge) restricting(name string) []restriction {
 
 func (j *judge) buildRestrictions(name string) []restriction {
 	var rs []restriction
-	for _, p := range j.enforced {
-		if d, ok := effective(p, name); ok {
-			rs = append(rs, restriction{dir: d, set: newSet(normalize(name, d), j.page)})
+	for i, p := range j.enforced {
+		k, ok := effectiveIndex(p, name)
+		if !ok {
+			continue
 		}
+		d := p.Directives[k]
+		key := setKey{policy: i, directive: k, script: scriptLike[name], inline: inlineLike[name]}
+		s := j.sets[key]
+		if s == nil {
+			if j.sets == nil {
+				j.sets = map[setKey]*set{}
+			}
+			s = newSet(normalize(name, d), j.page)
+			j.sets[key] = s
+		}
+		rs = append(rs, restriction{dir: d, set: s})
 	}
 	return rs
 }
@@ -254,7 +292,7 @@ type msg struct {
 }
 
 func newCollector(policy func() string) *collector {
-	return &collector{policy: policy, m: map[string]*entry{}}
+	return &collector{policy: policy, m: make(map[string]*entry, 32)} // a CSP's findings, sized to not regrow
 }
 
 // add keeps one finding per (id, subject): the worst one's severity,
@@ -263,9 +301,10 @@ func (c *collector) add(f finding.Finding) {
 	if f.Reason == "" {
 		f.Reason = check.OK
 	}
-	e := c.m[f.Key()]
+	key := f.Key()
+	e := c.m[key]
 	if e == nil {
-		c.m[f.Key()] = &entry{f: f, msgs: []msg{{f.Severity, f.Message}}}
+		c.m[key] = &entry{f: f, msgs: []msg{{f.Severity, f.Message}}}
 		return
 	}
 	for _, m := range e.msgs {

@@ -33,19 +33,19 @@ func requestSchemes(s string) []string {
 	return []string{s}
 }
 
-// atoms lists what a scheme or host source matches for a page at origin
-// (nil: assume an https page).
-func atoms(s Source, origin *url.URL) []atom {
+// appendAtoms appends to out what a scheme or host source matches for a
+// page at origin (nil: assume an https page). Callers pass a small array
+// of their own, since this runs for every source judged.
+func appendAtoms(out []atom, s Source, origin *url.URL) []atom {
 	switch s.Kind {
 	case KindScheme:
-		var out []atom
 		for _, sch := range requestSchemes(s.Scheme) {
 			out = append(out, atom{scheme: sch, port: -1})
 		}
 		return out
 	case KindHost:
 	default:
-		return nil
+		return out
 	}
 	var schemes []string
 	switch {
@@ -69,7 +69,6 @@ func atoms(s Source, origin *url.URL) []atom {
 	case strings.HasPrefix(host, "*."):
 		host = host[1:]
 	}
-	out := make([]atom, 0, len(schemes))
 	for _, sch := range schemes {
 		a := atom{scheme: sch, host: host, path: s.Path}
 		switch {
@@ -133,11 +132,30 @@ func newPage(origin *url.URL) *page { return &page{url: origin, self: selfAtoms(
 type set struct {
 	page    *page
 	sources []Source
-	kw      map[string]bool
+	kw      keywordSet
 	nonce   bool
 	hashes  map[string]bool
 	flat    []atom             // every atom, until there are more than flatMax
 	buckets map[string]*bucket // the atoms by scheme, once there are
+}
+
+// keywordSet holds the distinct keywords of a source list, a handful at
+// most (CSP3 defines nine), so a list serves better than a map.
+type keywordSet []string
+
+func (k *keywordSet) add(kw string) {
+	if !k.has(kw) {
+		*k = append(*k, kw)
+	}
+}
+
+func (k keywordSet) has(kw string) bool {
+	for _, x := range k {
+		if x == kw {
+			return true
+		}
+	}
+	return false
 }
 
 type bucket struct {
@@ -160,10 +178,7 @@ func newSet(srcs []Source, pg *page) *set {
 	for _, src := range srcs {
 		switch src.Kind {
 		case KindKeyword:
-			if s.kw == nil {
-				s.kw = map[string]bool{}
-			}
-			s.kw[src.Keyword] = true
+			s.kw.add(src.Keyword)
 			if src.Keyword == "'self'" {
 				s.addAtoms(pg.self)
 			}
@@ -175,7 +190,8 @@ func newSet(srcs []Source, pg *page) *set {
 			}
 			s.hashes[src.Alg+"-"+src.Value] = true
 		case KindScheme, KindHost:
-			s.addAtoms(atoms(src, pg.url))
+			var buf [3]atom
+			s.addAtoms(appendAtoms(buf[:0], src, pg.url))
 		}
 	}
 	return s
@@ -228,23 +244,24 @@ func (s *set) covers(src Source) bool {
 		case "'none'", "'report-sample'":
 			return true
 		case "'self'":
-			if s.kw["'self'"] {
+			if s.kw.has("'self'") {
 				return true
 			}
 			as := s.page.self
 			return len(as) > 0 && s.coversAtoms(as)
 		case "'wasm-unsafe-eval'":
 			// 'unsafe-eval' allows WebAssembly compilation too (CSP3 §4.3).
-			return s.kw[src.Keyword] || s.kw["'unsafe-eval'"]
+			return s.kw.has(src.Keyword) || s.kw.has("'unsafe-eval'")
 		}
-		return s.kw[src.Keyword]
+		return s.kw.has(src.Keyword)
 	case KindNonce:
 		// Nonces change with every response: any nonce stands for the nonce.
 		return s.nonce
 	case KindHash:
 		return s.hashes[src.Alg+"-"+src.Value]
 	}
-	as := atoms(src, s.page.url)
+	var buf [3]atom
+	as := appendAtoms(buf[:0], src, s.page.url)
 	return len(as) > 0 && s.coversAtoms(as)
 }
 
@@ -343,6 +360,17 @@ func pathCovers(b, a string) bool {
 	return a == b
 }
 
+// dropsAny reports whether normalize drops a source of ss even without a
+// nonce, hash or 'strict-dynamic': a bad source, 'none' or 'report-sample'.
+func dropsAny(ss []Source) bool {
+	for _, s := range ss {
+		if s.Kind == KindBad || (s.Kind == KindKeyword && (s.Keyword == "'none'" || s.Keyword == "'report-sample'")) {
+			return true
+		}
+	}
+	return false
+}
+
 // normalize returns the sources of d that allow something when d is used
 // as the effective directive for name: bad sources, 'none' and
 // 'report-sample' go; a nonce or hash disables 'unsafe-inline' (CSP3
@@ -360,6 +388,9 @@ func normalize(name string, d Directive) []Source {
 	}
 	strict = strict && scriptLike[name]
 	nonceOrHash = nonceOrHash && inlineLike[name]
+	if !strict && !nonceOrHash && !dropsAny(d.Sources) {
+		return d.Sources // nothing to drop: the callers only read it
+	}
 	out := make([]Source, 0, len(d.Sources))
 	for _, s := range d.Sources {
 		switch s.Kind {
