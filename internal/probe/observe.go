@@ -324,7 +324,10 @@ func carriesNonce(ch *Chain) bool {
 	if headerNonce(f.Header) {
 		return true
 	}
-	if ch.Undecoded || len(ch.Body) == 0 {
+	// A <meta> policy needs an http-equiv attribute, whose name no
+	// character reference can spell: a body without one has no policy to
+	// parse a document for.
+	if ch.Undecoded || !containsFold(ch.Body, "http-equiv") {
 		return false
 	}
 	head, _, _ := htmlmeta.Parse(bytes.NewReader(ch.Body), MaxBodyBytes)
@@ -333,6 +336,11 @@ func carriesNonce(ch *Chain) bool {
 
 func policiesNonce(values []string) bool {
 	for _, v := range values {
+		// Only a value with a quote and "nonce-" can hold a
+		// nonce-source (CSP3 §2.3.1): the others need no parse.
+		if !containsFold(v, "'nonce-") {
+			continue
+		}
 		for _, p := range csp.ParseList(v) {
 			for _, d := range p.Directives {
 				for _, s := range d.Sources {
@@ -455,4 +463,31 @@ func Refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 func (o *Observed) Dropped() int {
 	o.Cookies()
 	return o.dropped
+}
+
+// containsFold reports whether b holds lower, a lower-case ASCII string,
+// in any ASCII case.
+func containsFold[T string | []byte](b T, lower string) bool {
+	first := lower[0]
+	for i := 0; i+len(lower) <= len(b); i++ {
+		if c := b[i]; c == first || c|0x20 == first {
+			if asciiEqualFold(b[i:i+len(lower)], lower) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func asciiEqualFold[T string | []byte](b T, lower string) bool {
+	for i := range len(lower) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }

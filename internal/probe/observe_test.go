@@ -636,3 +636,39 @@ func TestObservePlainClosed(t *testing.T) {
 		t.Errorf("http %v (%v), deep %v (%v): want both refused", o.HTTP, o.HTTPErr, o.DeepHTTP, o.DeepHTTPErr)
 	}
 }
+
+// carriesNonce skips the parse of values and bodies that cannot hold a
+// nonce-source; what it still finds must be what a full parse finds.
+func TestCarriesNonce(t *testing.T) {
+	meta := func(content string) []byte {
+		return []byte(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="` + content + `"></head></html>`)
+	}
+	for _, tc := range []struct {
+		name   string
+		header string
+		body   []byte
+		want   bool
+	}{
+		{"no policy", "", nil, false},
+		{"header nonce", "script-src 'nonce-abc'", nil, true},
+		{"header nonce in capitals", "script-src 'NONCE-abc'", nil, true},
+		{"unquoted is a host, not a nonce", "script-src nonce-abc", nil, false},
+		{"header without nonce", "default-src 'self'", nil, false},
+		{"meta nonce", "", meta("script-src 'nonce-abc'"), true},
+		{"meta nonce behind a character reference", "", meta("script-src &#39;nonce-abc&#39;"), true},
+		{"meta attribute in capitals", "", []byte(`<html><head><META HTTP-EQUIV="content-security-policy" CONTENT="script-src 'nonce-x'"></head></html>`), true},
+		{"meta without nonce", "", meta("default-src 'self'"), false},
+		{"nonce in the page, no meta policy", "", []byte(`<html><head><script nonce="abc">x</script></head></html>`), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := http.Header{}
+			if tc.header != "" {
+				h.Set("Content-Security-Policy", tc.header)
+			}
+			ch := &Chain{Hops: []Hop{{Status: 200, Header: h}}, Body: tc.body}
+			if got := carriesNonce(ch); got != tc.want {
+				t.Errorf("carriesNonce = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
