@@ -280,7 +280,7 @@ func (pc *h1conn) write(ctx context.Context, req *http.Request) (int, error) {
 		_ = pc.conn.SetWriteDeadline(dl)
 	}
 	pc.c.requests.Add(1)
-	if err := req.Write(pc.conn); err != nil {
+	if err := writeRequest(pc.conn, req); err != nil {
 		if i == 0 {
 			pc.kill(err)
 			return 0, err
@@ -413,4 +413,25 @@ func (b *h1body) Close() error {
 		b.release()
 	})
 	return nil
+}
+
+// requestBuffers hold requests while Request.Write writes them: given a
+// connection, it would wrap each request in a new 4 KB bufio.Writer.
+var requestBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeRequest writes req to conn in one write, as Request.Write's own
+// buffer would.
+func writeRequest(conn net.Conn, req *http.Request) error {
+	buf := requestBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			buf.Reset()
+			requestBuffers.Put(buf)
+		}
+	}()
+	if err := req.Write(buf); err != nil {
+		return err
+	}
+	_, err := conn.Write(buf.Bytes())
+	return err
 }
