@@ -65,7 +65,10 @@ func Site(p *profile.Profile, o *probe.Observed, now time.Time) []finding.Findin
 // them to fs. again are the CSP values of a second response to the same
 // URL (nil: not fetched), to see whether its nonces change.
 func documentFindings(fs []finding.Finding, p *profile.Profile, h http.Header, body []byte, hop *probe.Hop, again []string, cached string) []finding.Finding {
-	head, _, _ := htmlmeta.Parse(bytes.NewReader(body), probe.MaxBodyBytes)
+	var head htmlmeta.Head
+	if htmlmeta.MayHaveMeta(body) {
+		head, _, _ = htmlmeta.Parse(bytes.NewReader(body), probe.MaxBodyBytes)
+	}
 	enforced := h.Values("Content-Security-Policy")
 	policies := csp.ParseHeaders(enforced)
 	in := csp.Input{

@@ -19,6 +19,24 @@ type Head struct {
 	Referrer []string // <meta name="referrer" content=...>
 }
 
+// MayHaveMeta reports whether body holds "<meta" in any ASCII case. A
+// document without it has no <meta> element, since a tag name is never a
+// character reference, so Parse would find nothing: callers skip it.
+func MayHaveMeta(body []byte) bool {
+	const tag = "<meta"
+	for i := bytes.IndexByte(body, '<'); i >= 0 && i+len(tag) <= len(body); {
+		if bytes.EqualFold(body[i:i+len(tag)], []byte(tag)) {
+			return true
+		}
+		j := bytes.IndexByte(body[i+1:], '<')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
+
 // headTags are the start tags that the "in head" insertion mode keeps in
 // the head (HTML Standard 13.2.6.4.4); any other start tag ends the head.
 var headTags = map[string]bool{

@@ -107,5 +107,28 @@ func FuzzParse(f *testing.F) {
 				t.Fatal("empty content reported")
 			}
 		}
+		if !MayHaveMeta([]byte(doc)) && (len(h.CSP) > 0 || len(h.Referrer) > 0) {
+			t.Fatalf("MayHaveMeta is false for a document Parse finds %+v in", h)
+		}
 	})
+}
+
+func TestMayHaveMeta(t *testing.T) {
+	for _, tc := range []struct {
+		doc  string
+		want bool
+	}{
+		{"", false},
+		{"<html><head><title>x</title></head>", false},
+		{"<meta charset=utf-8>", true},
+		{"<HEAD><META NAME=referrer CONTENT=x>", true},
+		{"<<meta", true},
+		{"<met", false},
+		{"&lt;meta", false},
+		{"< meta", false}, // not a tag: text
+	} {
+		if got := MayHaveMeta([]byte(tc.doc)); got != tc.want {
+			t.Errorf("MayHaveMeta(%q) = %v, want %v", tc.doc, got, tc.want)
+		}
+	}
 }
