@@ -25,9 +25,9 @@ import (
 //     server allows fewer streams than a scan has requests, net/http tries
 //     again with another connection, as it would without this dialer.
 //   - HTTP/1.1: one connection carries one request at a time, so a second
-//     connection is opened at once, resuming the first's TLS session where
-//     the server allows (the ClientSessionCache); the transport's
-//     MaxConnsPerHost bounds how many.
+//     connection is opened at once, with a handshake of its own (sessions
+//     are not resumed, see Session); the transport's MaxConnsPerHost bounds
+//     how many.
 //   - A failed handshake fails the dials that waited for it with the same
 //     error, and a certificate that did not verify fails every later dial
 //     of the session: it will not verify on a second try.

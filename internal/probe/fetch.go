@@ -175,9 +175,12 @@ type Session struct {
 }
 
 // Session starts one. The TLS configs are cloned because the HTTP/2 set-up
-// writes to them. Each gets a TLS session cache of its own, so that a
-// second connection to the host (after a server closed the first) resumes
-// the first one's session.
+// writes to them. They have no session cache: a target's requests share
+// one connection an origin, and a client that offers to resume makes a
+// TLS 1.3 server issue session tickets on every connection (OpenSSL sends
+// two), work on both sides that only a rare second connection, to a
+// server that closes after each response, could use. net/http's own
+// client does not offer either.
 func (c *Client) Session() *Session {
 	s := &Session{Client: c}
 	s.verified, s.dialers[0] = c.transport(c.verified.Clone(), true)
@@ -186,7 +189,6 @@ func (c *Client) Session() *Session {
 }
 
 func (c *Client) transport(tc *tls.Config, verify bool) (*http.Transport, *tlsDialer) {
-	tc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 	tc.NextProtos = []string{"h2", "http/1.1"}
 	d := &tlsDialer{c: c, cfg: tc, verify: verify, ready: make(chan struct{})}
 	return &http.Transport{

@@ -106,7 +106,7 @@ func TestPipelineFallback(t *testing.T) {
 			if got := strings.Join(l.asked(), "\n"); got != wantAsked {
 				t.Errorf("requests:\n%s\nwant:\n%s", got, wantAsked)
 			}
-			// One connection a request at most, resumed after the first.
+			// One connection a request at most.
 			https := int64(strings.Count(wantAsked, "https "))
 			if h := l.hands.Load(); h < 2 || h > https {
 				t.Errorf("%d TLS handshakes for %d HTTPS requests", h, https)
