@@ -68,8 +68,8 @@ func printBars(bars []bar) {
 }
 
 // throughputMain scans n targets with hardscan and with the bare loop,
-// once each to warm the server up, then runs times each, alternating,
-// against each mode's server, and compares
+// once each to warm the server up, then runs times each, taking turns at
+// going first, against each mode's server, and compares
 // throughput (median of the runs' ratios), requests and TLS handshakes a
 // target, both counted by the server.
 func throughputMain(modeNames []string, ns []int, conc, runs int, prof string, keep bool) error {
@@ -86,7 +86,7 @@ func throughputMain(modeNames []string, ns []int, conc, runs int, prof string, k
 	if err != nil {
 		return err
 	}
-	fmt.Printf("setup: targets %s, concurrency -c %d, hardscan -p %s --backend-port 0 -f ndjson, a warm-up run each, then %d runs each (hardscan, then the bare loop), %d CPUs\n",
+	fmt.Printf("setup: targets %s, concurrency -c %d, hardscan -p %s --backend-port 0 -f ndjson, a warm-up run each, then %d runs each (in turn: hardscan first, then the bare loop first), %d CPUs\n",
 		joinInts(ns), conc, prof, runs, runtime.NumCPU())
 	fmt.Printf("bare loop: %s a target (what the verdicts need for a site without a CSP nonce), one connection a host per transport\n", strings.Join(recipe, ", "))
 	var bars []bar
@@ -138,15 +138,30 @@ func throughputSize(l lab, m, bin, self, dir string, n, conc, runs int, prof str
 	var hs, bare []row
 	var ratios []float64
 	for k := range runs {
-		fmt.Fprintf(os.Stderr, "[%s] %d targets, run %d: hardscan ...\n", m, n, k+1)
-		h, err := runHardscan(l, bin, list, dir, n, conc, prof)
-		if err != nil {
-			return nil, err
+		// The order turns every run (hardscan first, then the bare loop
+		// first, ...), so that a drift of the machine during an
+		// invocation (the loopback's TIME_WAIT sockets pile up, another
+		// guest's load) does not always fall on the same tool.
+		var h, b row
+		var err error
+		hardscan := func() error {
+			fmt.Fprintf(os.Stderr, "[%s] %d targets, run %d: hardscan ...\n", m, n, k+1)
+			h, err = runHardscan(l, bin, list, dir, n, conc, prof)
+			return err
 		}
-		fmt.Fprintf(os.Stderr, "[%s] %d targets, run %d: bare loop ...\n", m, n, k+1)
-		b, err := runBare(l, self, list, n, conc, recipe)
-		if err != nil {
-			return nil, err
+		bareLoop := func() error {
+			fmt.Fprintf(os.Stderr, "[%s] %d targets, run %d: bare loop ...\n", m, n, k+1)
+			b, err = runBare(l, self, list, n, conc, recipe)
+			return err
+		}
+		order := []func() error{hardscan, bareLoop}
+		if k%2 == 1 {
+			order[0], order[1] = bareLoop, hardscan
+		}
+		for _, run := range order {
+			if err := run(); err != nil {
+				return nil, err
+			}
 		}
 		hs, bare = append(hs, h), append(bare, b)
 		ratios = append(ratios, h.rate()/b.rate())
