@@ -39,20 +39,25 @@ type counts struct {
 
 // goLab is fixtures/vhost: HTTP/2 or, with h1, ALPN http/1.1 only.
 type goLab struct {
-	srv *vhost.Server
-	ca  string
-	h1  bool
+	srv      *vhost.Server
+	ca       string
+	h1       bool
+	scenario string
 }
 
-func startGoLab(dir string, h1 bool) (*goLab, error) {
-	srv, ca, err := serve(vhost.Options{HTTP1: h1}, dir)
+// startGoLab starts the replica; scenario "" is its default, Pleroma's.
+func startGoLab(dir string, h1 bool, scenario string) (*goLab, error) {
+	srv, ca, err := serve(vhost.Options{HTTP1: h1, Scenario: scenario}, dir)
 	if err != nil {
 		return nil, err
 	}
-	return &goLab{srv: srv, ca: ca, h1: h1}, nil
+	return &goLab{srv: srv, ca: ca, h1: h1, scenario: scenario}, nil
 }
 
 func (l *goLab) describe() string {
+	if l.scenario != "" {
+		return fmt.Sprintf("Go replica serving the recorded %s responses (a CSP nonce), HTTP/1.1 only: %v", l.scenario, l.h1)
+	}
 	if l.h1 {
 		return "Go replica (fixtures/vhost, this process), HTTPS with ALPN http/1.1 only, and plain HTTP"
 	}

@@ -6,6 +6,7 @@
 //	go run ./bench                         # h1, h2 and nginx: throughput, requests and TLS handshakes a target
 //	go run ./bench -mode h1 -n 5000 -runs 5
 //	go run ./bench -rtt 100ms              # latency mode: round trips per scan
+//	go run ./bench -rtt 100ms -mode mastodon,mastodon-h1   # a site with a CSP nonce
 //	go run ./bench -mode memory -n 20000   # peak RSS of -f json against -f ndjson
 //
 // The servers (modes): h1 and h2 are fixtures/vhost in this process (one
@@ -50,7 +51,7 @@ func main() {
 	rtt := flag.Duration("rtt", 0, "latency mode: scan one target at a time through a proxy adding this round-trip time, and report round trips per scan for auto and -p")
 	scans := flag.Int("scans", 7, "latency mode: scans per profile")
 	runs := flag.Int("runs", 3, "throughput: runs of hardscan and of the bare loop at each size; the ratio is the median of the runs'")
-	mode := flag.String("mode", "h1,h2,nginx", "servers, comma-separated: h1 (Go replica, HTTP/1.1 only), h2 (Go replica, HTTP/2), nginx (Debian nginx, HTTP/2); or memory: peak RSS of -f json against -f ndjson")
+	mode := flag.String("mode", "h1,h2,nginx", "servers, comma-separated: h1 (Go replica, HTTP/1.1 only), h2 (Go replica, HTTP/2), nginx (Debian nginx, HTTP/2); with -rtt also mastodon, mastodon-h1 (the replica serving Mastodon's pages, a CSP nonce); or memory: peak RSS of -f json against -f ndjson")
 	flag.Parse()
 	var ms []string
 	for _, m := range strings.Split(*mode, ",") {
@@ -60,6 +61,11 @@ func main() {
 		}
 		switch m {
 		case "h1", "h2", "nginx":
+		case "mastodon", "mastodon-h1":
+			if *rtt == 0 {
+				fmt.Fprintf(os.Stderr, "bench: -mode %s is for -rtt: a nonce site's round trips\n", m)
+				os.Exit(2)
+			}
 		case "memory":
 			if *mode != "memory" || *rtt > 0 {
 				fmt.Fprintln(os.Stderr, "bench: -mode memory runs alone, without -rtt")

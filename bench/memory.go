@@ -21,7 +21,7 @@ func memoryMain(ns []int, conc int, prof string, keep bool) error {
 		return err
 	}
 	defer cleanup()
-	srv, err := startGoLab(dir, false)
+	srv, err := startGoLab(dir, false, "")
 	if err != nil {
 		return err
 	}

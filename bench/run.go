@@ -35,7 +35,9 @@ var modes = []struct {
 func startLab(mode, dir string, vhosts int) (lab, error) {
 	switch mode {
 	case "h1", "h2":
-		return startGoLab(dir, mode == "h1")
+		return startGoLab(dir, mode == "h1", "")
+	case "mastodon", "mastodon-h1":
+		return startGoLab(dir, mode == "mastodon-h1", "mastodon-default")
 	case "nginx":
 		bin := nginxBinary()
 		if bin == "" {
