@@ -140,6 +140,7 @@ func fill(tmpl string, f finding.Finding, t Target) string {
 		return tmpl
 	}
 	var b strings.Builder
+	b.Grow(len(tmpl) + 64) // most values are a header or a short policy
 	for {
 		i := strings.Index(tmpl, "{{")
 		if i < 0 {
