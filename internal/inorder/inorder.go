@@ -55,8 +55,9 @@ func (r *Ring[T]) Put(i int, v T, emit func(T) error) error {
 		}
 		delete(r.pending, r.next)
 		r.next++
-		<-r.slots
-		if err := emit(v); err != nil {
+		err := emit(v)
+		<-r.slots // only now handed on: a producer may start the next
+		if err != nil {
 			r.err = err
 			return err
 		}

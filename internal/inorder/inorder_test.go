@@ -81,3 +81,28 @@ func TestRingStopsAtFirstError(t *testing.T) {
 		t.Fatalf("after an error: err = %v, %d emits", err, calls)
 	}
 }
+
+// An item holds its slot until emit has handed it on: while the window's
+// only item is being emitted, no other can start.
+func TestRingHoldsTheSlotDuringEmit(t *testing.T) {
+	r := New[int](1)
+	if err := r.Acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	err := r.Put(0, 0, func(int) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		if r.Acquire(ctx) == nil {
+			t.Error("a slot was free while item 0 was being emitted")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := r.Acquire(ctx); err != nil {
+		t.Errorf("no slot after item 0 was handed on: %v", err)
+	}
+}
