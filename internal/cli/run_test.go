@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -196,13 +198,16 @@ func TestScanCertificateProblems(t *testing.T) {
 }
 
 func TestScanRefused(t *testing.T) {
-	site := scenario(t, "pleroma-2.7-default")
-	running, err := site.Start()
+	// Ports that are bound but not listening refuse connections, and,
+	// unlike the closed ports of a stopped site, no parallel test can
+	// start listening on them meanwhile.
+	ca, err := replica.NewCA()
 	if err != nil {
 		t.Fatal(err)
 	}
-	running.Close() // every port of the site now refuses connections
-	args, err := running.Args(t.TempDir(), 4000)
+	refused := &replica.Running{Host: replica.RecordedHost, CA: ca,
+		HTTPSAddr: refusingAddr(t), HTTPAddr: refusingAddr(t), BackendAddr: refusingAddr(t)}
+	args, err := refused.Args(t.TempDir(), 4000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,11 +217,34 @@ func TestScanRefused(t *testing.T) {
 		t.Errorf("exit %d, want 3", o.code)
 	}
 	if tg.Error == nil || !strings.Contains(*tg.Error, "refused") {
-		t.Errorf("error = %v, want connection refused", tg.Error)
+		msg := "(none)"
+		if tg.Error != nil {
+			msg = *tg.Error
+		}
+		t.Errorf("error = %s, want connection refused", msg)
 	}
 	if o.report.Summary.Errors != 1 {
 		t.Errorf("summary errors = %d", o.report.Summary.Errors)
 	}
+}
+
+// refusingAddr is a loopback address whose port is bound but not
+// listening, held until the test ends: a connection to it is refused.
+func refusingAddr(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }
 
 func TestAutoDetectsSoftware(t *testing.T) {
