@@ -74,49 +74,14 @@ func appendSite(b []byte, t *result.Target) ([]byte, error) {
 		}
 		b = append(b, '}')
 	}
-	b = append(b, `,"cookies":`...)
-	if t.Cookies == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, c := range t.Cookies {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendCookie(b, c)
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"findings":`...)
-	if t.Findings == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range t.Findings {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendFinding(b, &t.Findings[i]); err != nil {
-				return nil, err
-			}
-		}
-		b = append(b, ']')
+	b, _ = appendList(append(b, `,"cookies":`...), t.Cookies, appendCookie)
+	b, err := appendList(append(b, `,"findings":`...), t.Findings, appendFinding)
+	if err != nil {
+		return nil, err
 	}
 	b = appendCounts(append(b, `,"summary":`...), t.Summary)
-	if t.Changes != nil {
-		b = append(b, `,"changes":[`...)
-		for i, c := range t.Changes {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(append(b, `{"url":`...), c.URL)
-			b = appendString(append(b, `,"id":`...), c.ID)
-			b = appendString(append(b, `,"subject":`...), c.Subject)
-			b = appendString(append(b, `,"was":`...), c.Was)
-			b = append(appendString(append(b, `,"now":`...), c.Now), '}')
-		}
-		b = append(b, ']')
+	if t.Changes != nil { // omitzero: an empty list is written, a nil one is not
+		b, _ = appendList(append(b, `,"changes":`...), t.Changes, appendChange)
 	}
 	if t.Line != 0 {
 		b = strconv.AppendInt(append(b, `,"line":`...), int64(t.Line), 10)
@@ -124,14 +89,41 @@ func appendSite(b []byte, t *result.Target) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-func appendCookie(b []byte, c result.Cookie) []byte {
+// appendList writes list as a JSON array, each element with each, and a
+// nil list as null, as encoding/json does.
+func appendList[T any](b []byte, list []T, each func([]byte, *T) ([]byte, error)) ([]byte, error) {
+	if list == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, '[')
+	for i := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = each(b, &list[i]); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
+}
+
+func appendChange(b []byte, c *result.Change) ([]byte, error) {
+	b = appendString(append(b, `{"url":`...), c.URL)
+	b = appendString(append(b, `,"id":`...), c.ID)
+	b = appendString(append(b, `,"subject":`...), c.Subject)
+	b = appendString(append(b, `,"was":`...), c.Was)
+	return append(appendString(append(b, `,"now":`...), c.Now), '}'), nil
+}
+
+func appendCookie(b []byte, c *result.Cookie) ([]byte, error) {
 	b = appendString(append(b, `{"name":`...), c.Name)
 	b = appendString(append(b, `,"set_by":`...), c.SetBy)
 	b = strconv.AppendBool(append(b, `,"secure":`...), c.Secure)
 	b = strconv.AppendBool(append(b, `,"http_only":`...), c.HTTPOnly)
 	b = appendString(append(b, `,"same_site":`...), c.SameSite)
 	b = appendString(append(b, `,"path":`...), c.Path)
-	return append(appendString(append(b, `,"domain":`...), c.Domain), '}')
+	return append(appendString(append(b, `,"domain":`...), c.Domain), '}'), nil
 }
 
 func appendFinding(b []byte, f *finding.Finding) ([]byte, error) {
@@ -151,25 +143,7 @@ func appendFinding(b []byte, f *finding.Finding) ([]byte, error) {
 		b = append(b, "null"...)
 	} else {
 		b = appendString(append(b, `{"summary":`...), fx.Summary)
-		b = append(b, `,"snippets":`...)
-		if fx.Snippets == nil {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, '[')
-			for i, s := range fx.Snippets {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendString(append(b, `{"platform":`...), s.Platform)
-				b = appendString(append(b, `,"file":`...), s.File)
-				b = appendString(append(b, `,"code":`...), s.Code)
-				if s.Lang != "" {
-					b = appendString(append(b, `,"lang":`...), s.Lang)
-				}
-				b = append(b, '}')
-			}
-			b = append(b, ']')
-		}
+		b, _ = appendList(append(b, `,"snippets":`...), fx.Snippets, appendSnippet)
 		b = append(b, '}')
 	}
 	b = appendStrings(append(b, `,"refs":`...), f.Refs)
@@ -183,6 +157,16 @@ func appendFinding(b []byte, f *finding.Finding) ([]byte, error) {
 		}
 		b = appendString(append(b, `{"was":`...), string(was))
 		b = append(appendString(append(b, `,"reason":`...), a.Reason), '}')
+	}
+	return append(b, '}'), nil
+}
+
+func appendSnippet(b []byte, s *finding.Snippet) ([]byte, error) {
+	b = appendString(append(b, `{"platform":`...), s.Platform)
+	b = appendString(append(b, `,"file":`...), s.File)
+	b = appendString(append(b, `,"code":`...), s.Code)
+	if s.Lang != "" {
+		b = appendString(append(b, `,"lang":`...), s.Lang)
 	}
 	return append(b, '}'), nil
 }
